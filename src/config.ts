@@ -1,0 +1,95 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The gateway's configuration, parsed once from the environment. No other module reads `process.env`.
+ * Every variable is optional: with none set, the gateway runs on the embedded default (PGlite, in-memory pub/sub,
+ * in-process sandbox banks) and keeps its data in `DATA_DIR`.
+ */
+const schema = z.object({
+  NODE_ENV: oneOf(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce
+    .number({ error: 'must be a whole number from 0 to 65535' })
+    .int({ error: 'must be a whole number from 0 to 65535' })
+    .min(0, { error: 'must be a whole number from 0 to 65535' })
+    .max(65535, { error: 'must be a whole number from 0 to 65535' })
+    .default(4000),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  /** Namespaces every Redis key and channel, so several deployments (or test runs) can share one Redis. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]+$/, { error: 'may hold only letters, digits and _ : . -' })
+    .default('passerelle:'),
+  DATA_DIR: z.string().default('.passerelle'),
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Seed a demo owner and lender and print their keys. Defaults to on for the embedded default only. */
+  DEMO_SEED: oneOf(['true', 'false']).optional(),
+  /** Serve the sandbox banks in-process under /sandbox. Defaults to on outside production. */
+  SANDBOX_ENABLED: oneOf(['true', 'false']).optional(),
+});
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: `must be one of ${values.join(', ')}` });
+}
+
+export type Environment = Record<string, string | undefined>;
+
+export interface Config {
+  readonly env: 'development' | 'test' | 'production';
+  readonly host: string;
+  readonly port: number;
+  /** The URL clients reach the gateway at; derived from the listening address when not set. */
+  readonly publicUrl?: string;
+  /** Absent on the embedded default: the gateway then serves PGlite from `dataDir` on a loopback port. */
+  readonly databaseUrl?: string;
+  /** Absent on the embedded default: pub/sub and cache are then in memory. */
+  readonly redisUrl?: string;
+  readonly redisPrefix: string;
+  readonly dataDir: string;
+  readonly logLevel: string;
+  readonly demoSeed: boolean;
+  readonly sandboxEnabled: boolean;
+}
+
+/** A configuration value that cannot be used. Its message is one line naming the variable. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Environment = process.env): Config {
+  const parsed = schema.safeParse(blankAsUnset(env));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue.path[0]);
+    // URLs may carry passwords: never echo them.
+    const given = variable.endsWith('_URL') ? undefined : env[variable];
+    throw new ConfigError(
+      `invalid configuration: ${variable} ${issue.message}${given === undefined ? '' : ` (got "${given}")`}`,
+    );
+  }
+  const values = parsed.data;
+  return Object.freeze({
+    env: values.NODE_ENV,
+    host: values.HOST,
+    port: values.PORT,
+    publicUrl: values.PUBLIC_URL?.replace(/\/+$/, ''),
+    databaseUrl: values.DATABASE_URL,
+    redisUrl: values.REDIS_URL,
+    redisPrefix: values.REDIS_PREFIX,
+    dataDir: path.resolve(values.DATA_DIR),
+    logLevel: values.LOG_LEVEL,
+    demoSeed: values.DEMO_SEED ? values.DEMO_SEED === 'true' : !values.DATABASE_URL,
+    sandboxEnabled: values.SANDBOX_ENABLED ? values.SANDBOX_ENABLED === 'true' : values.NODE_ENV !== 'production',
+  });
+}
+
+/** `PORT=` in a shell or a compose file means "not set", not "the empty string". */
+function blankAsUnset(env: Environment): Environment {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+}

@@ -1,0 +1,50 @@
+import path from 'node:path';
+import { DataSource } from 'typeorm';
+import { entities } from './entities';
+
+export interface DataSourceOptions {
+  url: string;
+  /** PGlite serves one session: every query must go through one connection. */
+  singleConnection?: boolean;
+}
+
+/** Migrations are compiled with the code; this glob finds them both from `src` (ts-jest) and from `dist`. */
+const migrationsGlob = path.join(__dirname, '..', '..', 'migrations', '*.{ts,js}');
+
+export function createDataSource({ url, singleConnection = false }: DataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities,
+    migrations: [migrationsGlob],
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    // gen_random_uuid() is built into Postgres 13+ and PGlite; uuid-ossp is not always installed.
+    uuidExtension: 'pgcrypto',
+    extra: { max: singleConnection ? 1 : 10, connectionTimeoutMillis: 10_000 },
+  });
+}
+
+/** Advisory lock id for migrations, so several gateways (or test workers) starting at once migrate one at a time. */
+const MIGRATION_LOCK = 0x70617373;
+
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  if (isSingleConnection(dataSource)) {
+    // One connection, one process: nothing to race with, and holding the lock would take the only connection.
+    return (await dataSource.runMigrations({ transaction: 'each' })).map((migration) => migration.name);
+  }
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((migration) => migration.name);
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await runner.release();
+  }
+}
+
+function isSingleConnection(dataSource: DataSource): boolean {
+  return (dataSource.options as { extra?: { max?: number } }).extra?.max === 1;
+}

@@ -1,0 +1,29 @@
+import { GraphQLError } from 'graphql';
+import type { AuthenticatedPrincipal, PrincipalsService } from '../modules/principals/principals.service';
+
+/** What every resolver receives. Built per request (and per subscription event), never shared. */
+export interface GatewayContext {
+  principal: AuthenticatedPrincipal;
+}
+
+/**
+ * Resolves `Authorization: Bearer <key>` to a principal. Every operation needs one, so a missing or unknown key ends
+ * the request here with `UNAUTHENTICATED` (HTTP 401), before anything is executed.
+ */
+export async function authenticate(
+  authorization: unknown,
+  principals: PrincipalsService,
+): Promise<AuthenticatedPrincipal> {
+  if (typeof authorization !== 'string' || authorization.trim() === '') {
+    throw unauthenticated('an API key is required: send the header "Authorization: Bearer <api key>"');
+  }
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+  if (!match) throw unauthenticated('the Authorization header must read "Bearer <api key>"');
+  const principal = await principals.authenticate(match[1]);
+  if (!principal) throw unauthenticated('the API key is not valid (unknown, malformed or revoked)');
+  return principal;
+}
+
+function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}

@@ -1,0 +1,51 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { ArgumentValidationError } from 'type-graphql';
+import type { ValidationError } from 'class-validator';
+import { DomainError, InvalidInputError } from '../common/errors';
+import type { Logger } from '../logger';
+
+/**
+ * The one place errors are shaped for clients: domain errors get their code, validation errors name the field, and
+ * anything unexpected becomes a generic INTERNAL_SERVER_ERROR (logged here, with its stack, and never sent).
+ */
+export function createFormatError(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const base = { locations: formatted.locations, path: formatted.path };
+
+    if (original instanceof ArgumentValidationError) {
+      const [field, message] = firstViolation(original.extensions.validationErrors);
+      return { ...base, message, extensions: { code: 'BAD_USER_INPUT', field } };
+    }
+    if (original instanceof InvalidInputError) {
+      return { ...base, message: original.message, extensions: { code: original.code, field: original.field } };
+    }
+    if (original instanceof DomainError) {
+      return { ...base, message: original.message, extensions: { code: original.code } };
+    }
+    const code = formatted.extensions?.code;
+    if (code === 'UNAUTHORIZED') {
+      // type-graphql's @Authorized denial: the caller is known but lacks the scope.
+      return { ...base, message: 'this API key may not do that', extensions: { code: 'FORBIDDEN' } };
+    }
+    if (code === undefined || code === 'INTERNAL_SERVER_ERROR') {
+      logger.error({ err: original }, 'unexpected error while serving a GraphQL request');
+      return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    }
+    // Apollo's own errors (parse, validation, variable coercion, UNAUTHENTICATED) already name what is wrong.
+    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  };
+}
+
+/** class-validator nests violations of input objects; report the first, with its dotted path (`input.validForDays`). */
+function firstViolation(errors: ValidationError[], parent = ''): [string, string] {
+  for (const error of errors) {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const messages = Object.values(error.constraints ?? {});
+    if (messages.length > 0) return [field, messages.join('; ')];
+    if (error.children?.length) return firstViolation(error.children, field);
+  }
+  return [parent || 'input', 'invalid input'];
+}

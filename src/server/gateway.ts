@@ -1,0 +1,184 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type ErrorRequestHandler } from 'express';
+import { useServer } from 'graphql-ws/use/ws';
+import type { DataSource } from 'typeorm';
+import { WebSocketServer } from 'ws';
+import type { Config } from '../config';
+import { createDataSource, runMigrations } from '../db/data-source';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded-postgres';
+import { createLogger, type Logger } from '../logger';
+import { InstitutionsResolver } from '../modules/institutions/institutions.resolver';
+import { InstitutionsService } from '../modules/institutions/institutions.service';
+import { seedSandboxInstitutions } from '../modules/institutions/institution.seed';
+import { seedDemoPrincipals, type DemoKeys } from '../modules/principals/demo-principals.seed';
+import { PrincipalsService } from '../modules/principals/principals.service';
+import { ViewerResolver } from '../modules/principals/viewer.resolver';
+import { MemoryMessaging } from '../pubsub/memory-messaging';
+import type { Messaging } from '../pubsub/messaging';
+import { RedisMessaging } from '../pubsub/redis-messaging';
+import { authenticate, type GatewayContext } from './context';
+import { explorerRouter } from './explorer';
+import { createFormatError } from './format-error';
+import { healthRouter } from './health';
+import { buildGatewaySchema } from './schema';
+
+export interface Gateway {
+  /** Where the gateway answers, e.g. `http://127.0.0.1:4000` (GraphQL at `/graphql`). */
+  url: string;
+  dataSource: DataSource;
+  messaging: Messaging;
+  principals: PrincipalsService;
+  /** Present when the demo principals were seeded (the embedded default). */
+  demoKeys?: DemoKeys;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts everything one process runs: the database (embedded PGlite when no DATABASE_URL), migrations and seeds,
+ * pub/sub, and one HTTP server carrying GraphQL over HTTP and WebSocket on the same path and port.
+ */
+export async function startGateway(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<Gateway> {
+  const cleanup: Array<() => Promise<unknown>> = [];
+  const close = async () => {
+    for (const step of cleanup.reverse()) await step().catch((error: unknown) => logger.warn({ err: error }, 'shutdown step failed'));
+  };
+  try {
+    const { dataSource, embedded } = await openDatabase(config, logger);
+    if (embedded) cleanup.push(() => embedded.stop());
+    cleanup.push(() => dataSource.destroy());
+
+    const applied = await runMigrations(dataSource);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+    if (config.sandboxEnabled) await seedSandboxInstitutions(dataSource);
+
+    const principals = new PrincipalsService(dataSource);
+    const demoKeys = config.demoSeed ? await seedDemoPrincipals(principals, config.dataDir) : undefined;
+
+    const messaging = config.redisUrl
+      ? await RedisMessaging.connect(config.redisUrl, config.redisPrefix, logger)
+      : new MemoryMessaging();
+    cleanup.push(() => messaging.close());
+
+    const resolverInstances = new Map<unknown, object>([
+      [ViewerResolver, new ViewerResolver()],
+      [InstitutionsResolver, new InstitutionsResolver(new InstitutionsService(dataSource))],
+    ]);
+    const schema = await buildGatewaySchema({ get: (resolverClass) => resolverInstances.get(resolverClass) });
+
+    const app = express();
+    app.disable('x-powered-by');
+    const httpServer = http.createServer(app);
+
+    const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+    const wsCleanup = useServer<Record<string, unknown>, { principal?: GatewayContext['principal'] }>(
+      {
+        schema,
+        // The key travels in the connection_init payload: browsers cannot set headers on a WebSocket.
+        onConnect: async (ctx) => {
+          const params = ctx.connectionParams ?? {};
+          try {
+            ctx.extra.principal = await authenticate(params.authorization ?? params.Authorization, principals);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        context: (ctx): GatewayContext => ({ principal: ctx.extra.principal! }),
+      },
+      wsServer,
+    );
+
+    const apollo = new ApolloServer<GatewayContext>({
+      schema,
+      formatError: createFormatError(logger),
+      includeStacktraceInErrorResponses: false,
+      plugins: [
+        ApolloServerPluginDrainHttpServer({ httpServer }),
+        {
+          async serverWillStart() {
+            return {
+              async drainServer() {
+                await wsCleanup.dispose();
+              },
+            };
+          },
+        },
+        ApolloServerPluginLandingPageDisabled(),
+      ],
+    });
+    await apollo.start();
+    cleanup.push(() => apollo.stop());
+
+    app.use(healthRouter(dataSource, messaging));
+    app.use('/explorer', explorerRouter());
+    app.get('/', (_req, res) => res.redirect('/explorer'));
+    app.get('/graphql', (req, res, next) => (req.accepts(['json', 'html']) === 'html' ? res.redirect('/explorer') : next()));
+    app.use(
+      '/graphql',
+      express.json({ limit: '1mb' }),
+      expressMiddleware(apollo, {
+        context: async ({ req }) => ({ principal: await authenticate(req.headers.authorization, principals) }),
+      }),
+    );
+    app.use(jsonErrors(logger));
+
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, config.host, resolve);
+    });
+    const { port } = httpServer.address() as AddressInfo;
+    const url = config.publicUrl ?? `http://${loopbackFor(config.host)}:${port}`;
+    logger.info({ url, database: embedded ? 'embedded' : 'postgres', messaging: config.redisUrl ? 'redis' : 'memory' }, 'gateway started');
+    return { url, dataSource, messaging, principals, demoKeys, logger, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function openDatabase(
+  config: Config,
+  logger: Logger,
+): Promise<{ dataSource: DataSource; embedded?: EmbeddedPostgres }> {
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir);
+  if (embedded) logger.info({ dataDir: config.dataDir }, 'no DATABASE_URL: serving an embedded PGlite database');
+  const dataSource = createDataSource({ url: embedded?.url ?? config.databaseUrl!, singleConnection: Boolean(embedded) });
+  try {
+    await dataSource.initialize();
+  } catch (error) {
+    await embedded?.stop();
+    throw new StartupError(`cannot reach the database at DATABASE_URL: ${(error as Error).message}`);
+  }
+  return { dataSource, embedded };
+}
+
+/** A failure to start that the operator can fix; `main` prints its one-line message instead of a stack trace. */
+export class StartupError extends Error {}
+
+/** Malformed bodies are refused in GraphQL's error shape, never as an HTML page or a stack trace. */
+function jsonErrors(logger: Logger): ErrorRequestHandler {
+  return (error: { type?: string; status?: number }, _req, res, _next) => {
+    if (error.type === 'entity.parse.failed') {
+      res.status(400).json({ errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
+    if (error.type === 'entity.too.large') {
+      res.status(413).json({ errors: [{ message: 'the request body is larger than 1 MB', extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
+    logger.error({ err: error }, 'unexpected error while serving an HTTP request');
+    res.status(error.status && error.status < 500 ? error.status : 500).json({
+      errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+    });
+  };
+}
+
+function loopbackFor(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+}
