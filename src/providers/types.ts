@@ -46,6 +46,11 @@ export interface ConsentHandle {
   providerConsentId: string;
   /** OAuth2 tokens, for standards that use them (STET). */
   tokens?: ProviderTokens;
+  /**
+   * What the user granted, when known. Berlin Group: with `BALANCES` the account list is read with `withBalance=true`
+   * (one call for every account's balances instead of one per account).
+   */
+  scopes?: ConsentScope[];
 }
 
 export interface ProviderTokens {
@@ -192,8 +197,12 @@ export type PaymentStatus =
   | 'ACCP'
   | 'ACSP'
   | 'ACWC'
+  | 'ACWP'
   | 'ACSC'
   | 'ACCC'
+  | 'ACFC'
+  | 'PATC'
+  | 'PART'
   | 'RJCT'
   | 'CANC';
 
@@ -201,6 +210,12 @@ export interface PaymentInitiation {
   providerPaymentId: string;
   status: PaymentStatus;
   authorisationUrl: string;
+}
+
+/** Everything the bank put on the redirect back to the gateway after the payment's SCA, as query parameters. */
+export interface PaymentCallback {
+  providerPaymentId: string;
+  query: Record<string, string>;
 }
 
 /** One bank endpoint an adapter talks to. */
@@ -237,6 +252,11 @@ export interface ProviderAdapter {
   ): Promise<TransactionPage>;
 
   initiatePayment(consent: ConsentHandle | undefined, request: PaymentRequest): Promise<PaymentInitiation>;
+  /**
+   * After the payment's SCA redirect: STET requires the PISP to confirm the payment request
+   * (`POST /payment-requests/{id}/confirmation`, STET 1.5 §4.6); Berlin Group only reads the status.
+   */
+  completePayment(consent: ConsentHandle | undefined, callback: PaymentCallback): Promise<PaymentStatus>;
   getPaymentStatus(consent: ConsentHandle | undefined, providerPaymentId: string): Promise<PaymentStatus>;
 }
 
@@ -247,7 +267,9 @@ export type ProviderErrorCode =
   | 'ACCESS_LIMIT_REACHED'
   | 'NOT_FOUND'
   | 'PROVIDER_UNAVAILABLE'
-  | 'MALFORMED_RESPONSE';
+  | 'MALFORMED_RESPONSE'
+  /** The bank refused the request itself (400/405/409: a payment it will not make, a parameter it does not support). */
+  | 'REQUEST_REJECTED';
 
 /** Every upstream failure reaches the rest of Passerelle as one of these, never as a raw HTTP or parse error. */
 export class ProviderError extends Error {
