@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { print, type ExecutionResult } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { LENDER_SCOPES, OWNER_SCOPES, type ApiScope } from '../../src/modules/principals/api-scope';
+import { PrincipalKind } from '../../src/modules/principals/principal.entity';
+import { startGateway, type Gateway } from '../../src/server/gateway';
+import { ensureTestDatabase, TEST_DATABASE_URL, TEST_REDIS_URL } from './services';
+
+/**
+ * A gateway for one test file. By default on the real Postgres and Redis (each test makes its own principals, so
+ * files run in parallel); with PASSERELLE_TEST_TARGET=embedded on the embedded default (PGlite, in-memory pub/sub),
+ * the path a new user takes.
+ */
+export interface TestGateway extends Gateway {
+  graphql<TResult, TVariables>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    variables: TVariables,
+    apiKey: string | null,
+  ): Promise<{ status: number; body: ExecutionResult<TResult> }>;
+  makeOwner(): Promise<{ id: string; apiKey: string }>;
+  makeApiClient(ownerId: string, scopes: ApiScope[]): Promise<{ id: string; apiKey: string }>;
+  makeLender(): Promise<{ id: string; apiKey: string }>;
+}
+
+export const testTarget = process.env.PASSERELLE_TEST_TARGET === 'embedded' ? 'embedded' : 'services';
+
+export async function startTestGateway(): Promise<TestGateway> {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'passerelle-test-'));
+  if (testTarget === 'services') await ensureTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    DEMO_SEED: 'false',
+    ...(testTarget === 'services'
+      ? { DATABASE_URL: TEST_DATABASE_URL, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `passerelle-test:${randomUUID()}:` }
+      : {}),
+  });
+  const gateway = await startGateway(config, createLogger('silent'));
+
+  const make = async (kind: PrincipalKind, scopes: readonly ApiScope[], ownerId?: string) => {
+    const principal = await gateway.principals.create({ kind, displayName: `${kind} ${randomUUID()}`, ownerId });
+    return { id: principal.id, apiKey: await gateway.principals.issueApiKey(principal.id, [...scopes], 'test key') };
+  };
+
+  return {
+    ...gateway,
+    async close() {
+      await gateway.close();
+      await fs.rm(dataDir, { recursive: true, force: true });
+    },
+    async graphql(document, variables, apiKey) {
+      const response = await fetch(`${gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
+        body: JSON.stringify({ query: print(document), variables }),
+      });
+      return { status: response.status, body: (await response.json()) as ExecutionResult<never> };
+    },
+    makeOwner: () => make(PrincipalKind.OWNER, OWNER_SCOPES),
+    makeApiClient: (ownerId, scopes) => make(PrincipalKind.API_CLIENT, scopes, ownerId),
+    makeLender: () => make(PrincipalKind.LENDER, LENDER_SCOPES),
+  };
+}

@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../src/config';
+
+describe('configuration', () => {
+  it('runs on the embedded default when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 4000, databaseUrl: undefined, redisUrl: undefined, demoSeed: true, sandboxEnabled: true });
+    expect(config.dataDir).toBe(path.resolve('.passerelle'));
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('uses the real services when their URLs are set, and then seeds no demo keys unless asked', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://postgres@db:5432/passerelle', REDIS_URL: 'redis://cache:6379' });
+    expect(config).toMatchObject({ databaseUrl: 'postgres://postgres@db:5432/passerelle', redisUrl: 'redis://cache:6379', demoSeed: false });
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/p', DEMO_SEED: 'true' }).demoSeed).toBe(true);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '  ' })).toMatchObject({ port: 4000, databaseUrl: undefined });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'invalid configuration: PORT must be a whole number from 0 to 65535 (got "abc")'],
+    [{ PORT: '70000' }, 'invalid configuration: PORT must be a whole number from 0 to 65535 (got "70000")'],
+    [{ PORT: '40.5' }, 'invalid configuration: PORT must be a whole number from 0 to 65535 (got "40.5")'],
+    [{ LOG_LEVEL: 'loud' }, 'invalid configuration: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
+    [{ NODE_ENV: 'staging' }, 'invalid configuration: NODE_ENV must be one of development, test, production (got "staging")'],
+    [{ DEMO_SEED: 'yes' }, 'invalid configuration: DEMO_SEED must be one of true, false (got "yes")'],
+    [{ REDIS_PREFIX: 'a b' }, 'invalid configuration: REDIS_PREFIX may hold only letters, digits and _ : . - (got "a b")'],
+    [{ DATABASE_URL: 'mysql://root@db/x' }, 'invalid configuration: DATABASE_URL must be a postgres:// URL'],
+    [{ REDIS_URL: 'http://cache' }, 'invalid configuration: REDIS_URL must be a redis:// or rediss:// URL'],
+    [{ PUBLIC_URL: 'not a url' }, 'invalid configuration: PUBLIC_URL must be an http:// or https:// URL'],
+  ])('refuses %j with one line naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(new ConfigError(message));
+  });
+
+  it('never echoes a URL, which may hold a password', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://root:hunter2@db/x' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),
+    );
+  });
+});
