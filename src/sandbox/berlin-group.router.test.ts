@@ -1,0 +1,111 @@
+import { type RunningSandbox, bgHeaders, connectBerlinGroup, http, startSandbox, submitSca } from './sandbox.test-helper';
+
+const NOW = new Date('2026-11-25T12:00:00Z');
+
+describe('Sandbox Berlin Group Bank', () => {
+  let sandbox: RunningSandbox;
+  let bank: string;
+  let clock: Date;
+
+  beforeEach(async () => {
+    clock = NOW;
+    sandbox = await startSandbox({ now: () => clock, seed: 'test' });
+    bank = `${sandbox.root}/berlin-group`;
+  });
+  afterEach(() => sandbox.close());
+
+  async function createConsent(headers: Record<string, string> = {}) {
+    return http(`${bank}/v1/consents`, {
+      method: 'POST',
+      headers: bgHeaders({ 'TPP-Redirect-URI': 'https://tpp.example/cb?session=42', ...headers }),
+      json: { access: { allPsd2: 'allAccounts' }, recurringIndicator: true, validUntil: '9999-12-31', frequencyPerDay: 4 },
+    });
+  }
+
+  it('creates a consent whose SCA link points at the bank under the mount path', async () => {
+    const created = await createConsent();
+    expect(created.status).toBe(201);
+    const body = created.json as { consentStatus: string; consentId: string; _links: { scaRedirect: { href: string } } };
+    expect(body.consentStatus).toBe('received');
+    expect(body._links.scaRedirect.href).toBe(`${bank}/sca/consents/${body.consentId}`);
+  });
+
+  it('refuses a consent without X-Request-ID or without TPP-Redirect-URI', async () => {
+    const noRequestId = await http(`${bank}/v1/consents`, { method: 'POST', json: {} });
+    expect(noRequestId.status).toBe(400);
+    const noRedirect = await http(`${bank}/v1/consents`, {
+      method: 'POST',
+      headers: bgHeaders(),
+      json: { access: { allPsd2: 'allAccounts' }, recurringIndicator: true, validUntil: '9999-12-31', frequencyPerDay: 4 },
+    });
+    expect(noRedirect.status).toBe(400);
+    expect(noRedirect.json).toMatchObject({ tppMessages: [{ category: 'ERROR', code: 'FORMAT_ERROR' }] });
+  });
+
+  it('shows the scopes and validity on the SCA page and redirects with the consent id after approval', async () => {
+    const created = (await createConsent()).json as { consentId: string; _links: { scaRedirect: { href: string } } };
+    const page = await http(created._links.scaRedirect.href);
+    expect(page.text).toContain('<form method="post"');
+    for (const name of ['psuId', 'password', 'otp', 'decision']) expect(page.text).toContain(`name="${name}"`);
+    expect(page.text).toContain('Accounts, balances and transactions of all accounts');
+    expect(page.text).toContain('2027-05-24');
+
+    const approved = await submitSca(created._links.scaRedirect.href);
+    expect(approved.status).toBe(302);
+    expect(approved.location).toBe(`https://tpp.example/cb?session=42&consentId=${created.consentId}`);
+    const status = await http(`${bank}/v1/consents/${created.consentId}/status`, { headers: bgHeaders() });
+    expect(status.json).toEqual({ consentStatus: 'valid' });
+  });
+
+  it('re-shows the form with an error on a wrong one-time code', async () => {
+    const created = (await createConsent()).json as { _links: { scaRedirect: { href: string } } };
+    const wrong = await submitSca(created._links.scaRedirect.href, { otp: '000000' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.text).toContain('Wrong one-time code');
+    expect(wrong.text).toContain('<form method="post"');
+  });
+
+  it('sends a denial to the Nok redirect URI and reads the consent as rejected', async () => {
+    const created = (await createConsent({ 'TPP-Nok-Redirect-URI': 'https://tpp.example/nok' })).json as {
+      consentId: string;
+      _links: { scaRedirect: { href: string } };
+    };
+    const denied = await submitSca(created._links.scaRedirect.href, { decision: 'deny' });
+    expect(denied.location).toBe(`https://tpp.example/nok?consentId=${created.consentId}&error=access_denied`);
+    const status = await http(`${bank}/v1/consents/${created.consentId}/status`, { headers: bgHeaders() });
+    expect(status.json).toEqual({ consentStatus: 'rejected' });
+  });
+
+  it('lists the PSU accounts with balances when asked withBalance', async () => {
+    const consentId = await connectBerlinGroup(bank);
+    const list = await http(`${bank}/v1/accounts?withBalance=true`, { headers: bgHeaders({ 'Consent-ID': consentId }) });
+    expect(list.status).toBe(200);
+    const accounts = (list.json as { accounts: { cashAccountType: string; balances: unknown[] }[] }).accounts;
+    expect(accounts.map((a) => a.cashAccountType)).toEqual(['CACC', 'CACC', 'SVGS']);
+    expect(accounts[0].balances.length).toBeGreaterThan(2);
+  });
+
+  it('pages booked and pending transactions with next links until the end', async () => {
+    const consentId = await connectBerlinGroup(bank);
+    const headers = bgHeaders({ 'Consent-ID': consentId, 'PSU-IP-Address': '192.0.2.10' });
+    const list = (await http(`${bank}/v1/accounts`, { headers })).json as { accounts: { resourceId: string }[] };
+    let url: string | undefined =
+      `${bank}/v1/accounts/${list.accounts[0].resourceId}/transactions?bookingStatus=both&dateFrom=2025-11-25&dateTo=2026-11-25`;
+    let pages = 0;
+    let booked = 0;
+    let pending = 0;
+    while (url) {
+      const page = await http(url, { headers });
+      expect(page.status).toBe(200);
+      const report = (page.json as { transactions: { booked: unknown[]; pending: unknown[]; _links: { next?: { href: string } } } })
+        .transactions;
+      booked += report.booked.length;
+      pending += report.pending.length;
+      pages += 1;
+      url = report._links.next?.href;
+    }
+    expect(pages).toBeGreaterThan(5);
+    expect(booked).toBeGreaterThan(300);
+    expect(pending).toBeGreaterThan(0);
+  });
+});

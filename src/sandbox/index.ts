@@ -1,0 +1,73 @@
+import express from 'express';
+import { SANDBOX_BANKS, type SandboxBankSlug } from './banks';
+import { berlinGroupBank, type BankContext } from './berlin-group.router';
+import { type BankFaults, FaultSwitch, type SandboxFaults } from './faults';
+import { Ledger } from './ledger';
+import { AccessCounter, type RequestRecord, RequestLog } from './request-log';
+import { stetBank } from './stet.router';
+
+export { SANDBOX_BANKS, type SandboxBank, type SandboxBankSlug } from './banks';
+export type { BankFaults, FaultCount, SandboxFaults } from './faults';
+export type { RequestRecord } from './request-log';
+export { SANDBOX_OTP, SANDBOX_PASSWORD, SANDBOX_PSUS } from './seed-data';
+
+export interface SandboxOptions {
+  /** The sandbox's clock; every time-dependent answer (history, pending → booked, expiry, daily limits) uses it. */
+  now?: () => Date;
+  /** Fault settings per bank at start, and what `control.resetFaults()` returns to. */
+  faults?: SandboxFaults;
+  /** Seed of the generated data: the same seed and clock give the same accounts, balances and transactions. */
+  seed?: string;
+}
+
+export interface SandboxControl {
+  setFaults(slug: SandboxBankSlug, faults: BankFaults): void;
+  resetFaults(): void;
+  /** Forgets the unattended accesses counted today, at every bank. */
+  resetAccessCounters(): void;
+  /** What reached a bank, oldest first. */
+  requests(slug: SandboxBankSlug): RequestRecord[];
+  clearRequests(): void;
+}
+
+/**
+ * The sandbox banks as one express app: each bank under its `path` (`/berlin-group`, `/stet`, `/flaky`). Links and
+ * redirects are built from the incoming request, so the app can be mounted anywhere (the gateway uses `/sandbox`).
+ */
+export function createSandbox(options: SandboxOptions = {}): { app: express.Express; control: SandboxControl } {
+  const now = options.now ?? (() => new Date());
+  const ledger = new Ledger(options.seed ?? 'passerelle', now);
+  const faults = new FaultSwitch(options.faults);
+  const log = new RequestLog();
+  const access = new AccessCounter();
+  const app = express();
+  app.disable('x-powered-by');
+
+  for (const bank of SANDBOX_BANKS) {
+    const ctx: BankContext = { bank, ledger, now, faults, log, access };
+    app.use(bank.path, bank.standard === 'STET' ? stetBank(ctx) : berlinGroupBank(ctx));
+  }
+
+  app.get('/', (req, res) => {
+    const base = `${req.protocol}://${req.get('host')}${req.baseUrl}`;
+    res.json({
+      banks: SANDBOX_BANKS.map((b) => ({
+        slug: b.slug,
+        name: b.name,
+        country: b.country,
+        bic: b.bic,
+        standard: b.standard,
+        baseUrl: `${base}${b.path}`,
+      })),
+    });
+  });
+
+  const control: SandboxControl = {
+    setFaults: (slug, bankFaults) => faults.set(slug, bankFaults),
+    resetFaults: () => faults.reset(),
+    resetAccessCounters: () => access.reset(),
+    requests: (slug) => log.list(slug),
+    clearRequests: () => log.clear(),
+  };
+  return { app, control };
+}

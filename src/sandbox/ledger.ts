@@ -1,0 +1,198 @@
+import Decimal from 'decimal.js';
+import { SANDBOX_BANKS, type SandboxBank, type SandboxBankSlug } from './banks';
+import {
+  DAY_MS,
+  SANDBOX_PSUS,
+  type LedgerEntry,
+  type SandboxAccount,
+  type SandboxPsu,
+  accountsFor,
+  entriesForDay,
+  isoDate,
+} from './seed-data';
+
+/** How much history exists before the sandbox's first `now()`: over 13 months, so 12 full months can be read. */
+export const HISTORY_DAYS = 400;
+/** A SEPA credit transfer initiated in the sandbox shows pending, then books this long after the PSU authorised it. */
+export const SETTLEMENT_DELAY_MS = 10 * 60_000;
+
+export type EntryStatus = 'booked' | 'pending';
+
+export interface VisibleEntry {
+  entry: LedgerEntry;
+  status: EntryStatus;
+  /** The id the bank shows right now: the pending id for an authorisation that has not booked yet. */
+  id: string;
+  /** The date a window filter applies to: booking date once booked, the day it was ordered while pending. */
+  date: string;
+}
+
+export interface BalanceSet {
+  /** End of the previous day, booked lines only (ISO 20022 CLBD / closingBooked). */
+  closingBooked: Decimal;
+  closingBookedDate: string;
+  /** Booked lines up to now (interimBooked). */
+  interimBooked: Decimal;
+  /** Booked plus pending (expected / interimAvailable: no credit line in the sandbox). */
+  expected: Decimal;
+  lastChangeDateTime: Date;
+}
+
+export interface TransferOrder {
+  debtor: SandboxAccount;
+  creditorIban: string;
+  creditorName: string;
+  amount: Decimal;
+  remittanceUnstructured?: string;
+  endToEndId?: string;
+  paymentId: string;
+  authorisedAt: Date;
+}
+
+/**
+ * The money of every sandbox bank in this process: seeded accounts and history, and the transfers initiated through
+ * the payment endpoints, so a payment from one sandbox bank to another shows at both.
+ */
+export class Ledger {
+  readonly origin: Date;
+  private readonly accounts: SandboxAccount[];
+  private readonly dayCache = new Map<string, LedgerEntry[]>();
+  private readonly transfers: LedgerEntry[] = [];
+
+  constructor(
+    private readonly seed: string,
+    private readonly now: () => Date,
+  ) {
+    const today = Math.floor(now().getTime() / DAY_MS) * DAY_MS;
+    this.origin = new Date(today - HISTORY_DAYS * DAY_MS);
+    this.accounts = SANDBOX_BANKS.flatMap((bank) => SANDBOX_PSUS.flatMap((psu) => accountsFor(bank, psu, seed)));
+  }
+
+  psu(psuId: string): SandboxPsu | undefined {
+    return SANDBOX_PSUS.find((p) => p.id === psuId);
+  }
+
+  accountsOf(bankSlug: SandboxBankSlug, psuId: string): SandboxAccount[] {
+    return this.accounts.filter((a) => a.bankSlug === bankSlug && a.psuId === psuId);
+  }
+
+  account(bankSlug: SandboxBankSlug, resourceId: string): SandboxAccount | undefined {
+    return this.accounts.find((a) => a.bankSlug === bankSlug && a.resourceId === resourceId);
+  }
+
+  accountByIban(iban: string): SandboxAccount | undefined {
+    const wanted = iban.replace(/\s+/g, '').toUpperCase();
+    return this.accounts.find((a) => a.iban === wanted);
+  }
+
+  /** Every line of the account visible at `now()`, newest first, each with its current status. */
+  entries(account: SandboxAccount): VisibleEntry[] {
+    const now = this.now();
+    const bank = SANDBOX_BANKS.find((b) => b.slug === account.bankSlug) as SandboxBank;
+    const psu = this.psu(account.psuId) as SandboxPsu;
+    const siblings = this.accountsOf(account.bankSlug as SandboxBankSlug, account.psuId);
+    const out: VisibleEntry[] = [];
+    // One day past today: orders placed this evening for tomorrow (salaries) are already pending.
+    const lastDay = Math.floor(now.getTime() / DAY_MS) * DAY_MS + DAY_MS;
+    for (let t = this.origin.getTime(); t <= lastDay; t += DAY_MS) {
+      for (const entry of this.day(bank, psu, siblings, new Date(t))) {
+        if (entry.accountResourceId === account.resourceId) this.pushVisible(out, entry, now);
+      }
+    }
+    for (const entry of this.transfers) {
+      if (entry.accountResourceId === account.resourceId) this.pushVisible(out, entry, now);
+    }
+    return out.sort(
+      (a, b) => b.entry.initiatedAt.getTime() - a.entry.initiatedAt.getTime() || (a.entry.id < b.entry.id ? -1 : 1),
+    );
+  }
+
+  balances(account: SandboxAccount): BalanceSet {
+    const now = this.now();
+    const startOfToday = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS);
+    let closingBooked = account.openingBalance;
+    let interimBooked = account.openingBalance;
+    let expected = account.openingBalance;
+    let lastChange = this.origin;
+    for (const { entry, status } of this.entries(account)) {
+      expected = expected.plus(entry.amount);
+      if (status === 'booked') {
+        interimBooked = interimBooked.plus(entry.amount);
+        if (entry.bookedAt < startOfToday) closingBooked = closingBooked.plus(entry.amount);
+      }
+      const changedAt = status === 'booked' ? entry.bookedAt : entry.initiatedAt;
+      if (changedAt > lastChange) lastChange = changedAt;
+    }
+    return {
+      closingBooked,
+      closingBookedDate: isoDate(new Date(startOfToday.getTime() - DAY_MS)),
+      interimBooked,
+      expected,
+      lastChangeDateTime: lastChange,
+    };
+  }
+
+  /**
+   * Books an authorised SEPA credit transfer: a debit on the debtor's account and, when the creditor's IBAN is held
+   * at any sandbox bank of this process, the matching credit there. Both show pending until settlement.
+   */
+  transfer(order: TransferOrder): void {
+    const bookedAt = new Date(order.authorisedAt.getTime() + SETTLEMENT_DELAY_MS);
+    const common = {
+      initiatedAt: order.authorisedAt,
+      bookedAt,
+      bookingDate: isoDate(bookedAt),
+      valueDate: isoDate(bookedAt),
+      endToEndId: order.endToEndId,
+      remittanceUnstructured: order.remittanceUnstructured,
+    };
+    this.transfers.push({
+      ...common,
+      id: `${order.paymentId}-D`,
+      accountResourceId: order.debtor.resourceId,
+      amount: order.amount.negated(),
+      counterpartyName: order.creditorName,
+      counterpartyIban: order.creditorIban,
+      bankTransactionCode: 'PMNT-ICDT-ESCT',
+    });
+    const creditor = this.accountByIban(order.creditorIban);
+    if (creditor) {
+      this.transfers.push({
+        ...common,
+        id: `${order.paymentId}-C`,
+        accountResourceId: creditor.resourceId,
+        amount: order.amount,
+        counterpartyName: order.debtor.ownerName,
+        counterpartyIban: order.debtor.iban,
+        bankTransactionCode: 'PMNT-RCDT-ESCT',
+      });
+    }
+  }
+
+  settlementTime(authorisedAt: Date): Date {
+    return new Date(authorisedAt.getTime() + SETTLEMENT_DELAY_MS);
+  }
+
+  private day(bank: SandboxBank, psu: SandboxPsu, accounts: SandboxAccount[], day: Date): LedgerEntry[] {
+    const key = `${bank.slug}|${psu.id}|${day.getTime()}`;
+    let entries = this.dayCache.get(key);
+    if (!entries) {
+      entries = entriesForDay(this.seed, bank, psu, accounts, day);
+      this.dayCache.set(key, entries);
+    }
+    return entries;
+  }
+
+  private pushVisible(out: VisibleEntry[], entry: LedgerEntry, now: Date): void {
+    if (entry.initiatedAt > now) return;
+    if (entry.bookedAt <= now) {
+      out.push({ entry, status: 'booked', id: entry.id, date: entry.bookingDate });
+    } else {
+      out.push({ entry, status: 'pending', id: entry.pendingId ?? entry.id, date: isoDate(entry.initiatedAt) });
+    }
+  }
+}
+
+export function decimalString(amount: Decimal): string {
+  return amount.toFixed(2);
+}

@@ -1,0 +1,79 @@
+import { SANDBOX_OTP, SANDBOX_PASSWORD, SANDBOX_PSUS, type SandboxPsu } from './seed-data';
+
+/**
+ * The sandbox banks' strong customer authentication page. Its shape is a contract (DESIGN.md, Sandbox banks): one
+ * `<form method="post">` with inputs `psuId`, `password`, `otp` and `decision`, showing what is being authorised.
+ */
+
+export interface ScaPage {
+  bankName: string;
+  title: string;
+  /** Absolute URL the form posts to. */
+  action: string;
+  /** What the PSU authorises: scopes and validity, or amount, currency and payee. */
+  details: [string, string][];
+  error?: string;
+  /** Hidden fields carried through the post (OAuth2 parameters). */
+  hidden?: Record<string, string>;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function renderScaPage(page: ScaPage): string {
+  const rows = page.details
+    .map(([label, value]) => `<tr><th scope="row">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`)
+    .join('\n');
+  const hidden = Object.entries(page.hidden ?? {})
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+    .join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>${escapeHtml(page.bankName)} – ${escapeHtml(page.title)}</title></head>
+<body>
+<h1>${escapeHtml(page.bankName)}</h1>
+<h2>${escapeHtml(page.title)}</h2>
+${page.error ? `<p role="alert" class="error">${escapeHtml(page.error)}</p>` : ''}
+<table>
+${rows}
+</table>
+<form method="post" action="${escapeHtml(page.action)}">
+${hidden}
+<label>User <input name="psuId" autocomplete="username" required></label>
+<label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+<label>One-time code <input name="otp" inputmode="numeric" autocomplete="one-time-code" required></label>
+<fieldset>
+<label><input type="radio" name="decision" value="approve" checked> Approve</label>
+<label><input type="radio" name="decision" value="deny"> Deny</label>
+</fieldset>
+<button type="submit">Confirm</button>
+</form>
+<p>Sandbox users: alice, bob – password ${SANDBOX_PASSWORD}, one-time code ${SANDBOX_OTP}.</p>
+</body>
+</html>
+`;
+}
+
+export interface ScaSubmission {
+  psu?: SandboxPsu;
+  decision: 'approve' | 'deny';
+  error?: string;
+}
+
+/** Reads a posted SCA form. A deny still needs the PSU to log in, as at a real bank. */
+export function readScaForm(body: Record<string, unknown> | undefined): ScaSubmission {
+  const field = (name: string): string => (typeof body?.[name] === 'string' ? (body[name] as string).trim() : '');
+  const decision = field('decision') === 'deny' ? 'deny' : 'approve';
+  const psu = SANDBOX_PSUS.find((p) => p.id === field('psuId'));
+  if (!psu || field('password') !== SANDBOX_PASSWORD) return { decision, error: 'Unknown user or wrong password.' };
+  if (field('otp') !== SANDBOX_OTP) return { decision, error: 'Wrong one-time code.' };
+  return { psu, decision };
+}
+
+/** Adds parameters to a redirect URI, keeping whatever query the TPP put there. */
+export function withQuery(uri: string, params: Record<string, string>): string {
+  const url = new URL(uri);
+  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+  return url.toString();
+}

@@ -1,0 +1,20 @@
+import { createSandbox, SANDBOX_BANKS } from './index';
+
+/** Standalone sandbox banks: `npm run sandbox -- --port 4100`. */
+function portFromArgs(argv: string[]): number {
+  const index = argv.indexOf('--port');
+  const value = index >= 0 ? Number(argv[index + 1]) : 4100;
+  if (!Number.isInteger(value) || value < 0 || value > 65_535) throw new Error(`invalid --port ${argv[index + 1]}`);
+  return value;
+}
+
+const port = portFromArgs(process.argv.slice(2));
+const { app } = createSandbox();
+const server = app.listen(port, () => {
+  const address = server.address();
+  const actual = typeof address === 'object' && address ? address.port : port;
+  for (const bank of SANDBOX_BANKS) {
+    // eslint-disable-next-line no-console -- the runner's only output: where each bank listens
+    console.log(`${bank.name} (${bank.standard}) at http://localhost:${actual}${bank.path}`);
+  }
+});

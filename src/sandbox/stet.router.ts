@@ -1,0 +1,6 @@
+import express, { type Router } from 'express';
+import type { BankContext } from './berlin-group.router';
+
+export function stetBank(_ctx: BankContext): Router {
+  return express.Router();
+}
