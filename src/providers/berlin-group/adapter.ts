@@ -1,5 +1,6 @@
 /** The Berlin Group NextGenPSD2 1.3.x adapter: consent, account information and SEPA credit transfers. */
 import { requestIdForIdempotencyKey } from '../shared/request-id';
+import { withQuery } from '../shared/urls';
 import type { UpstreamObserver, ResilienceOptions, FetchFn } from '../shared/upstream';
 import {
   ProviderError,
@@ -280,9 +281,3 @@ export function consentBody(request: CreateConsentRequest): object {
   };
 }
 
-/** Adds parameters to a URI's query, keeping what is already there (the sandbox keeps it too on the redirect). */
-export function withQuery(uri: string, params: Record<string, string>): string {
-  const url = new URL(uri);
-  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
-  return url.toString();
-}

@@ -4,8 +4,14 @@
  * `PSU-IP-Address` only when the PSU is present, `TPP-Redirect-URI` for the redirect SCA approach.
  */
 import type { z } from 'zod';
-import { parseRetryAfter, UpstreamClient, type UpstreamClientOptions, type UpstreamResource } from '../shared/upstream';
+import {
+  parseRetryAfter,
+  UpstreamClient,
+  type UpstreamClientOptions,
+  type UpstreamResource,
+} from '../shared/upstream';
 import { newRequestId } from '../shared/request-id';
+import { resolveHref } from '../shared/urls';
 import { ProviderError, type PsuContext } from '../types';
 import {
   bgAccountList,
@@ -148,7 +154,7 @@ export class BerlinGroupClient {
   ) {
     const response = await this.upstream.send({
       method,
-      url: this.resolve(pathOrHref),
+      url: resolveHref(this.baseUrl, pathOrHref),
       headers: {
         Accept: 'application/json',
         'X-Request-ID': options.requestId ?? newRequestId(),
@@ -161,18 +167,6 @@ export class BerlinGroupClient {
       schema,
     });
     return response.body as S extends z.ZodType ? z.infer<S> : undefined;
-  }
-
-  /**
-   * Paths are relative to the bank's base URL; `_links` hrefs may be absolute, or absolute paths that already carry
-   * the base path (psd2-api examples: `/psd2/v1/...`), or relative to the base.
-   */
-  private resolve(pathOrHref: string): string {
-    if (/^https?:\/\//.test(pathOrHref)) return pathOrHref;
-    const base = new URL(this.baseUrl);
-    const basePath = base.pathname.replace(/\/+$/, '');
-    if (basePath && pathOrHref.startsWith(`${basePath}/`)) return `${base.origin}${pathOrHref}`;
-    return `${this.baseUrl}${pathOrHref.startsWith('/') ? '' : '/'}${pathOrHref}`;
   }
 }
 

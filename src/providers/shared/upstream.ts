@@ -279,3 +279,4 @@ class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>
     return { duration: wait, next: (ctx) => following.next(ctx) };
   }
 }
+
