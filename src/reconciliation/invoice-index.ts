@@ -1,0 +1,136 @@
+/**
+ * Lookup structures over the open invoices, built once per run, so that each credit costs a handful of map lookups
+ * (by reference key, by the digits of the invoice number, by amount, by payer) instead of a scan of every invoice.
+ */
+import { electronicFormatIBAN } from 'ibantools';
+import { dayNumber } from './calendar';
+import { toCents } from './money';
+import { normalizeName, nameTokens, type NormalizedName } from './party-name';
+import { compactReference, structuredKey, type StructuredKind } from './structured-reference';
+import { digitRuns, foldLookAlikes, stripLeadingZeros } from './reference-text';
+import type { OpenInvoice } from './types';
+
+export interface IndexedInvoice {
+  index: number;
+  invoice: OpenInvoice;
+  amount: bigint;
+  /** Open amount before this run. */
+  initialRemaining: bigint;
+  numberCompact: string;
+  numberFolded: string;
+  /** The last digit run of the folded number, zeros kept ("000356"). */
+  numberDigits: string;
+  structured: { kind: StructuredKind; key: string } | null;
+  customer: NormalizedName | null;
+  iban: string | null;
+  issueDay: number;
+  dueDay: number;
+}
+
+/** Customers with more open invoices than this are not enumerated by payer alone (amount or reference decide). */
+export const MAX_PAYER_SCAN = 200;
+/** Name words shared by more customers than this are too common to find a customer by. */
+const MAX_CORES_PER_TOKEN = 200;
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+export function normalizeIban(raw: string | null | undefined): string | null {
+  return raw ? electronicFormatIBAN(raw) || null : null;
+}
+
+export class InvoiceIndex {
+  readonly invoices: IndexedInvoice[];
+  private readonly byNumber = new Map<string, number[]>();
+  private readonly byNumberDigits = new Map<string, number[]>();
+  private readonly byStructured = new Map<string, number[]>();
+  private readonly byIban = new Map<string, number[]>();
+  private readonly byCustomerCore = new Map<string, number[]>();
+  private readonly coresByToken = new Map<string, Set<string>>();
+  private readonly numberLengths = new Set<number>();
+
+  constructor(invoices: OpenInvoice[]) {
+    this.invoices = invoices.map((invoice, index) => this.indexOne(invoice, index));
+  }
+
+  private indexOne(invoice: OpenInvoice, index: number): IndexedInvoice {
+    const amount = toCents(invoice.amount);
+    const numberCompact = compactReference(invoice.number);
+    const numberFolded = foldLookAlikes(numberCompact);
+    const runs = digitRuns(numberFolded);
+    const numberDigits = runs.length > 0 ? runs[runs.length - 1] : '';
+    const customer = normalizeName(invoice.customerName);
+    const iban = normalizeIban(invoice.customerIban);
+    const structured = invoice.structuredReference ? structuredKey(invoice.structuredReference) : null;
+    const indexed: IndexedInvoice = {
+      index,
+      invoice,
+      amount,
+      initialRemaining: amount - (invoice.amountPaid ? toCents(invoice.amountPaid) : 0n),
+      numberCompact,
+      numberFolded,
+      numberDigits,
+      structured,
+      customer,
+      iban,
+      issueDay: dayNumber(invoice.issueDate),
+      dueDay: dayNumber(invoice.dueDate),
+    };
+    if (numberFolded) push(this.byNumber, numberFolded, index);
+    if (numberDigits) {
+      push(this.byNumberDigits, stripLeadingZeros(numberDigits), index);
+      this.numberLengths.add(numberDigits.length);
+    }
+    if (structured) push(this.byStructured, structured.key, index);
+    if (iban) push(this.byIban, iban, index);
+    if (customer) {
+      if (!this.byCustomerCore.has(customer.core)) {
+        for (const token of nameTokens(customer.core)) {
+          const cores = this.coresByToken.get(token) ?? new Set<string>();
+          cores.add(customer.core);
+          this.coresByToken.set(token, cores);
+        }
+      }
+      push(this.byCustomerCore, customer.core, index);
+    }
+    return indexed;
+  }
+
+  byNumberKey(folded: string): readonly number[] {
+    return this.byNumber.get(folded) ?? [];
+  }
+
+  byDigits(digits: string): readonly number[] {
+    return this.byNumberDigits.get(stripLeadingZeros(digits)) ?? [];
+  }
+
+  /** Whether some invoice number has a digit run of this length (typo variants are only tried for those). */
+  hasNumberLength(length: number): boolean {
+    return this.numberLengths.has(length);
+  }
+
+  byStructuredKey(key: string): readonly number[] {
+    return this.byStructured.get(key) ?? [];
+  }
+
+  byPayerIban(iban: string): readonly number[] {
+    return this.byIban.get(iban) ?? [];
+  }
+
+  byCore(core: string): readonly number[] {
+    return this.byCustomerCore.get(core) ?? [];
+  }
+
+  /** Customer cores sharing a distinctive word with `core`, for fuzzy name lookups. */
+  coresSharingWord(core: string): Set<string> {
+    const cores = new Set<string>();
+    for (const token of nameTokens(core)) {
+      const sharing = this.coresByToken.get(token);
+      if (sharing && sharing.size <= MAX_CORES_PER_TOKEN) for (const other of sharing) cores.add(other);
+    }
+    return cores;
+  }
+}

@@ -1,0 +1,392 @@
+/**
+ * The matching engine: bank credits → invoices, with allocations, a score, the signals behind it and a decision.
+ *
+ * Candidates for a credit come from indexes only (the references it quotes, invoices whose open amount equals it,
+ * invoices of the customer the payer looks like), never from a scan of every invoice. Credits are settled in order
+ * of evidence, strongest first, so that a weak guess never takes an invoice a decisive payment names; within equal
+ * evidence, older credits first, so instalments and double payments are seen in the order they happened.
+ */
+import { dayNumber } from './calendar';
+import { InvoiceIndex, type IndexedInvoice } from './invoice-index';
+import { Ledger } from './ledger';
+import { centsTimesRatio, formatCents, toCents } from './money';
+import { invoicesOfPayer, PayerMemory, payerSignals } from './payer';
+import { PayoutBook, settlePayout } from './payouts';
+import { isRejected, pairKey, type PreparedCredit, type RunContext } from './run-context';
+import { findReferences, isDecisive, REFERENCE_POINTS } from './references';
+import {
+  AMOUNT_POINTS,
+  DATE_POINTS,
+  EARLY_PAYMENT_DAYS,
+  LATE_PAYMENT_DAYS,
+  MIN_PROPOSAL_POINTS,
+  scoreOf,
+  TIE_MARGIN,
+} from './scoring';
+import type {
+  BankCredit,
+  ReconciliationInput,
+  ReconciliationOptions,
+  ReconciliationResult,
+  Signal,
+  UnmatchedCredit,
+} from './types';
+
+export const DEFAULT_OPTIONS: ReconciliationOptions = {
+  autoConfirmThreshold: 0.8,
+  underpaymentTolerance: { absolute: '5.00', ratio: '0.02' },
+  payoutArrivalWindowDays: 3,
+};
+
+/** SEPA's placeholder for "the payer gave no end-to-end id". */
+const NOT_PROVIDED = 'NOTPROVIDED';
+/** Unreferenced grouped payments are looked for among this many of a payer's oldest open invoices. */
+const MAX_GROUP_POOL = 16;
+const MAX_GROUP_SIZE = 4;
+
+interface Candidate {
+  /** Invoice positions, in allocation order. */
+  invoices: number[];
+  points: number;
+  signals: Signal[];
+  /** Decisive evidence for every invoice: a precondition of auto-confirmation, whatever the score. */
+  decisive: boolean;
+}
+
+function tolerance(context: RunContext, invoice: IndexedInvoice): bigint {
+  const { absolute, ratio } = context.options.underpaymentTolerance;
+  const byRatio = centsTimesRatio(invoice.amount, ratio);
+  const byAbsolute = toCents(absolute);
+  return byRatio > byAbsolute ? byRatio : byAbsolute;
+}
+
+function dateSignals(day: number, invoice: IndexedInvoice): Signal[] {
+  const invoiceId = invoice.invoice.id;
+  if (day < invoice.issueDay - EARLY_PAYMENT_DAYS) {
+    return [{ kind: 'DATE_BEFORE_ISSUE', points: DATE_POINTS.beforeIssue, invoiceId }];
+  }
+  if (day <= invoice.dueDay + LATE_PAYMENT_DAYS) return [{ kind: 'DATE_PLAUSIBLE', points: DATE_POINTS.plausible, invoiceId }];
+  return [];
+}
+
+function sumPoints(signals: readonly Signal[]): number {
+  return signals.reduce((total, signal) => total + signal.points, 0);
+}
+
+function isOpenCandidate(context: RunContext, prepared: PreparedCredit, invoice: IndexedInvoice): boolean {
+  return (
+    context.ledger.open(invoice.index) > 0n &&
+    invoice.invoice.currency === prepared.credit.currency &&
+    !isRejected(context, prepared.credit.id, invoice)
+  );
+}
+
+function singleCandidate(context: RunContext, prepared: PreparedCredit, invoice: IndexedInvoice): Candidate | null {
+  if (!isOpenCandidate(context, prepared, invoice)) return null;
+  const invoiceId = invoice.invoice.id;
+  const open = context.ledger.open(invoice.index);
+  const hit = prepared.refs.get(invoice.index);
+  const decisiveRef = hit !== undefined && isDecisive(hit.kind);
+  const signals: Signal[] = [];
+  if (hit) signals.push({ kind: hit.kind, points: REFERENCE_POINTS[hit.kind], invoiceId, detail: hit.text });
+  const payer = payerSignals(prepared.payer, invoice);
+  signals.push(...payer);
+
+  let amountSettles = false;
+  if (prepared.cents === open) {
+    signals.push({ kind: 'AMOUNT_EQUAL', points: AMOUNT_POINTS.equal, invoiceId });
+    amountSettles = true;
+  } else if (prepared.cents < open && open - prepared.cents <= tolerance(context, invoice)) {
+    signals.push({ kind: 'AMOUNT_WITHIN_TOLERANCE', points: AMOUNT_POINTS.withinTolerance, invoiceId });
+    amountSettles = true;
+  } else if (prepared.cents < open) {
+    signals.push({ kind: 'AMOUNT_PARTIAL', points: decisiveRef ? AMOUNT_POINTS.partial : 0, invoiceId });
+  } else {
+    signals.push({ kind: 'AMOUNT_EXCEEDS', points: decisiveRef ? AMOUNT_POINTS.exceeds : 0, invoiceId });
+  }
+  // An amount alone is never enough: rents, refunds and transfers often equal some open invoice to the cent.
+  if (!hit && !(amountSettles && payer.length > 0)) return null;
+  signals.push(...dateSignals(prepared.day, invoice));
+  const confirmedPayer = payer.some((signal) => signal.kind === 'PAYER_CONFIRMED');
+  return {
+    invoices: [invoice.index],
+    points: sumPoints(signals),
+    signals,
+    decisive: decisiveRef || (confirmedPayer && prepared.cents === open),
+  };
+}
+
+/**
+ * A group is as credible as its weakest member: its points are the weakest member's reference, payer and date
+ * evidence plus the group's amount rule. Each member's own signals are listed with their own points.
+ */
+function groupCandidate(
+  context: RunContext,
+  prepared: PreparedCredit,
+  members: IndexedInvoice[],
+  referenced: boolean,
+): Candidate {
+  const ordered = [...members].sort((a, b) => a.dueDay - b.dueDay || a.index - b.index);
+  const signals: Signal[] = [];
+  let refPoints = Number.POSITIVE_INFINITY;
+  let payerPoints = Number.POSITIVE_INFINITY;
+  let datePoints = Number.POSITIVE_INFINITY;
+  let decisive = true;
+  for (const invoice of ordered) {
+    const invoiceId = invoice.invoice.id;
+    const hit = prepared.refs.get(invoice.index);
+    if (hit) signals.push({ kind: hit.kind, points: REFERENCE_POINTS[hit.kind], invoiceId, detail: hit.text });
+    refPoints = Math.min(refPoints, hit ? REFERENCE_POINTS[hit.kind] : 0);
+    decisive &&= hit !== undefined && isDecisive(hit.kind);
+    const payer = payerSignals(prepared.payer, invoice);
+    const date = dateSignals(prepared.day, invoice);
+    signals.push(...payer, ...date);
+    payerPoints = Math.min(payerPoints, sumPoints(payer));
+    datePoints = Math.min(datePoints, sumPoints(date));
+  }
+  const total = ordered.reduce((sum, invoice) => sum + context.ledger.open(invoice.index), 0n);
+  const last = ordered[ordered.length - 1];
+  let amount: Signal;
+  if (prepared.cents === total) {
+    amount = {
+      kind: 'AMOUNT_GROUP_SUM',
+      points: referenced ? AMOUNT_POINTS.groupSum : AMOUNT_POINTS.groupSumWithoutReference,
+    };
+  } else if (prepared.cents < total && total - prepared.cents <= tolerance(context, last)) {
+    amount = { kind: 'AMOUNT_WITHIN_TOLERANCE', points: AMOUNT_POINTS.withinTolerance };
+  } else if (prepared.cents < total) {
+    amount = { kind: 'AMOUNT_PARTIAL', points: decisive ? AMOUNT_POINTS.partial : 0 };
+  } else {
+    amount = { kind: 'AMOUNT_EXCEEDS', points: decisive ? AMOUNT_POINTS.exceeds : 0 };
+  }
+  signals.push(amount);
+  return {
+    invoices: ordered.map((invoice) => invoice.index),
+    points: refPoints + amount.points + payerPoints + datePoints,
+    signals,
+    decisive,
+  };
+}
+
+/** Subsets of `pool` (size 2..MAX_GROUP_SIZE) whose open amounts sum to `target`; stops after two (a tie). */
+function subsetsSumming(context: RunContext, pool: IndexedInvoice[], target: bigint): IndexedInvoice[][] {
+  const found: IndexedInvoice[][] = [];
+  const chosen: IndexedInvoice[] = [];
+  const search = (start: number, remaining: bigint): void => {
+    if (found.length >= 2) return;
+    if (remaining === 0n && chosen.length >= 2) {
+      found.push([...chosen]);
+      return;
+    }
+    if (chosen.length === MAX_GROUP_SIZE || remaining <= 0n) return;
+    for (let i = start; i < pool.length && found.length < 2; i += 1) {
+      chosen.push(pool[i]);
+      search(i + 1, remaining - context.ledger.open(pool[i].index));
+      chosen.pop();
+    }
+  };
+  search(0, target);
+  return found;
+}
+
+function candidatesFor(context: RunContext, prepared: PreparedCredit): Candidate[] {
+  const { index, ledger } = context;
+  const singles = new Set<number>(prepared.refs.keys());
+  for (const invoice of ledger.withOpenAmount(prepared.cents)) if (prepared.payerInvoices.has(invoice)) singles.add(invoice);
+  for (const invoice of prepared.payerInvoices) {
+    const open = ledger.open(invoice);
+    if (open > prepared.cents && open - prepared.cents <= tolerance(context, index.invoices[invoice])) singles.add(invoice);
+  }
+  const candidates: Candidate[] = [];
+  for (const invoice of singles) {
+    const candidate = singleCandidate(context, prepared, index.invoices[invoice]);
+    if (candidate) candidates.push(candidate);
+  }
+
+  const referenced = [...prepared.refs.values()]
+    .filter((hit) => REFERENCE_POINTS[hit.kind] >= REFERENCE_POINTS.REFERENCE_DIGITS)
+    .map((hit) => index.invoices[hit.invoice])
+    .filter((invoice) => isOpenCandidate(context, prepared, invoice));
+  if (referenced.length >= 2) candidates.push(groupCandidate(context, prepared, referenced, true));
+
+  const settledBySingle = candidates.some((candidate) =>
+    candidate.signals.some((signal) => signal.kind === 'AMOUNT_EQUAL' || signal.kind === 'AMOUNT_WITHIN_TOLERANCE'),
+  );
+  if (!settledBySingle && referenced.length < 2) {
+    const pool = [...prepared.payerInvoices]
+      .map((invoice) => index.invoices[invoice])
+      .filter((invoice) => isOpenCandidate(context, prepared, invoice) && ledger.open(invoice.index) < prepared.cents)
+      .filter((invoice) => payerSignals(prepared.payer, invoice).length > 0)
+      .sort((a, b) => a.dueDay - b.dueDay || a.index - b.index)
+      .slice(0, MAX_GROUP_POOL);
+    for (const subset of subsetsSumming(context, pool, prepared.cents)) {
+      candidates.push(groupCandidate(context, prepared, subset, false));
+    }
+  }
+  return candidates
+    .filter((candidate) => candidate.points >= MIN_PROPOSAL_POINTS)
+    .sort(
+      (a, b) =>
+        b.points - a.points ||
+        index.invoices[a.invoices[0]].dueDay - index.invoices[b.invoices[0]].dueDay ||
+        a.invoices[0] - b.invoices[0],
+    );
+}
+
+/** The best-supported reading of a credit before anything is settled: the order in which credits are processed. */
+function priorityOf(context: RunContext, prepared: PreparedCredit): number {
+  if (prepared.payout) return Number.POSITIVE_INFINITY;
+  const [best] = candidatesFor(context, prepared);
+  return best ? best.points : Number.NEGATIVE_INFINITY;
+}
+
+function sameSet(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((invoice) => b.includes(invoice));
+}
+
+function settleCredit(context: RunContext, prepared: PreparedCredit): boolean {
+  const { index, ledger } = context;
+  const candidates = candidatesFor(context, prepared);
+  const [best] = candidates;
+  if (!best) return false;
+  const signals = [...best.signals];
+  const rivals = candidates
+    .slice(1)
+    .filter((candidate) => best.points - candidate.points < TIE_MARGIN && !sameSet(candidate.invoices, best.invoices));
+  if (rivals.length > 0) signals.push({ kind: 'TIE', points: 0, detail: `${rivals.length + 1} candidates within ${TIE_MARGIN} point` });
+  const conflicting = [...prepared.refs.values()].filter(
+    (hit) =>
+      isDecisive(hit.kind) && !best.invoices.includes(hit.invoice) && isOpenCandidate(context, prepared, index.invoices[hit.invoice]),
+  );
+  for (const hit of conflicting) {
+    signals.push({ kind: 'CONFLICTING_REFERENCE', points: 0, invoiceId: index.invoices[hit.invoice].invoice.id, detail: hit.text });
+  }
+  const score = scoreOf(best.points);
+  const auto =
+    best.decisive && rivals.length === 0 && conflicting.length === 0 && score >= context.options.autoConfirmThreshold;
+
+  const transactionId = prepared.credit.id;
+  const allocations = [];
+  let left = prepared.cents;
+  const settlesAll = signals.some((signal) => signal.kind === 'AMOUNT_WITHIN_TOLERANCE');
+  for (const [position, invoice] of best.invoices.entries()) {
+    const open = ledger.open(invoice);
+    const cents = left < open ? left : open;
+    const isLast = position === best.invoices.length - 1;
+    const writeOff = isLast && settlesAll ? open - cents : 0n;
+    if (cents <= 0n) break;
+    ledger.settle(invoice, cents, writeOff);
+    left -= cents;
+    const invoiceId = index.invoices[invoice].invoice.id;
+    allocations.push({ invoiceId, amount: formatCents(cents) });
+    if (writeOff > 0n) {
+      context.writeOffs.push({ transactionId, invoiceId, amount: formatCents(writeOff), reason: 'UNDERPAYMENT_WITHIN_TOLERANCE' });
+    }
+  }
+  if (left > 0n) {
+    const lastInvoice = best.invoices[best.invoices.length - 1];
+    ledger.recordOverpayment(lastInvoice, left);
+    context.overpayments.push({ transactionId, invoiceId: index.invoices[lastInvoice].invoice.id, amount: formatCents(left) });
+  }
+  context.links.push({
+    transactionId,
+    allocations,
+    score,
+    signals,
+    decision: auto ? 'AUTO_CONFIRMED' : 'SUGGESTED',
+    alternatives: rivals.flatMap((rival) => rival.invoices.map((invoice) => index.invoices[invoice].invoice.id)),
+  });
+  return true;
+}
+
+/** A credit that names an invoice already paid in full is a double payment: reported against that invoice. */
+function reportDoublePayment(context: RunContext, prepared: PreparedCredit): boolean {
+  const paid = [...prepared.refs.values()]
+    .filter((hit) => isDecisive(hit.kind))
+    .map((hit) => context.index.invoices[hit.invoice])
+    .filter(
+      (invoice) =>
+        context.ledger.open(invoice.index) <= 0n &&
+        invoice.invoice.currency === prepared.credit.currency &&
+        prepared.cents <= invoice.amount,
+    );
+  if (paid.length !== 1) return false;
+  context.ledger.recordOverpayment(paid[0].index, prepared.cents);
+  context.overpayments.push({ transactionId: prepared.credit.id, invoiceId: paid[0].invoice.id, amount: formatCents(prepared.cents) });
+  return true;
+}
+
+function referenceTexts(credit: BankCredit): string[] {
+  const texts = [credit.remittanceUnstructured, credit.remittanceStructured];
+  if (credit.endToEndId && credit.endToEndId.toUpperCase() !== NOT_PROVIDED) texts.push(credit.endToEndId);
+  return texts.filter((text): text is string => typeof text === 'string' && text.trim().length > 0);
+}
+
+/** Runs the engine. Pure: the same input always gives the same result, in the same order. */
+export function reconcile(input: ReconciliationInput, options: Partial<ReconciliationOptions> = {}): ReconciliationResult {
+  const index = new InvoiceIndex(input.invoices);
+  const context: RunContext = {
+    options: { ...DEFAULT_OPTIONS, ...options },
+    index,
+    ledger: new Ledger(index.invoices),
+    rejected: new Set((input.memory?.rejectedPairs ?? []).map((pair) => pairKey(pair.transactionId, pair.invoiceId))),
+    links: [],
+    writeOffs: [],
+    overpayments: [],
+  };
+  const memory = new PayerMemory(input.memory?.knownPayers ?? []);
+  const payouts = new PayoutBook(input.payouts ?? [], context.options.payoutArrivalWindowDays);
+  const unmatchedCredits: UnmatchedCredit[] = [];
+
+  const prepared: PreparedCredit[] = [];
+  for (const credit of input.credits) {
+    const cents = toCents(credit.amount);
+    if (cents <= 0n) continue;
+    // A pending line is replaced by its booked twin, often under another id: matching it would link the money twice.
+    if (credit.status !== 'BOOKED') {
+      unmatchedCredits.push({ transactionId: credit.id, amount: formatCents(cents), reason: 'PENDING' });
+      continue;
+    }
+    const texts = referenceTexts(credit);
+    const day = dayNumber(credit.bookingDate);
+    const payout = payouts.find(texts, cents, credit.currency, day);
+    const payer = memory.payer(credit.counterpartyName, credit.counterpartyIban);
+    prepared.push({
+      credit,
+      cents,
+      day,
+      texts,
+      payout,
+      refs: payout ? new Map() : new Map(findReferences(index, texts).map((hit) => [hit.invoice, hit])),
+      payer,
+      payerInvoices: payout ? new Set() : new Set(invoicesOfPayer(index, payer)),
+    });
+  }
+
+  const ordered = prepared
+    .map((credit) => ({ credit, priority: priorityOf(context, credit) }))
+    .sort(
+      (a, b) =>
+        b.priority - a.priority ||
+        a.credit.day - b.credit.day ||
+        (a.credit.credit.id < b.credit.credit.id ? -1 : a.credit.credit.id > b.credit.credit.id ? 1 : 0),
+    );
+  const payoutFees = [];
+  for (const { credit } of ordered) {
+    if (credit.payout && payouts.claim(credit.payout)) {
+      payoutFees.push(settlePayout(context, credit, credit.payout));
+      continue;
+    }
+    if (settleCredit(context, credit) || reportDoublePayment(context, credit)) continue;
+    unmatchedCredits.push({ transactionId: credit.credit.id, amount: formatCents(credit.cents), reason: 'NO_CANDIDATE' });
+  }
+
+  return {
+    links: context.links,
+    writeOffs: context.writeOffs,
+    overpayments: context.overpayments,
+    unmatchedCredits,
+    payoutFees,
+    invoices: context.ledger.states(),
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * Finds the invoices a credit's texts refer to, and how strongly. Each hit is graded; only the first three grades
+ * (a verified structured reference, the number as printed, the number with look-alikes read as digits) are decisive
+ * enough for auto-confirmation. A near miss (one digit off) or a structured reference whose check fails is evidence
+ * for the invoices it resembles, never proof: the typo may name a different invoice.
+ */
+import type { InvoiceIndex } from './invoice-index';
+import { digitRuns, foldLookAlikes, readReferenceText, type TextUnit } from './reference-text';
+import { isValidOgm, isValidRf } from './structured-reference';
+import type { SignalKind } from './types';
+
+export type ReferenceKind = Extract<
+  SignalKind,
+  | 'STRUCTURED_REFERENCE'
+  | 'REFERENCE_EXACT'
+  | 'REFERENCE_NORMALIZED'
+  | 'REFERENCE_DIGITS'
+  | 'REFERENCE_NEAR'
+  | 'REFERENCE_CHECK_FAILED'
+>;
+
+export const REFERENCE_POINTS: Record<ReferenceKind, number> = {
+  STRUCTURED_REFERENCE: 6,
+  REFERENCE_EXACT: 5,
+  REFERENCE_NORMALIZED: 4.5,
+  REFERENCE_DIGITS: 3.5,
+  REFERENCE_NEAR: 2,
+  REFERENCE_CHECK_FAILED: 2,
+};
+
+const DECISIVE = new Set<ReferenceKind>(['STRUCTURED_REFERENCE', 'REFERENCE_EXACT', 'REFERENCE_NORMALIZED']);
+
+export function isDecisive(kind: ReferenceKind): boolean {
+  return DECISIVE.has(kind);
+}
+
+export interface ReferenceHit {
+  invoice: number;
+  kind: ReferenceKind;
+  /** The text that produced the hit, for the signal's detail. */
+  text: string;
+}
+
+/** Digit runs shorter than this are dates, counters and house numbers far more often than invoice numbers. */
+const MIN_DIGITS_ALONE = 4;
+
+/** Every string one digit substitution or one adjacent transposition away from `digits`. */
+function oneDigitVariants(digits: string): string[] {
+  const variants: string[] = [];
+  for (let i = 0; i < digits.length; i += 1) {
+    for (let d = 0; d <= 9; d += 1) {
+      const digit = String(d);
+      if (digit !== digits[i]) variants.push(digits.slice(0, i) + digit + digits.slice(i + 1));
+    }
+    if (i + 1 < digits.length && digits[i] !== digits[i + 1]) {
+      variants.push(digits.slice(0, i) + digits[i + 1] + digits[i] + digits.slice(i + 2));
+    }
+  }
+  return variants;
+}
+
+class HitCollector {
+  readonly hits = new Map<number, ReferenceHit>();
+
+  add(invoice: number, kind: ReferenceKind, text: string): void {
+    const current = this.hits.get(invoice);
+    if (!current || REFERENCE_POINTS[kind] > REFERENCE_POINTS[current.kind]) this.hits.set(invoice, { invoice, kind, text });
+  }
+}
+
+function matchNumberUnit(index: InvoiceIndex, unit: TextUnit, hits: HitCollector, allowNear: boolean): void {
+  for (const invoice of index.byNumberKey(unit.folded)) {
+    const kind = index.invoices[invoice].numberCompact === unit.compact ? 'REFERENCE_EXACT' : 'REFERENCE_NORMALIZED';
+    hits.add(invoice, kind, unit.compact);
+  }
+  for (const run of digitRuns(unit.folded)) {
+    for (const invoice of index.byDigits(run)) {
+      const candidate = index.invoices[invoice];
+      if (unit.folded.includes(candidate.numberFolded)) {
+        hits.add(invoice, unit.compact.includes(candidate.numberCompact) ? 'REFERENCE_EXACT' : 'REFERENCE_NORMALIZED', unit.compact);
+      } else if (run === candidate.numberDigits && run.length >= MIN_DIGITS_ALONE) {
+        hits.add(invoice, 'REFERENCE_DIGITS', unit.compact);
+      }
+    }
+    if (!allowNear || run.length < MIN_DIGITS_ALONE || !index.hasNumberLength(run.length)) continue;
+    for (const variant of oneDigitVariants(run)) {
+      for (const invoice of index.byDigits(variant)) {
+        const candidate = index.invoices[invoice];
+        if (candidate.numberDigits !== variant) continue;
+        // The prefix must agree too: "INV-000564" is near "INV-000563", not near "F-000563".
+        const prefix = candidate.numberFolded.slice(0, candidate.numberFolded.length - variant.length);
+        if (prefix === '' || unit.folded.includes(prefix + run)) hits.add(invoice, 'REFERENCE_NEAR', unit.compact);
+      }
+    }
+  }
+}
+
+function matchRf(index: InvoiceIndex, reading: string, hits: HitCollector): boolean {
+  if (isValidRf(reading)) {
+    const found = index.byStructuredKey(reading);
+    for (const invoice of found) hits.add(invoice, 'STRUCTURED_REFERENCE', reading);
+    // A valid RF nobody issued may still carry an invoice number in its body (the invoice just lacks the RF).
+    if (found.length === 0) matchNumberUnit(index, { compact: reading.slice(4), folded: foldLookAlikes(reading.slice(4)) }, hits, false);
+    return true;
+  }
+  const folded = 'RF' + foldLookAlikes(reading.slice(2));
+  if (folded !== reading && isValidRf(folded) && index.byStructuredKey(folded).length > 0) {
+    for (const invoice of index.byStructuredKey(folded)) hits.add(invoice, 'REFERENCE_NORMALIZED', reading);
+    return true;
+  }
+  return false;
+}
+
+/** A failed RF: every issued RF one character away, and any invoice its body names, are weak candidates. */
+function matchFailedRf(index: InvoiceIndex, reading: string, hits: HitCollector): void {
+  const body = reading.slice(4);
+  const weak = new HitCollector();
+  matchNumberUnit(index, { compact: body, folded: foldLookAlikes(body) }, weak, true);
+  for (const hit of weak.hits.values()) hits.add(hit.invoice, 'REFERENCE_CHECK_FAILED', reading);
+  for (let i = 2; i < reading.length; i += 1) {
+    for (let d = 0; d <= 9; d += 1) {
+      const variant = reading.slice(0, i) + String(d) + reading.slice(i + 1);
+      if (variant === reading) continue;
+      for (const invoice of index.byStructuredKey(variant)) hits.add(invoice, 'REFERENCE_CHECK_FAILED', reading);
+    }
+  }
+}
+
+function matchOgm(index: InvoiceIndex, digits: string, hits: HitCollector): void {
+  if (isValidOgm(digits)) {
+    for (const invoice of index.byStructuredKey(digits)) hits.add(invoice, 'STRUCTURED_REFERENCE', digits);
+    return;
+  }
+  for (let i = 0; i < digits.length; i += 1) {
+    for (let d = 0; d <= 9; d += 1) {
+      const variant = digits.slice(0, i) + String(d) + digits.slice(i + 1);
+      if (variant === digits) continue;
+      for (const invoice of index.byStructuredKey(variant)) hits.add(invoice, 'REFERENCE_CHECK_FAILED', digits);
+    }
+  }
+}
+
+/** The invoices `texts` refer to, each with the strongest grade found. */
+export function findReferences(index: InvoiceIndex, texts: readonly string[]): ReferenceHit[] {
+  const hits = new HitCollector();
+  for (const text of texts) {
+    const read = readReferenceText(text);
+    for (const unit of read.tokens) matchNumberUnit(index, unit, hits, true);
+    for (const unit of read.pairs) matchNumberUnit(index, unit, hits, false);
+    for (const readings of read.rfReadings) {
+      // A reading that checks is the reference; only when none of an RF's readings checks is it damaged.
+      const valid = readings.filter((reading) => matchRf(index, reading, hits));
+      if (valid.length === 0) for (const reading of readings) matchFailedRf(index, reading, hits);
+    }
+    for (const digits of read.ogmCandidates) matchOgm(index, digits, hits);
+  }
+  return [...hits.hits.values()];
+}

@@ -1,0 +1,37 @@
+/** The state one engine run shares between the credit matcher and the payout settler. */
+import type { InvoiceIndex, IndexedInvoice } from './invoice-index';
+import type { Ledger } from './ledger';
+import type { Payer } from './payer';
+import type { PayoutMatch } from './payouts';
+import type { ReferenceHit } from './references';
+import type { BankCredit, Link, Overpayment, ReconciliationOptions, WriteOff } from './types';
+
+export interface PreparedCredit {
+  credit: BankCredit;
+  cents: bigint;
+  day: number;
+  texts: string[];
+  refs: Map<number, ReferenceHit>;
+  payer: Payer;
+  payerInvoices: Set<number>;
+  payout: PayoutMatch | null;
+}
+
+/** Everything a run shares: indexes, the ledger and the outputs being built. */
+export interface RunContext {
+  options: ReconciliationOptions;
+  index: InvoiceIndex;
+  ledger: Ledger;
+  rejected: Set<string>;
+  links: Link[];
+  writeOffs: WriteOff[];
+  overpayments: Overpayment[];
+}
+
+export function pairKey(transactionId: string, invoiceId: string): string {
+  return `${transactionId}\u0000${invoiceId}`;
+}
+
+export function isRejected(context: RunContext, transactionId: string, invoice: IndexedInvoice): boolean {
+  return context.rejected.has(pairKey(transactionId, invoice.invoice.id));
+}
