@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { isValidIBAN } from 'ibantools';
-import type { SandboxBank } from './banks';
-import { apiFaults, type FaultSwitch, latency } from './faults';
-import { type Ledger, type VisibleEntry, decimalString } from './ledger';
-import type { AccessCounter, RequestLog } from './request-log';
+import { type BankContext, bankBase, recordBankBase } from './bank-context';
+import { apiFaults, latency } from './faults';
+import { type VisibleEntry, decimalString } from './ledger';
 import { readScaForm, renderScaPage, withQuery } from './sca-page';
 import { DAY_MS, type SandboxAccount, isoDate } from './seed-data';
 
@@ -13,15 +12,6 @@ import { DAY_MS, type SandboxAccount, isoDate } from './seed-data';
  * A bank speaking Berlin Group NextGenPSD2 XS2A 1.3.x (specs/berlin-group/psd2-api_v1.3.11-2021-10-01v1.yaml) with
  * the redirect SCA approach.
  */
-
-export interface BankContext {
-  bank: SandboxBank;
-  ledger: Ledger;
-  now: () => Date;
-  faults: FaultSwitch;
-  log: RequestLog;
-  access: AccessCounter;
-}
 
 /** Transactions per page, small so that paging is exercised by every client. */
 export const BERLIN_GROUP_PAGE_SIZE = 50;
@@ -97,11 +87,6 @@ function errorBody(status: number, code: string): unknown {
   return status >= 500 ? undefined : tppMessages(code);
 }
 
-/** The bank's absolute base URL as the client reached it, recorded by the bank router before any sub-router. */
-function bankBase(req: Request): string {
-  return (req.res as Response).locals.bankBase as string;
-}
-
 function href(url: string): { href: string } {
   return { href: url };
 }
@@ -135,8 +120,8 @@ export function berlinGroupBank(ctx: BankContext): Router {
 
   router.use(log.middleware(slug, now));
   router.use(latency(faults, slug));
+  router.use(recordBankBase);
   router.use((req, res, next) => {
-    res.locals.bankBase = `${req.protocol}://${req.get('host')}${req.baseUrl}`;
     const requestId = req.get('X-Request-ID');
     if (requestId) res.set('X-Request-ID', requestId);
     next();

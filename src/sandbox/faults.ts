@@ -77,6 +77,7 @@ export function apiFaults(
   faults: FaultSwitch,
   slug: SandboxBankSlug,
   errorBody: (status: number, code: string) => unknown,
+  contentType = 'application/json',
 ) {
   return (_req: Request, res: Response, next: NextFunction): void => {
     if (faults.take(slug, 'serverError')) {
@@ -84,7 +85,7 @@ export function apiFaults(
       const body = errorBody(status, status === 503 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR');
       res.status(status);
       if (body === undefined) res.end();
-      else res.json(body);
+      else res.type(contentType).json(body);
       return;
     }
     const rateLimit = faults.get(slug).tooManyRequests;
@@ -92,13 +93,13 @@ export function apiFaults(
       res.status(429).set('Retry-After', String(rateLimit.retryAfterSeconds));
       const body = errorBody(429, 'ACCESS_EXCEEDED');
       if (body === undefined) res.end();
-      else res.json(body);
+      else res.type(contentType).json(body);
       return;
     }
     if (faults.take(slug, 'truncatedJson')) {
       res.json = function truncated(this: Response, body: unknown): Response {
         const text = JSON.stringify(body);
-        if (!this.get('Content-Type')) this.type('application/json');
+        if (!this.get('Content-Type')) this.type(contentType);
         return this.send(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
       };
     }

@@ -1,6 +1,7 @@
 import express from 'express';
 import { SANDBOX_BANKS, type SandboxBankSlug } from './banks';
-import { berlinGroupBank, type BankContext } from './berlin-group.router';
+import type { BankContext } from './bank-context';
+import { berlinGroupBank } from './berlin-group.router';
 import { type BankFaults, FaultSwitch, type SandboxFaults } from './faults';
 import { Ledger } from './ledger';
 import { AccessCounter, type RequestRecord, RequestLog } from './request-log';

@@ -110,3 +110,36 @@ export async function connectBerlinGroup(
   if (sca.status !== 302) throw new Error(`SCA failed: ${sca.status}`);
   return body.consentId;
 }
+
+export interface StetTokens {
+  access_token: string;
+  refresh_token?: string;
+  token_type: string;
+  expires_in: number;
+  scope: string;
+}
+
+export const STET_REDIRECT_URI = 'https://tpp.example/stet/callback?flow=1';
+
+/** Runs the STET OAuth2 authorization-code flow through the SCA page; returns the tokens. */
+export async function connectStet(bankUrl: string, psuId = 'alice', scope: 'aisp' | 'pisp' = 'aisp'): Promise<StetTokens> {
+  const params = new URLSearchParams({
+    response_type: 'code',
+    client_id: 'passerelle',
+    redirect_uri: STET_REDIRECT_URI,
+    scope,
+    state: 'xyz',
+  });
+  const sca = await submitSca(`${bankUrl}/oauth/authorize?${params.toString()}`, { psuId });
+  const code = new URL(sca.location as string).searchParams.get('code');
+  const answer = await http(`${bankUrl}/oauth/token`, {
+    method: 'POST',
+    form: { grant_type: 'authorization_code', code: code as string, redirect_uri: STET_REDIRECT_URI, client_id: 'passerelle' },
+  });
+  if (answer.status !== 200) throw new Error(`token exchange failed: ${answer.text}`);
+  return answer.json as StetTokens;
+}
+
+export function stetHeaders(accessToken: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { Authorization: `Bearer ${accessToken}`, 'X-Request-ID': randomUUID(), Signature: 'sandbox', ...extra };
+}
