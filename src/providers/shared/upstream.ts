@@ -167,7 +167,7 @@ export class UpstreamClient {
     }
   }
 
-  /** Transient: the bank is down or slow, or asked us to come back soon. Never a daily access limit. */
+  /** Transient: the bank is down or slow, or asked us to come back soon (a daily access limit comes back later). */
   private isTransient(error: unknown): boolean {
     if (!(error instanceof ProviderError)) return false;
     if (error.code === 'PROVIDER_UNAVAILABLE') return true;

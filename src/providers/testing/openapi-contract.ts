@@ -84,11 +84,22 @@ export class SpecValidator {
     return (result.errors ?? []).map((error) => `${operationId} ${status} ${error.instancePath} ${error.message ?? ''}`);
   }
 
+  /** The spec's operationId for a request, undefined when none matches. */
+  operationOf(request: RecordedRequest, baseUrl: string): string | undefined {
+    const specPath = this.specPath(request, baseUrl);
+    return this.api.matchOperation({ method: request.method.toLowerCase(), path: specPath, headers: {} })?.operationId;
+  }
+
+  private specPath(request: RecordedRequest, baseUrl: string): string {
+    const { pathname } = new URL(request.url);
+    const basePath = new URL(baseUrl).pathname.replace(/\/+$/, '');
+    return pathname.startsWith(basePath) ? pathname.slice(basePath.length) : pathname;
+  }
+
   /** Errors for one request (empty when it conforms); `baseUrl` is the bank's base, which the spec's paths follow. */
   validate(request: RecordedRequest, baseUrl: string): string[] {
     const url = new URL(request.url);
-    const basePath = new URL(baseUrl).pathname.replace(/\/+$/, '');
-    const specPath = url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) : url.pathname;
+    const specPath = this.specPath(request, baseUrl);
     if (this.outOfSpec.some((pattern) => pattern.test(specPath))) return [];
     const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v]));
     const contentType = headers['content-type'] ?? '';

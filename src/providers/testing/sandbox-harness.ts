@@ -1,0 +1,88 @@
+/**
+ * Test support: the sandbox banks on a loopback port, and a browser-like walk through their SCA form (GET the page,
+ * read its one `<form method="post">`, post the fields urlencoded, do not follow the redirect).
+ */
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { createSandbox, type SandboxControl, type SandboxOptions } from '../../sandbox';
+import type { UpstreamCall } from '../shared/upstream';
+
+export interface RunningSandbox {
+  /** `http://127.0.0.1:PORT/sandbox`; banks live under `/berlin-group`, `/stet`, `/flaky`. */
+  root: string;
+  control: SandboxControl;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  const { app, control } = createSandbox(options);
+  const outer = express();
+  outer.use('/sandbox', app);
+  const server = outer.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    root: `http://127.0.0.1:${port}/sandbox`,
+    control,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+function decodeEntities(text: string): string {
+  return text.replace(/&#(\d+);/g, (_m, code: string) => String.fromCharCode(Number(code))).replace(/&amp;/g, '&');
+}
+
+export interface ScaAnswer {
+  status: number;
+  /** Where the bank sends the browser (the 302's Location), if it redirected. */
+  location?: string;
+  html: string;
+}
+
+/** Fills the bank's SCA form as a user would, keeping every field the form carries (hidden OAuth2 parameters). */
+export async function walkScaForm(
+  pageUrl: string,
+  input: { psuId?: string; password?: string; otp?: string; decision?: 'approve' | 'deny' } = {},
+): Promise<ScaAnswer> {
+  const page = await fetch(pageUrl, { redirect: 'manual' });
+  const html = await page.text();
+  const form = /<form\b[^>]*method="post"[^>]*>([\s\S]*?)<\/form>/i.exec(html);
+  if (page.status !== 200 || !form) throw new Error(`No SCA form at ${pageUrl} (HTTP ${page.status})`);
+  const action = /action="([^"]*)"/i.exec(form[0])?.[1];
+  const fields = new URLSearchParams();
+  for (const match of form[1]!.matchAll(/<input\b[^>]*type="hidden"[^>]*>/gi)) {
+    const name = /name="([^"]*)"/.exec(match[0])?.[1];
+    const value = /value="([^"]*)"/.exec(match[0])?.[1] ?? '';
+    if (name) fields.set(decodeEntities(name), decodeEntities(value));
+  }
+  for (const name of ['psuId', 'password', 'otp']) {
+    if (!new RegExp(`name="${name}"`).test(form[1]!)) throw new Error(`The SCA form has no ${name} input`);
+  }
+  fields.set('psuId', input.psuId ?? 'alice');
+  fields.set('password', input.password ?? 'sandbox');
+  fields.set('otp', input.otp ?? '123456');
+  fields.set('decision', input.decision ?? 'approve');
+  const target = new URL(action ? decodeEntities(action) : pageUrl, pageUrl).toString();
+  const answer = await fetch(target, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: fields.toString(),
+    redirect: 'manual',
+  });
+  return { status: answer.status, location: answer.headers.get('location') ?? undefined, html: await answer.text() };
+}
+
+/** The query of a redirect as the gateway's callback route would receive it. */
+export function callbackQuery(location: string): Record<string, string> {
+  return Object.fromEntries(new URL(location).searchParams);
+}
+
+/** Collects what an adapter reports to its observer. */
+export function callRecorder(): { calls: UpstreamCall[]; observer: { onUpstreamCall(call: UpstreamCall): void } } {
+  const calls: UpstreamCall[] = [];
+  return { calls, observer: { onUpstreamCall: (call) => calls.push(call) } };
+}
