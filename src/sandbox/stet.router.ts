@@ -199,7 +199,7 @@ export function stetBank(ctx: BankContext): Router {
       res.status(401).type('html').send(authorizePage(req, request, submission.error));
       return;
     }
-    const stateParam = request.state ? { state: request.state } : {};
+    const stateParam: Record<string, string> = request.state ? { state: request.state } : {};
     if (submission.decision === 'deny') {
       res.redirect(302, withQuery(request.redirectUri, { error: 'access_denied', ...stateParam }));
       return;
