@@ -108,4 +108,119 @@ describe('Sandbox Berlin Group Bank', () => {
     expect(booked).toBeGreaterThan(300);
     expect(pending).toBeGreaterThan(0);
   });
+
+  describe('PSD2 unattended access limit', () => {
+    async function firstAccount(consentId: string): Promise<string> {
+      const list = await http(`${bank}/v1/accounts`, { headers: bgHeaders({ 'Consent-ID': consentId, 'PSU-IP-Address': '192.0.2.1' }) });
+      return (list.json as { accounts: { resourceId: string }[] }).accounts[0].resourceId;
+    }
+    const balances = (consentId: string, accountId: string, psuPresent = false) =>
+      http(`${bank}/v1/accounts/${accountId}/balances`, {
+        headers: bgHeaders({ 'Consent-ID': consentId, ...(psuPresent ? { 'PSU-IP-Address': '192.0.2.1' } : {}) }),
+      });
+
+    it('refuses the fifth unattended read of the day with 429 ACCESS_EXCEEDED', async () => {
+      const consentId = await connectBerlinGroup(bank, { frequencyPerDay: 4 });
+      const accountId = await firstAccount(consentId);
+      for (let i = 0; i < 4; i += 1) expect((await balances(consentId, accountId)).status).toBe(200);
+      const refused = await balances(consentId, accountId);
+      expect(refused.status).toBe(429);
+      expect(refused.json).toMatchObject({ tppMessages: [{ category: 'ERROR', code: 'ACCESS_EXCEEDED' }] });
+    });
+
+    it('does not count reads made with the PSU present', async () => {
+      const consentId = await connectBerlinGroup(bank, { frequencyPerDay: 1 });
+      const accountId = await firstAccount(consentId);
+      for (let i = 0; i < 5; i += 1) expect((await balances(consentId, accountId, true)).status).toBe(200);
+      expect((await balances(consentId, accountId)).status).toBe(200);
+      expect((await balances(consentId, accountId)).status).toBe(429);
+    });
+
+    it('counts per account and resource, and starts again on the next UTC day', async () => {
+      const consentId = await connectBerlinGroup(bank, { frequencyPerDay: 1 });
+      const accountId = await firstAccount(consentId);
+      expect((await balances(consentId, accountId)).status).toBe(200);
+      expect((await balances(consentId, accountId)).status).toBe(429);
+      const transactions = await http(`${bank}/v1/accounts/${accountId}/transactions?bookingStatus=booked&dateFrom=2026-11-01`, {
+        headers: bgHeaders({ 'Consent-ID': consentId }),
+      });
+      expect(transactions.status).toBe(200);
+      clock = new Date('2026-11-26T00:00:01Z');
+      expect((await balances(consentId, accountId)).status).toBe(200);
+    });
+
+    it('forgets the counts when the test resets them', async () => {
+      const consentId = await connectBerlinGroup(bank, { frequencyPerDay: 1 });
+      const accountId = await firstAccount(consentId);
+      await balances(consentId, accountId);
+      expect((await balances(consentId, accountId)).status).toBe(429);
+      sandbox.control.resetAccessCounters();
+      expect((await balances(consentId, accountId)).status).toBe(200);
+    });
+
+    it('lets an unattended sync follow every next link as one access', async () => {
+      const consentId = await connectBerlinGroup(bank, { frequencyPerDay: 1 });
+      const accountId = await firstAccount(consentId);
+      let url: string | undefined = `${bank}/v1/accounts/${accountId}/transactions?bookingStatus=both&dateFrom=2025-11-25`;
+      let pages = 0;
+      while (url) {
+        const page = await http(url, { headers: bgHeaders({ 'Consent-ID': consentId }) });
+        expect(page.status).toBe(200);
+        pages += 1;
+        url = (page.json as { transactions: { _links: { next?: { href: string } } } }).transactions._links.next?.href;
+      }
+      expect(pages).toBeGreaterThan(1);
+    });
+  });
+
+  describe('consent access kinds', () => {
+    it('gives availableAccounts the account list only', async () => {
+      const consentId = await connectBerlinGroup(bank, { access: { availableAccounts: 'allAccounts' } });
+      const headers = bgHeaders({ 'Consent-ID': consentId, 'PSU-IP-Address': '192.0.2.1' });
+      const list = (await http(`${bank}/v1/accounts?withBalance=true`, { headers })).json as {
+        accounts: { resourceId: string; balances?: unknown }[];
+      };
+      expect(list.accounts.length).toBe(3);
+      expect(list.accounts[0].balances).toBeUndefined();
+      const refused = await http(`${bank}/v1/accounts/${list.accounts[0].resourceId}/balances`, { headers });
+      expect(refused.status).toBe(401);
+    });
+
+    it('gives availableAccountsWithBalance balances but no transactions', async () => {
+      const consentId = await connectBerlinGroup(bank, { access: { availableAccountsWithBalance: 'allAccounts' } });
+      const headers = bgHeaders({ 'Consent-ID': consentId, 'PSU-IP-Address': '192.0.2.1' });
+      const list = (await http(`${bank}/v1/accounts`, { headers })).json as { accounts: { resourceId: string }[] };
+      const id = list.accounts[0].resourceId;
+      expect((await http(`${bank}/v1/accounts/${id}/balances`, { headers })).status).toBe(200);
+      const refused = await http(`${bank}/v1/accounts/${id}/transactions?bookingStatus=booked&dateFrom=2026-11-01`, { headers });
+      expect(refused.status).toBe(401);
+    });
+
+    it('limits explicit access to the IBANs the consent names', async () => {
+      const all = await connectBerlinGroup(bank);
+      const headers = bgHeaders({ 'Consent-ID': all, 'PSU-IP-Address': '192.0.2.1' });
+      const accounts = ((await http(`${bank}/v1/accounts`, { headers })).json as { accounts: { iban: string }[] }).accounts;
+      const one = await connectBerlinGroup(bank, { access: { transactions: [{ iban: accounts[1].iban }] } });
+      const listed = (await http(`${bank}/v1/accounts`, { headers: bgHeaders({ 'Consent-ID': one, 'PSU-IP-Address': '192.0.2.1' }) })).json as {
+        accounts: { iban: string }[];
+      };
+      expect(listed.accounts.map((a) => a.iban)).toEqual([accounts[1].iban]);
+    });
+
+    it('caps validUntil at 180 days and refuses a consent that is not yet authorised', async () => {
+      const created = (await createConsent()).json as { consentId: string };
+      const consent = (await http(`${bank}/v1/consents/${created.consentId}`, { headers: bgHeaders() })).json as { validUntil: string };
+      expect(consent.validUntil).toBe('2027-05-24');
+      const early = await http(`${bank}/v1/accounts`, { headers: bgHeaders({ 'Consent-ID': created.consentId }) });
+      expect(early.status).toBe(401);
+    });
+
+    it('stops serving a consent the TPP deleted', async () => {
+      const consentId = await connectBerlinGroup(bank);
+      expect((await http(`${bank}/v1/consents/${consentId}`, { method: 'DELETE', headers: bgHeaders() })).status).toBe(204);
+      const status = await http(`${bank}/v1/consents/${consentId}/status`, { headers: bgHeaders() });
+      expect(status.json).toEqual({ consentStatus: 'terminatedByTpp' });
+      expect((await http(`${bank}/v1/accounts`, { headers: bgHeaders({ 'Consent-ID': consentId }) })).status).toBe(401);
+    });
+  });
 });
