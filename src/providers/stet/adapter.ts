@@ -120,13 +120,15 @@ export class StetAdapter implements ProviderAdapter {
   }
 
   /**
-   * STET has no consent status resource: a consent whose token is valid, or can be refreshed, is active; a refresh
-   * the bank refuses tells expired or revoked.
+   * STET has no consent status resource. The token endpoint answers from the grant's state at the bank, and a refresh
+   * costs no account access (nothing against the 4-a-day budget): a refresh that works means active, an
+   * `invalid_grant` says expired or revoked.
    */
   async getConsentStatus(consent: ConsentHandle): Promise<ProviderConsentStatus> {
-    if (!consent.tokens && !this.freshTokens.has(consent.providerConsentId)) return 'PENDING_AUTHORISATION';
+    const tokens = this.freshTokens.get(consent.providerConsentId) ?? consent.tokens;
+    if (!tokens) return 'PENDING_AUTHORISATION';
     try {
-      await this.accessToken(consent);
+      await this.refresh(consent.providerConsentId, tokens);
       return 'ACTIVE';
     } catch (error) {
       if (error instanceof ProviderError && error.code === 'CONSENT_EXPIRED') return 'EXPIRED';
@@ -138,11 +140,15 @@ export class StetAdapter implements ProviderAdapter {
   }
 
   /**
-   * STET 1.5 defines no AIS consent revocation, and token revocation (RFC 7009) is not part of the sandbox contract:
-   * forgetting the tokens is the revocation; the gateway deletes its encrypted copy.
+   * STET 1.5 defines no AIS consent revocation: the grant is ended at the bank with OAuth2 token revocation
+   * (RFC 7009, the sandbox's `/oauth/revoke`), and the gateway deletes its encrypted copy of the tokens.
    */
   async revokeConsent(consent: ConsentHandle): Promise<void> {
+    const tokens = this.freshTokens.get(consent.providerConsentId) ?? consent.tokens;
     this.freshTokens.delete(consent.providerConsentId);
+    if (!tokens) return;
+    if (tokens.refreshToken) await this.client.revokeToken(tokens.refreshToken, 'refresh_token');
+    await this.client.revokeToken(tokens.accessToken, 'access_token');
   }
 
   async listAccounts(consent: ConsentHandle, psu: PsuContext): Promise<ProviderAccount[]> {

@@ -2,6 +2,7 @@
  * HTTP and auth for STET PSD2 1.5 banks: the OAuth2 endpoints the sandbox fixes (`/oauth/authorize`,
  * `/oauth/token`, which STET leaves to each bank), and the AISP/PISP resources, each request digested and signed.
  */
+import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { newRequestId } from '../shared/request-id';
 import { resolveHref } from '../shared/urls';
@@ -37,9 +38,12 @@ export interface StetClientOptions extends Omit<UpstreamClientOptions, 'mapError
 export function mapStetError(status: number, headers: Headers, body: unknown, institutionId: string): ProviderError {
   const oauth = stetOAuthError.safeParse(body);
   const generic = stetErrorBody.safeParse(body);
+  const fields = generic.success ? generic.data : {};
   const text =
-    (oauth.success ? (oauth.data.error_description ?? oauth.data.error) : undefined) ??
-    (generic.success ? (generic.data.message ?? generic.data.errorMessage ?? generic.data.error) : undefined) ??
+    fields.error_description ??
+    fields.message ??
+    fields.errorMessage ??
+    fields.error ??
     (typeof body === 'string' && body ? body.slice(0, 200) : `HTTP ${status}`);
   const bankCode = oauth.success ? oauth.data.error : undefined;
   const details = { institutionId, status, bankCode, retryAt: parseRetryAfter(headers.get('retry-after'), Date.now()) };
@@ -61,7 +65,8 @@ export function mapStetError(status: number, headers: Headers, body: unknown, in
  * number literal itself: no float ever holds the money.
  */
 export function jsonWithDecimalAmounts(value: unknown): string {
-  const marker = '\u0000decimal:';
+  // A marker no real text contains (JSON.stringify would escape a control character, so none is used).
+  const marker = `decimal-${randomUUID()}:`;
   const json = JSON.stringify(value, (_key, item: unknown) =>
     item instanceof DecimalLiteral ? `${marker}${item.text}` : item,
   );
@@ -116,6 +121,25 @@ export class StetClient {
       schema: stetTokenResponse,
     });
     return response.body!;
+  }
+
+  /** RFC 7009: revoking the refresh token ends the grant at the bank; revoking twice is harmless, so it is retried. */
+  async revokeToken(token: string, hint: 'refresh_token' | 'access_token') {
+    const form = new URLSearchParams({
+      token,
+      token_type_hint: hint,
+      client_id: this.options.clientId,
+      ...(this.options.clientSecret ? { client_secret: this.options.clientSecret } : {}),
+    });
+    await this.upstream.send({
+      method: 'POST',
+      url: `${this.oauthBaseUrl}/oauth/revoke`,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+      resource: 'oauth',
+      retryable: true,
+      schema: undefined,
+    });
   }
 
   getAccounts(accessToken: string, psu: PsuContext) {
