@@ -50,7 +50,6 @@ export class InvoiceIndex {
   private readonly byIban = new Map<string, number[]>();
   private readonly byCustomerCore = new Map<string, number[]>();
   private readonly coresByToken = new Map<string, Set<string>>();
-  private readonly numberLengths = new Set<number>();
 
   constructor(invoices: OpenInvoice[]) {
     this.invoices = invoices.map((invoice, index) => this.indexOne(invoice, index));
@@ -82,7 +81,6 @@ export class InvoiceIndex {
     if (numberFolded) push(this.byNumber, numberFolded, index);
     if (numberDigits) {
       push(this.byNumberDigits, stripLeadingZeros(numberDigits), index);
-      this.numberLengths.add(numberDigits.length);
     }
     if (structured) push(this.byStructured, structured.key, index);
     if (iban) push(this.byIban, iban, index);
@@ -105,11 +103,6 @@ export class InvoiceIndex {
 
   byDigits(digits: string): readonly number[] {
     return this.byNumberDigits.get(stripLeadingZeros(digits)) ?? [];
-  }
-
-  /** Whether some invoice number has a digit run of this length (typo variants are only tried for those). */
-  hasNumberLength(length: number): boolean {
-    return this.numberLengths.has(length);
   }
 
   byStructuredKey(key: string): readonly number[] {

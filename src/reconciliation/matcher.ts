@@ -13,7 +13,7 @@ import { centsTimesRatio, formatCents, toCents } from './money';
 import { invoicesOfPayer, PayerMemory, payerSignals } from './payer';
 import { PayoutBook, settlePayout } from './payouts';
 import { isRejected, pairKey, type PreparedCredit, type RunContext } from './run-context';
-import { findReferences, isDecisive, REFERENCE_POINTS } from './references';
+import { findReferences, isDecisive, nearReference, REFERENCE_POINTS, type ReferenceHit } from './references';
 import {
   AMOUNT_POINTS,
   DATE_POINTS,
@@ -54,10 +54,16 @@ interface Candidate {
 }
 
 function tolerance(context: RunContext, invoice: IndexedInvoice): bigint {
-  const { absolute, ratio } = context.options.underpaymentTolerance;
-  const byRatio = centsTimesRatio(invoice.amount, ratio);
-  const byAbsolute = toCents(absolute);
-  return byRatio > byAbsolute ? byRatio : byAbsolute;
+  return context.tolerances[invoice.index];
+}
+
+/** The shortfall each invoice may be settled with: the larger of the absolute and the relative tolerance. */
+function tolerances(index: InvoiceIndex, options: ReconciliationOptions): bigint[] {
+  const byAbsolute = toCents(options.underpaymentTolerance.absolute);
+  return index.invoices.map((invoice) => {
+    const byRatio = centsTimesRatio(invoice.amount, options.underpaymentTolerance.ratio);
+    return byRatio > byAbsolute ? byRatio : byAbsolute;
+  });
 }
 
 function dateSignals(day: number, invoice: IndexedInvoice): Signal[] {
@@ -81,11 +87,15 @@ function isOpenCandidate(context: RunContext, prepared: PreparedCredit, invoice:
   );
 }
 
-function singleCandidate(context: RunContext, prepared: PreparedCredit, invoice: IndexedInvoice): Candidate | null {
+function singleCandidate(
+  context: RunContext,
+  prepared: PreparedCredit,
+  invoice: IndexedInvoice,
+  hit: ReferenceHit | undefined,
+): Candidate | null {
   if (!isOpenCandidate(context, prepared, invoice)) return null;
   const invoiceId = invoice.invoice.id;
   const open = context.ledger.open(invoice.index);
-  const hit = prepared.refs.get(invoice.index);
   const decisiveRef = hit !== undefined && isDecisive(hit.kind);
   const signals: Signal[] = [];
   if (hit) signals.push({ kind: hit.kind, points: REFERENCE_POINTS[hit.kind], invoiceId, detail: hit.text });
@@ -191,15 +201,21 @@ function subsetsSumming(context: RunContext, pool: IndexedInvoice[], target: big
 
 function candidatesFor(context: RunContext, prepared: PreparedCredit): Candidate[] {
   const { index, ledger } = context;
-  const singles = new Set<number>(prepared.refs.keys());
-  for (const invoice of ledger.withOpenAmount(prepared.cents)) if (prepared.payerInvoices.has(invoice)) singles.add(invoice);
+  // Position → the reference hit, if any: what the text names, plus typos of invoices the amount settles.
+  const singles = new Map<number, ReferenceHit | undefined>(prepared.refs);
+  const settledByAmount = (invoice: number): void => {
+    if (singles.has(invoice)) return;
+    const near = nearReference(index.invoices[invoice], prepared.runs);
+    if (near || prepared.payerInvoices.has(invoice)) singles.set(invoice, near ?? undefined);
+  };
+  for (const invoice of ledger.withOpenAmount(prepared.cents)) settledByAmount(invoice);
   for (const invoice of prepared.payerInvoices) {
     const open = ledger.open(invoice);
-    if (open > prepared.cents && open - prepared.cents <= tolerance(context, index.invoices[invoice])) singles.add(invoice);
+    if (open > prepared.cents && open - prepared.cents <= tolerance(context, index.invoices[invoice])) settledByAmount(invoice);
   }
   const candidates: Candidate[] = [];
-  for (const invoice of singles) {
-    const candidate = singleCandidate(context, prepared, index.invoices[invoice]);
+  for (const [invoice, hit] of singles) {
+    const candidate = singleCandidate(context, prepared, index.invoices[invoice], hit);
     if (candidate) candidates.push(candidate);
   }
 
@@ -325,8 +341,10 @@ function referenceTexts(credit: BankCredit): string[] {
 /** Runs the engine. Pure: the same input always gives the same result, in the same order. */
 export function reconcile(input: ReconciliationInput, options: Partial<ReconciliationOptions> = {}): ReconciliationResult {
   const index = new InvoiceIndex(input.invoices);
+  const settings = { ...DEFAULT_OPTIONS, ...options };
   const context: RunContext = {
-    options: { ...DEFAULT_OPTIONS, ...options },
+    options: settings,
+    tolerances: tolerances(index, settings),
     index,
     ledger: new Ledger(index.invoices),
     rejected: new Set((input.memory?.rejectedPairs ?? []).map((pair) => pairKey(pair.transactionId, pair.invoiceId))),
@@ -351,13 +369,15 @@ export function reconcile(input: ReconciliationInput, options: Partial<Reconcili
     const day = dayNumber(credit.bookingDate);
     const payout = payouts.find(texts, cents, credit.currency, day);
     const payer = memory.payer(credit.counterpartyName, credit.counterpartyIban);
+    const references = payout ? { hits: [], runs: [] } : findReferences(index, texts);
     prepared.push({
       credit,
       cents,
       day,
       texts,
       payout,
-      refs: payout ? new Map() : new Map(findReferences(index, texts).map((hit) => [hit.invoice, hit])),
+      refs: new Map(references.hits.map((hit) => [hit.invoice, hit])),
+      runs: references.runs,
       payer,
       payerInvoices: payout ? new Set() : new Set(invoicesOfPayer(index, payer)),
     });

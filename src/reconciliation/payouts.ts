@@ -74,7 +74,7 @@ interface ResolvedItem {
 
 function openInvoicesNamed(context: RunContext, prepared: PreparedCredit, text: string): IndexedInvoice[] {
   return findReferences(context.index, [text])
-    .filter((hit) => isDecisive(hit.kind))
+    .hits.filter((hit) => isDecisive(hit.kind))
     .map((hit) => context.index.invoices[hit.invoice])
     .filter((invoice) => invoice.invoice.currency === prepared.credit.currency && !isRejected(context, prepared.credit.id, invoice));
 }

@@ -38,7 +38,9 @@ export function digitRuns(value: string): string[] {
 }
 
 export function stripLeadingZeros(digits: string): string {
-  return digits.replace(/^0+(?=\d)/, '');
+  let start = 0;
+  while (start < digits.length - 1 && digits[start] === '0') start += 1;
+  return start === 0 ? digits : digits.slice(start);
 }
 
 export interface TextUnit {

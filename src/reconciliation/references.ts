@@ -4,7 +4,7 @@
  * enough for auto-confirmation. A near miss (one digit off) or a structured reference whose check fails is evidence
  * for the invoices it resembles, never proof: the typo may name a different invoice.
  */
-import type { InvoiceIndex } from './invoice-index';
+import type { IndexedInvoice, InvoiceIndex } from './invoice-index';
 import { digitRuns, foldLookAlikes, readReferenceText, type TextUnit } from './reference-text';
 import { isValidOgm, isValidRf } from './structured-reference';
 import type { SignalKind } from './types';
@@ -44,21 +44,6 @@ export interface ReferenceHit {
 /** Digit runs shorter than this are dates, counters and house numbers far more often than invoice numbers. */
 const MIN_DIGITS_ALONE = 4;
 
-/** Every string one digit substitution or one adjacent transposition away from `digits`. */
-function oneDigitVariants(digits: string): string[] {
-  const variants: string[] = [];
-  for (let i = 0; i < digits.length; i += 1) {
-    for (let d = 0; d <= 9; d += 1) {
-      const digit = String(d);
-      if (digit !== digits[i]) variants.push(digits.slice(0, i) + digit + digits.slice(i + 1));
-    }
-    if (i + 1 < digits.length && digits[i] !== digits[i + 1]) {
-      variants.push(digits.slice(0, i) + digits[i + 1] + digits[i] + digits.slice(i + 2));
-    }
-  }
-  return variants;
-}
-
 class HitCollector {
   readonly hits = new Map<number, ReferenceHit>();
 
@@ -68,7 +53,13 @@ class HitCollector {
   }
 }
 
-function matchNumberUnit(index: InvoiceIndex, unit: TextUnit, hits: HitCollector, allowNear: boolean): void {
+/** A digit run of the credit's text that may be a mistyped invoice number, with the token it sits in. */
+export interface NumberRun {
+  digits: string;
+  unit: TextUnit;
+}
+
+function matchNumberUnit(index: InvoiceIndex, unit: TextUnit, hits: HitCollector, runs: NumberRun[] | null): void {
   for (const invoice of index.byNumberKey(unit.folded)) {
     const kind = index.invoices[invoice].numberCompact === unit.compact ? 'REFERENCE_EXACT' : 'REFERENCE_NORMALIZED';
     hits.add(invoice, kind, unit.compact);
@@ -82,17 +73,40 @@ function matchNumberUnit(index: InvoiceIndex, unit: TextUnit, hits: HitCollector
         hits.add(invoice, 'REFERENCE_DIGITS', unit.compact);
       }
     }
-    if (!allowNear || run.length < MIN_DIGITS_ALONE || !index.hasNumberLength(run.length)) continue;
-    for (const variant of oneDigitVariants(run)) {
-      for (const invoice of index.byDigits(variant)) {
-        const candidate = index.invoices[invoice];
-        if (candidate.numberDigits !== variant) continue;
-        // The prefix must agree too: "INV-000564" is near "INV-000563", not near "F-000563".
-        const prefix = candidate.numberFolded.slice(0, candidate.numberFolded.length - variant.length);
-        if (prefix === '' || unit.folded.includes(prefix + run)) hits.add(invoice, 'REFERENCE_NEAR', unit.compact);
-      }
+    if (runs && run.length >= MIN_DIGITS_ALONE) runs.push({ digits: run, unit });
+  }
+}
+
+/** Same length, and one substituted digit or two adjacent digits swapped. */
+function oneDigitApart(a: string, b: string): boolean {
+  if (a.length !== b.length || a === b) return false;
+  let first = -1;
+  let count = 0;
+  for (let i = 0; i < a.length; i += 1) {
+    if (a[i] === b[i]) continue;
+    if (count === 0) first = i;
+    count += 1;
+    if (count > 2) return false;
+  }
+  if (count === 1) return true;
+  return count === 2 && a[first] === b[first + 1] && a[first + 1] === b[first];
+}
+
+/**
+ * Whether the credit's text names `invoice` with one digit wrong ("INV-000564" for INV-000563). Asked only of
+ * invoices the amount or the payer already point to: with dense numbering, every number has dozens of one-digit
+ * neighbours, and a typo is only worth considering where other evidence agrees.
+ */
+export function nearReference(invoice: IndexedInvoice, runs: readonly NumberRun[]): ReferenceHit | null {
+  for (const run of runs) {
+    if (!oneDigitApart(run.digits, invoice.numberDigits)) continue;
+    // The prefix must agree too: "INV-000564" is near "INV-000563", not near "F-000563".
+    const prefix = invoice.numberFolded.slice(0, invoice.numberFolded.length - invoice.numberDigits.length);
+    if (prefix === '' || run.unit.folded.includes(prefix + run.digits)) {
+      return { invoice: invoice.index, kind: 'REFERENCE_NEAR', text: run.unit.compact };
     }
   }
+  return null;
 }
 
 function matchRf(index: InvoiceIndex, reading: string, hits: HitCollector): boolean {
@@ -100,7 +114,7 @@ function matchRf(index: InvoiceIndex, reading: string, hits: HitCollector): bool
     const found = index.byStructuredKey(reading);
     for (const invoice of found) hits.add(invoice, 'STRUCTURED_REFERENCE', reading);
     // A valid RF nobody issued may still carry an invoice number in its body (the invoice just lacks the RF).
-    if (found.length === 0) matchNumberUnit(index, { compact: reading.slice(4), folded: foldLookAlikes(reading.slice(4)) }, hits, false);
+    if (found.length === 0) matchNumberUnit(index, { compact: reading.slice(4), folded: foldLookAlikes(reading.slice(4)) }, hits, null);
     return true;
   }
   const folded = 'RF' + foldLookAlikes(reading.slice(2));
@@ -111,11 +125,14 @@ function matchRf(index: InvoiceIndex, reading: string, hits: HitCollector): bool
   return false;
 }
 
-/** A failed RF: every issued RF one character away, and any invoice its body names, are weak candidates. */
-function matchFailedRf(index: InvoiceIndex, reading: string, hits: HitCollector): void {
+/**
+ * A failed RF: every issued RF one digit away, and any invoice its body names, are weak candidates; its body's
+ * digits may still be a mistyped invoice number.
+ */
+function matchFailedRf(index: InvoiceIndex, reading: string, hits: HitCollector, runs: NumberRun[]): void {
   const body = reading.slice(4);
   const weak = new HitCollector();
-  matchNumberUnit(index, { compact: body, folded: foldLookAlikes(body) }, weak, true);
+  matchNumberUnit(index, { compact: body, folded: foldLookAlikes(body) }, weak, runs);
   for (const hit of weak.hits.values()) hits.add(hit.invoice, 'REFERENCE_CHECK_FAILED', reading);
   for (let i = 2; i < reading.length; i += 1) {
     for (let d = 0; d <= 9; d += 1) {
@@ -140,19 +157,26 @@ function matchOgm(index: InvoiceIndex, digits: string, hits: HitCollector): void
   }
 }
 
+export interface References {
+  hits: ReferenceHit[];
+  /** Digit runs that may be mistyped invoice numbers, for `nearReference`. */
+  runs: NumberRun[];
+}
+
 /** The invoices `texts` refer to, each with the strongest grade found. */
-export function findReferences(index: InvoiceIndex, texts: readonly string[]): ReferenceHit[] {
+export function findReferences(index: InvoiceIndex, texts: readonly string[]): References {
   const hits = new HitCollector();
+  const runs: NumberRun[] = [];
   for (const text of texts) {
     const read = readReferenceText(text);
-    for (const unit of read.tokens) matchNumberUnit(index, unit, hits, true);
-    for (const unit of read.pairs) matchNumberUnit(index, unit, hits, false);
+    for (const unit of read.tokens) matchNumberUnit(index, unit, hits, runs);
+    for (const unit of read.pairs) matchNumberUnit(index, unit, hits, null);
     for (const readings of read.rfReadings) {
       // A reading that checks is the reference; only when none of an RF's readings checks is it damaged.
       const valid = readings.filter((reading) => matchRf(index, reading, hits));
-      if (valid.length === 0) for (const reading of readings) matchFailedRf(index, reading, hits);
+      if (valid.length === 0) for (const reading of readings) matchFailedRf(index, reading, hits, runs);
     }
     for (const digits of read.ogmCandidates) matchOgm(index, digits, hits);
   }
-  return [...hits.hits.values()];
+  return { hits: [...hits.hits.values()], runs };
 }

@@ -3,7 +3,7 @@ import type { InvoiceIndex, IndexedInvoice } from './invoice-index';
 import type { Ledger } from './ledger';
 import type { Payer } from './payer';
 import type { PayoutMatch } from './payouts';
-import type { ReferenceHit } from './references';
+import type { NumberRun, ReferenceHit } from './references';
 import type { BankCredit, Link, Overpayment, ReconciliationOptions, WriteOff } from './types';
 
 export interface PreparedCredit {
@@ -12,6 +12,7 @@ export interface PreparedCredit {
   day: number;
   texts: string[];
   refs: Map<number, ReferenceHit>;
+  runs: NumberRun[];
   payer: Payer;
   payerInvoices: Set<number>;
   payout: PayoutMatch | null;
@@ -20,6 +21,8 @@ export interface PreparedCredit {
 /** Everything a run shares: indexes, the ledger and the outputs being built. */
 export interface RunContext {
   options: ReconciliationOptions;
+  /** Per invoice position: the underpayment that may still settle it. */
+  tolerances: bigint[];
   index: InvoiceIndex;
   ledger: Ledger;
   rejected: Set<string>;
