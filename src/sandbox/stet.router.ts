@@ -388,14 +388,13 @@ export function stetBank(ctx: BankContext): Router {
 
   api.get('/accounts/:accountResourceId/transactions', (req, res) => {
     const account = ownAccount(req, bearer(req, 'aisp'));
-    const today = isoDate(now());
     const dateFrom = parseDay(req.query.dateFrom, 'dateFrom') ?? isoDate(new Date(now().getTime() - DEFAULT_HISTORY_DAYS * DAY_MS));
     // STET 1.5 §4.7: dateTo is exclusive.
     const dateTo = parseDay(req.query.dateTo, 'dateTo') ?? isoDate(new Date(now().getTime() + DAY_MS));
     if (dateFrom >= dateTo) throw new StetError(400, 'FORMAT_ERROR', 'dateFrom must be before dateTo');
     const page = req.query.page === undefined ? 0 : Number(req.query.page);
     if (!Number.isInteger(page) || page < 0) throw new StetError(400, 'FORMAT_ERROR', 'page is invalid');
-    const matching = ledger.entries(account).filter((v) => v.date >= dateFrom && v.date < dateTo && v.date <= today);
+    const matching = ledger.entries(account).filter((v) => v.date >= dateFrom && v.date < dateTo);
     const lastPage = Math.max(0, Math.ceil(matching.length / STET_PAGE_SIZE) - 1);
     const base = `${bankBase(req)}/accounts/${account.resourceId}`;
     const pageUrl = (index: number) => {
