@@ -1,7 +1,7 @@
 /** The Berlin Group NextGenPSD2 1.3.x adapter: consent, account information and SEPA credit transfers. */
 import { requestIdForIdempotencyKey } from '../shared/request-id';
 import { withQuery } from '../shared/urls';
-import type { UpstreamObserver, ResilienceOptions, FetchFn } from '../shared/upstream';
+import { withInstitution, type FetchFn, type ResilienceOptions, type UpstreamObserver } from '../shared/upstream';
 import {
   ProviderError,
   type CompleteConsentResult,
@@ -59,15 +59,11 @@ export class BerlinGroupAdapter implements ProviderAdapter {
       throw new TypeError('Berlin Group consent creation needs the PSU present (PSU-IP-Address is mandatory)');
     }
     const redirect = { redirectUri: withQuery(request.redirectUri, { state: request.state }) };
-    const created = await this.translate(() =>
-      this.client.createConsent(consentBody(request), request.psu, redirect),
-    );
+    const created = await this.client.createConsent(consentBody(request), request.psu, redirect);
     let scaRedirect = created._links.scaRedirect?.href;
     if (!scaRedirect && created._links.startAuthorisation) {
       // Berlin Group 1.3.11 §6.3.1: with implicit authorisation off, the TPP starts the authorisation explicitly.
-      const started = await this.translate(() =>
-        this.client.startConsentAuthorisation(created.consentId, request.psu, redirect),
-      );
+      const started = await this.client.startConsentAuthorisation(created.consentId, request.psu, redirect);
       scaRedirect = started._links?.scaRedirect?.href;
     }
     if (!scaRedirect) {
@@ -99,13 +95,13 @@ export class BerlinGroupAdapter implements ProviderAdapter {
   }
 
   async getConsentStatus(consent: ConsentHandle): Promise<ProviderConsentStatus> {
-    const response = await this.translate(() => this.client.getConsentStatus(consent.providerConsentId));
+    const response = await this.client.getConsentStatus(consent.providerConsentId);
     return consentStatusFromBg(response.consentStatus);
   }
 
   async revokeConsent(consent: ConsentHandle): Promise<void> {
     try {
-      await this.translate(() => this.client.deleteConsent(consent.providerConsentId));
+      await this.client.deleteConsent(consent.providerConsentId);
     } catch (error) {
       // Revoking a consent the bank already forgot, expired or revoked leaves it revoked: the goal is reached.
       if (error instanceof ProviderError && ['NOT_FOUND', 'CONSENT_EXPIRED', 'CONSENT_REVOKED'].includes(error.code)) {
@@ -117,10 +113,8 @@ export class BerlinGroupAdapter implements ProviderAdapter {
 
   async listAccounts(consent: ConsentHandle, psu: PsuContext): Promise<ProviderAccount[]> {
     const withBalance = consent.scopes?.includes('BALANCES') ?? false;
-    const response = await this.translate(() =>
-      this.client.getAccounts(consent.providerConsentId, withBalance, psu),
-    );
-    return this.translate(() => response.accounts.map(accountFromBg));
+    const response = await this.client.getAccounts(consent.providerConsentId, withBalance, psu);
+    return withInstitution(this.institutionId, () => response.accounts.map(accountFromBg));
   }
 
   /**
@@ -151,8 +145,8 @@ export class BerlinGroupAdapter implements ProviderAdapter {
     }
     const settled = await Promise.allSettled(
       providerAccountIds.map(async (id) => {
-        const response = await this.translate(() => this.client.getBalances(consent.providerConsentId, id, psu));
-        return this.translate(() => response.balances.map(balanceFromBg));
+        const response = await this.client.getBalances(consent.providerConsentId, id, psu);
+        return withInstitution(this.institutionId, () => response.balances.map(balanceFromBg));
       }),
     );
     settled.forEach((outcome, index) => {
@@ -184,11 +178,9 @@ export class BerlinGroupAdapter implements ProviderAdapter {
         });
       }
       const href: string = next;
-      const page: BgTransactionsPage = await this.translate(() =>
-        this.client.getTransactionsPage(consent.providerConsentId, href, psu),
-      );
+      const page: BgTransactionsPage = await this.client.getTransactionsPage(consent.providerConsentId, href, psu);
       pages += 1;
-      transactions.push(...this.translate(() => pageTransactions(page, query)));
+      transactions.push(...withInstitution(this.institutionId, () => pageTransactions(page, query)));
       next = page.transactions._links?.next?.href ?? page._links?.next?.href;
     }
     return { transactions, pages };
@@ -207,14 +199,12 @@ export class BerlinGroupAdapter implements ProviderAdapter {
       creditorName: request.creditor.name,
       ...(request.remittanceUnstructured ? { remittanceInformationUnstructured: request.remittanceUnstructured } : {}),
     };
-    const created = await this.translate(() =>
-      this.client.createSepaCreditTransfer(
+    const created = await this.client.createSepaCreditTransfer(
         body,
         requestIdForIdempotencyKey(request.idempotencyKey),
         request.psu,
         { redirectUri: withQuery(request.redirectUri, { state: request.state }) },
-      ),
-    );
+      );
     const scaRedirect = created._links.scaRedirect?.href;
     if (!scaRedirect) {
       throw new ProviderError('MALFORMED_RESPONSE', 'The bank offered no redirect SCA link for the payment', {
@@ -230,24 +220,8 @@ export class BerlinGroupAdapter implements ProviderAdapter {
   }
 
   async getPaymentStatus(_consent: ConsentHandle | undefined, providerPaymentId: string): Promise<PaymentStatus> {
-    const response = await this.translate(() => this.client.getSepaCreditTransferStatus(providerPaymentId));
+    const response = await this.client.getSepaCreditTransferStatus(providerPaymentId);
     return response.transactionStatus;
-  }
-
-  /** Stamps the institution on errors raised by pure transforms (which do not know it). */
-  private translate<T>(work: () => T): T {
-    const stamp = (error: unknown): never => {
-      if (error instanceof ProviderError && !error.details.institutionId) {
-        throw new ProviderError(error.code, error.message, { ...error.details, institutionId: this.institutionId });
-      }
-      throw error;
-    };
-    try {
-      const value = work();
-      return (value instanceof Promise ? value.catch(stamp) : value) as T;
-    } catch (error) {
-      return stamp(error);
-    }
   }
 }
 

@@ -280,3 +280,15 @@ class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>
   }
 }
 
+
+/** Runs a pure transform, stamping the institution on the malformed-response errors it raises (it cannot know it). */
+export function withInstitution<T>(institutionId: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof ProviderError && !error.details.institutionId) {
+      throw new ProviderError(error.code, error.message, { ...error.details, institutionId });
+    }
+    throw error;
+  }
+}

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { nextDay } from '../shared/dates';
 import { requestIdForIdempotencyKey } from '../shared/request-id';
 import { withQuery } from '../shared/urls';
-import type { FetchFn, ResilienceOptions, UpstreamObserver } from '../shared/upstream';
+import { withInstitution, type FetchFn, type ResilienceOptions, type UpstreamObserver } from '../shared/upstream';
 import {
   ProviderError,
   type CompleteConsentResult,
@@ -155,7 +155,7 @@ export class StetAdapter implements ProviderAdapter {
     const token = await this.accessToken(consent);
     const body = await this.client.getAccounts(token, psu);
     // STET 1.5: 204 is "no account" for this PSU.
-    return this.stamp(() => accountsFromStet(body?.accounts ?? []));
+    return withInstitution(this.institutionId, () => accountsFromStet(body?.accounts ?? []));
   }
 
   /** STET has no multi-account balance read: one call per account, in parallel, each failing alone. */
@@ -170,7 +170,7 @@ export class StetAdapter implements ProviderAdapter {
     const settled = await Promise.allSettled(
       providerAccountIds.map(async (id) => {
         const body = await this.client.getBalances(token, id, psu);
-        return this.stamp(() => (body?.balances ?? []).map(balanceFromStet));
+        return withInstitution(this.institutionId, () => (body?.balances ?? []).map(balanceFromStet));
       }),
     );
     settled.forEach((outcome, index) => {
@@ -209,7 +209,7 @@ export class StetAdapter implements ProviderAdapter {
       const body = await this.client.getTransactionsPage(token, next, psu);
       pages += 1;
       if (!body) break;
-      transactions.push(...this.stamp(() => transactionsFromStet(body.transactions)));
+      transactions.push(...withInstitution(this.institutionId, () => transactionsFromStet(body.transactions)));
       next = body._links?.next?.href;
     }
     const wanted = transactions.filter((line) => query.status === 'BOTH' || line.status === query.status);
@@ -274,7 +274,7 @@ export class StetAdapter implements ProviderAdapter {
     if (!body) {
       throw new ProviderError('MALFORMED_RESPONSE', 'The confirmation had no body', { institutionId: this.institutionId });
     }
-    return this.stamp(() => paymentStatusFromStet(body));
+    return withInstitution(this.institutionId, () => paymentStatusFromStet(body));
   }
 
   async getPaymentStatus(_consent: ConsentHandle | undefined, providerPaymentId: string): Promise<PaymentStatus> {
@@ -283,7 +283,7 @@ export class StetAdapter implements ProviderAdapter {
     if (!body) {
       throw new ProviderError('MALFORMED_RESPONSE', 'The payment request had no body', { institutionId: this.institutionId });
     }
-    return this.stamp(() => paymentStatusFromStet(body));
+    return withInstitution(this.institutionId, () => paymentStatusFromStet(body));
   }
 
   private tokensFrom(response: StetTokenResponse, previous?: ProviderTokens): ProviderTokens {
@@ -336,18 +336,6 @@ export class StetAdapter implements ProviderAdapter {
       expiresAt: this.now() + (response.expires_in ?? 300) * 1000,
     };
     return response.access_token;
-  }
-
-  /** Stamps the institution on errors raised by pure transforms (which do not know it). */
-  private stamp<T>(work: () => T): T {
-    try {
-      return work();
-    } catch (error) {
-      if (error instanceof ProviderError && !error.details.institutionId) {
-        throw new ProviderError(error.code, error.message, { ...error.details, institutionId: this.institutionId });
-      }
-      throw error;
-    }
   }
 }
 
