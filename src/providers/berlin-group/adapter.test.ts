@@ -349,6 +349,16 @@ describe('Berlin Group adapter against the unreliable bank', () => {
     await expect(adapter.listAccounts(consent, present)).resolves.not.toHaveLength(0);
   });
 
+  it('sends PSU-IP-Address only when the user is present', async () => {
+    const { adapter, requests } = adapterFor('flaky');
+    const { consent } = await connect(adapter);
+    requests.length = 0;
+    await adapter.listAccounts(consent, present);
+    await adapter.listAccounts(consent, unattended);
+    expect(requests.map((r) => r.headers['PSU-IP-Address'])).toEqual(['203.0.113.7', undefined]);
+    expect(requests.every((r) => r.headers['Consent-ID'] === consent.providerConsentId)).toBe(true);
+  });
+
   it('opens the breaker after repeated failures, fails fast while open, and closes once the bank recovers', async () => {
     const { adapter, calls } = adapterFor('flaky', {
       ...fastResilience,

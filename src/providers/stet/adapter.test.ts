@@ -224,4 +224,17 @@ describe('STET adapter against the sandbox bank', () => {
     sandbox.control.setFaults('stet', { truncatedJson: 'always' });
     await expect(adapter.listAccounts(consent, present)).rejects.toMatchObject({ code: 'MALFORMED_RESPONSE' });
   });
+
+  it('waits out a short rate limit and reports a long one with the time to come back', async () => {
+    const { adapter, calls } = adapterFor();
+    const { consent } = await connect(adapter);
+    sandbox.control.setFaults('stet', { tooManyRequests: { count: 1, retryAfterSeconds: 1 } });
+    calls.length = 0;
+    await expect(adapter.listAccounts(consent, unattended)).resolves.not.toHaveLength(0);
+    expect(calls.map((c) => c.status)).toEqual([429, 200]);
+    sandbox.control.setFaults('stet', { tooManyRequests: { count: 'always', retryAfterSeconds: 3600 } });
+    const error = await adapter.listAccounts(consent, unattended).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ACCESS_LIMIT_REACHED', details: { status: 429 } });
+    expect((error as ProviderError).details.retryAt!.getTime()).toBeGreaterThan(Date.now() + 3_500_000);
+  });
 });
