@@ -126,6 +126,7 @@ describe('Sandbox Berlin Group Bank', () => {
       const refused = await balances(consentId, accountId);
       expect(refused.status).toBe(429);
       expect(refused.json).toMatchObject({ tppMessages: [{ category: 'ERROR', code: 'ACCESS_EXCEEDED' }] });
+      expect(refused.headers.get('retry-after')).toBe(String(12 * 3600));
     });
 
     it('does not count reads made with the PSU present', async () => {

@@ -73,6 +73,7 @@ class BgError extends Error {
     readonly status: number,
     readonly code: string,
     text: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(text);
   }
@@ -188,7 +189,11 @@ export function berlinGroupBank(ctx: BankContext): Router {
         consent.frequencyPerDay,
       );
       if (!allowed) {
-        throw new BgError(429, 'ACCESS_EXCEEDED', `More than ${consent.frequencyPerDay} unattended accesses today`);
+        // The budget comes back at the next UTC midnight; saying so lets the TPP schedule instead of retrying.
+        const secondsLeft = Math.ceil((DAY_MS - (now().getTime() % DAY_MS)) / 1000);
+        throw new BgError(429, 'ACCESS_EXCEEDED', `More than ${consent.frequencyPerDay} unattended accesses today`, {
+          'Retry-After': String(secondsLeft),
+        });
       }
     }
     return consent;
@@ -735,7 +740,7 @@ export function berlinGroupBank(ctx: BankContext): Router {
       return;
     }
     if (err instanceof BgError) {
-      res.status(err.status).json(tppMessages(err.code, err.message));
+      res.status(err.status).set(err.headers).json(tppMessages(err.code, err.message));
       return;
     }
     if (err instanceof SyntaxError) {
