@@ -351,6 +351,54 @@ describe('reconciling bank credits with open invoices', () => {
   });
 });
 
+describe('reading payers and references the way banks print them', () => {
+  it.each([
+    ['words in another order', 'DUPONT BOULANGERIE'],
+    ['a truncated name', 'BOULANGERIE DUPON'],
+    ['a civility added', 'STE BOULANGERIE DUPONT'],
+  ])('recognises the customer behind %s', (_, payerName) => {
+    const result = run({
+      invoices: [invoice('I1', { amount: '612.40', customerIban: null }), ...noise(20)],
+      credits: [credit('T1', { amount: '612.40', counterpartyName: payerName, counterpartyIban: null })],
+    });
+    expect(invoiceIds(onlyLink(result, 'T1'))).toEqual(['I1']);
+  });
+
+  it('reads an OGM/VCS printed without its +++ frame', () => {
+    const ogm = makeOgm('1234567890');
+    const unframed = ogm.replace(/\+/g, '');
+    const result = run({
+      invoices: [invoice('I1', { structuredReference: ogm, number: 'F2026/0001' }), ...noise(10)],
+      credits: [credit('T1', { remittanceUnstructured: `COMMUNICATION ${unframed}`, counterpartyIban: null })],
+    });
+    expect(onlyLink(result, 'T1')).toMatchObject({ decision: 'AUTO_CONFIRMED', allocations: [{ invoiceId: 'I1' }] });
+  });
+
+  it('does not take the digits of a bank\'s own reference for an invoice number', () => {
+    const result = run({
+      invoices: [invoice('I356', { amount: '480.00' }), ...noise(10)],
+      credits: [
+        credit('T1', { amount: '75.00', remittanceUnstructured: 'VIR INST RE 000356', counterpartyName: 'ORANGE', counterpartyIban: null }),
+        credit('T2', { amount: '75.00', remittanceUnstructured: 'VIR INST RE 000356' }),
+      ],
+    });
+    expect(result.links).toEqual([]);
+  });
+
+  it('suggests, without auto-confirming, a payment quoting two invoices whose amounts do not add up', () => {
+    const result = run({
+      invoices: [invoice('I1', { amount: '300.00' }), invoice('I2', { amount: '200.00' }), ...noise(10)],
+      credits: [credit('T1', { amount: '450.00', remittanceUnstructured: 'INV-000001 INV-000002', counterpartyName: 'EULER HERMES', counterpartyIban: null })],
+    });
+    const link = onlyLink(result, 'T1');
+    expect(link.decision).toBe('SUGGESTED');
+    expect(link.allocations).toEqual([
+      { invoiceId: 'I1', amount: '300.00' },
+      { invoiceId: 'I2', amount: '150.00' },
+    ]);
+  });
+});
+
 describe('reconciliation invariants (property-based)', () => {
   const amount = fc.integer({ min: 1, max: 5000 }).map((units) => `${units}.${String(units % 100).padStart(2, '0')}`);
   const invoicesArb = fc.array(

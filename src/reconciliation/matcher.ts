@@ -114,8 +114,9 @@ function singleCandidate(
   } else {
     signals.push({ kind: 'AMOUNT_EXCEEDS', points: decisiveRef ? AMOUNT_POINTS.exceeds : 0, invoiceId });
   }
-  // An amount alone is never enough: rents, refunds and transfers often equal some open invoice to the cent.
-  if (!hit && !(amountSettles && payer.length > 0)) return null;
+  // An amount alone is never enough: rents, refunds and transfers often equal some open invoice to the cent. Nor is
+  // a weak reference with an amount that does not settle the invoice: digits in a bank's own reference say little.
+  if (!decisiveRef && !(amountSettles && (hit !== undefined || payer.length > 0))) return null;
   signals.push(...dateSignals(prepared.day, invoice));
   const confirmedPayer = payer.some((signal) => signal.kind === 'PAYER_CONFIRMED');
   return {
@@ -244,6 +245,8 @@ function candidatesFor(context: RunContext, prepared: PreparedCredit): Candidate
     .sort(
       (a, b) =>
         b.points - a.points ||
+        // At equal evidence, the reading that accounts for more of what the payer quoted.
+        b.invoices.length - a.invoices.length ||
         index.invoices[a.invoices[0]].dueDay - index.invoices[b.invoices[0]].dueDay ||
         a.invoices[0] - b.invoices[0],
     );

@@ -13,6 +13,9 @@ const LEGAL_FORMS = new Set([
   'LTD', 'LIMITED', 'PLC', 'LLP', 'LLC', 'INC', 'CORP', 'CO',
 ]);
 
+/** Words banks and payers add around a name that say nothing about who it is. */
+const FILLER_WORDS = new Set(['M', 'MR', 'MME', 'MLLE', 'MONSIEUR', 'MADAME', 'STE', 'SOC', 'ETS', 'ETABLISSEMENTS']);
+
 export interface NormalizedName {
   /** Upper case, no accents, words separated by one space. */
   full: string;
@@ -30,7 +33,7 @@ export function normalizeName(raw: string | null | undefined): NormalizedName | 
     .replace(/[^0-9A-Z]+/g, ' ')
     .trim()
     .split(' ')
-    .filter((word) => word.length > 0);
+    .filter((word) => word.length > 0 && !FILLER_WORDS.has(word));
   if (words.length === 0) return null;
   const coreWords = words.filter((word) => !LEGAL_FORMS.has(word));
   // A name made only of legal-form words ("SA") keeps them, or it would match every company.
@@ -38,10 +41,24 @@ export function normalizeName(raw: string | null | undefined): NormalizedName | 
   return { full: words.join(' '), core, hasLegalForm: coreWords.length < words.length };
 }
 
-/** Levenshtein similarity in 0..1 of two cores. */
-export function nameSimilarity(a: string, b: string): number {
+function levenshteinSimilarity(a: string, b: string): number {
   const longest = Math.max(a.length, b.length);
   return longest === 0 ? 0 : 1 - distance(a, b) / longest;
+}
+
+/** Banks cut the counterparty name at a fixed width (SEPA allows 70 characters, many feeds keep 35 or fewer). */
+const MIN_TRUNCATED_LENGTH = 12;
+
+/**
+ * Similarity in 0..1 of two cores, tolerant of what banks do to names: typos (Levenshtein), words in another order
+ * ("DUPONT JEAN" for "Jean Dupont"), and truncation ("CLINIQUE VETERINAIRE SAINT R").
+ */
+export function nameSimilarity(a: string, b: string): number {
+  if (a === b) return 1;
+  const [shorter, longer] = a.length <= b.length ? [a, b] : [b, a];
+  if (shorter.length >= MIN_TRUNCATED_LENGTH && longer.startsWith(shorter)) return 1;
+  const sorted = (name: string): string => name.split(' ').sort().join(' ');
+  return Math.max(levenshteinSimilarity(a, b), levenshteinSimilarity(sorted(a), sorted(b)));
 }
 
 /** Words long enough to index a name by (short words such as "DU" or "LE" say nothing). */

@@ -61,8 +61,9 @@ export interface ReferenceText {
   ogmCandidates: string[];
 }
 
-const TOKEN_SEPARATORS = /[\s,;:/()[\]{}|]+/;
-const OGM_PRINTED = /[+*]{3}\s*(\d{3})\s*\/?\s*(\d{4})\s*\/?\s*(\d{5})\s*[+*]{3}/g;
+const TOKEN_SEPARATORS = /[\s,;:/()[\]{}|+&]+/;
+// Framed (+++123/4567/89002+++ or ***...***) with optional slashes, or unframed with its two slashes.
+const OGM_PRINTED = /[+*]{3}\s*(\d{3})\s*\/?\s*(\d{4})\s*\/?\s*(\d{5})\s*[+*]{3}|\b(\d{3})\/(\d{4})\/(\d{5})\b/g;
 const MAX_RF_LENGTH = 25;
 
 function unit(compact: string): TextUnit {
@@ -94,7 +95,9 @@ export function readReferenceText(text: string): ReferenceText {
     if (i + 1 < tokens.length && !isRf[i + 1]) pairs.push(unit(token + tokens[i + 1]));
   });
   const ogmCandidates = new Set<string>();
-  for (const match of text.matchAll(OGM_PRINTED)) ogmCandidates.add(match[1] + match[2] + match[3]);
+  for (const match of text.matchAll(OGM_PRINTED)) {
+    ogmCandidates.add(match[1] ? match[1] + match[2] + match[3] : match[4] + match[5] + match[6]);
+  }
   for (const token of tokens) if (/^\d{12}$/.test(token)) ogmCandidates.add(token);
   return { tokens: units, pairs, rfReadings, ogmCandidates: [...ogmCandidates] };
 }
