@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { SANDBOX_BANKS, type SandboxBank, type SandboxBankSlug } from './banks';
+import { SANDBOX_BANKS, type SandboxBank, type SandboxBankSlug, sandboxBank } from './banks';
 import {
   DAY_MS,
   SANDBOX_PSUS,
@@ -88,9 +88,9 @@ export class Ledger {
   /** Every line of the account visible at `now()`, newest first, each with its current status. */
   entries(account: SandboxAccount): VisibleEntry[] {
     const now = this.now();
-    const bank = SANDBOX_BANKS.find((b) => b.slug === account.bankSlug) as SandboxBank;
+    const bank = sandboxBank(account.bankSlug);
     const psu = this.psu(account.psuId) as SandboxPsu;
-    const siblings = this.accountsOf(account.bankSlug as SandboxBankSlug, account.psuId);
+    const siblings = this.accountsOf(account.bankSlug, account.psuId);
     const out: VisibleEntry[] = [];
     // One day past today: orders placed this evening for tomorrow (salaries) are already pending.
     const lastDay = Math.floor(now.getTime() / DAY_MS) * DAY_MS + DAY_MS;

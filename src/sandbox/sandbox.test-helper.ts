@@ -21,7 +21,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   return {
     root: `http://127.0.0.1:${port}/sandbox`,
     control,
-    close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
   };
 }
 

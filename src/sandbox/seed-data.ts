@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import Decimal from 'decimal.js';
-import type { SandboxBank } from './banks';
+import type { SandboxBank, SandboxBankSlug } from './banks';
 import { creditorReference, sandboxIban, sepaCreditorId } from './identifiers';
 import { SeededRandom } from './random';
 
@@ -49,7 +49,7 @@ export type SandboxAccountKind = 'main' | 'operations' | 'savings';
 
 export interface SandboxAccount {
   resourceId: string;
-  bankSlug: string;
+  bankSlug: SandboxBankSlug;
   psuId: string;
   kind: SandboxAccountKind;
   iban: string;
