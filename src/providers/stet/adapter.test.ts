@@ -160,6 +160,43 @@ describe('STET adapter against the sandbox bank', () => {
     expect(refreshed[0]![1].refreshToken).toBe(consent.tokens!.refreshToken);
   });
 
+  it('refreshes and retries once when the bank says the access token expired before the announced time', async () => {
+    let bankClockSkewMs = 0;
+    const skewed = await startSandbox({ now: () => new Date(Date.now() + bankClockSkewMs) });
+    try {
+      const refreshed: string[] = [];
+      const adapter = new StetAdapter({
+        endpoint: { institutionId: 'skewed', standard: 'STET', baseUrl: `${skewed.root}/stet`, clientId: 'passerelle-test' },
+        signingKey: { keyId: 'k', privateKey },
+        onTokensRefreshed: (id) => {
+          refreshed.push(id);
+        },
+      });
+      const created = await adapter.createConsent({
+        scopes: ['ACCOUNTS'],
+        validUntil: isoDaysAgo(-30),
+        frequencyPerDay: 4,
+        historyDays: 90,
+        redirectUri: callback,
+        state: 's',
+        psu: present,
+      });
+      const sca = await walkScaForm(created.authorisationUrl);
+      const { tokens } = await adapter.completeConsent({
+        providerConsentId: created.providerConsentId,
+        query: callbackQuery(sca.location!),
+        redirectUri: callback,
+      });
+      // The bank's clock runs two hours ahead: the one-hour token is dead there while it looks valid here.
+      bankClockSkewMs = 2 * 3600_000;
+      const consent = { providerConsentId: created.providerConsentId, tokens };
+      await expect(adapter.listAccounts(consent, present)).resolves.not.toHaveLength(0);
+      expect(refreshed).toEqual([created.providerConsentId]);
+    } finally {
+      await skewed.close();
+    }
+  });
+
   it('reads the consent as active while the bank still honours the grant', async () => {
     const { adapter } = adapterFor();
     const { consent } = await connect(adapter);
@@ -171,7 +208,7 @@ describe('STET adapter against the sandbox bank', () => {
     const { adapter } = adapterFor();
     const { consent } = await connect(adapter);
     sandbox.control.setFaults('stet', { consentExpired: true });
-    await expect(adapter.listAccounts(consent, present)).rejects.toMatchObject({ code: 'CONSENT_EXPIRED', details: { status: 401 } });
+    await expect(adapter.listAccounts(consent, present)).rejects.toMatchObject({ code: 'CONSENT_EXPIRED' });
     await expect(adapter.getConsentStatus(consent)).resolves.toBe('EXPIRED');
   });
 

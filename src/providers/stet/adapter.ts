@@ -152,8 +152,7 @@ export class StetAdapter implements ProviderAdapter {
   }
 
   async listAccounts(consent: ConsentHandle, psu: PsuContext): Promise<ProviderAccount[]> {
-    const token = await this.accessToken(consent);
-    const body = await this.client.getAccounts(token, psu);
+    const body = await this.withToken(consent, (token) => this.client.getAccounts(token, psu));
     // STET 1.5: 204 is "no account" for this PSU.
     return withInstitution(this.institutionId, () => accountsFromStet(body?.accounts ?? []));
   }
@@ -166,10 +165,9 @@ export class StetAdapter implements ProviderAdapter {
   ): Promise<Map<string, ProviderBalance[] | ProviderError>> {
     const result = new Map<string, ProviderBalance[] | ProviderError>();
     if (providerAccountIds.length === 0) return result;
-    const token = await this.accessToken(consent);
     const settled = await Promise.allSettled(
       providerAccountIds.map(async (id) => {
-        const body = await this.client.getBalances(token, id, psu);
+        const body = await this.withToken(consent, (token) => this.client.getBalances(token, id, psu));
         return withInstitution(this.institutionId, () => (body?.balances ?? []).map(balanceFromStet));
       }),
     );
@@ -192,26 +190,29 @@ export class StetAdapter implements ProviderAdapter {
     query: TransactionQuery,
     psu: PsuContext,
   ): Promise<TransactionPage> {
-    const token = await this.accessToken(consent);
     const params = new URLSearchParams({
       dateFrom: `${query.dateFrom}T00:00:00Z`,
       dateTo: `${nextDay(query.dateTo)}T00:00:00Z`,
     });
-    let next: string | undefined = `/accounts/${encodeURIComponent(providerAccountId)}/transactions?${params}`;
-    const transactions: ProviderTransaction[] = [];
-    let pages = 0;
-    while (next) {
-      if (pages >= this.maxPages) {
-        throw new ProviderError('MALFORMED_RESPONSE', `Transaction paging did not end after ${pages} pages`, {
-          institutionId: this.institutionId,
-        });
+    const first = `/accounts/${encodeURIComponent(providerAccountId)}/transactions?${params}`;
+    const { transactions, pages } = await this.withToken(consent, async (token) => {
+      const lines: ProviderTransaction[] = [];
+      let next: string | undefined = first;
+      let count = 0;
+      while (next) {
+        if (count >= this.maxPages) {
+          throw new ProviderError('MALFORMED_RESPONSE', `Transaction paging did not end after ${count} pages`, {
+            institutionId: this.institutionId,
+          });
+        }
+        const body = await this.client.getTransactionsPage(token, next, psu);
+        count += 1;
+        if (!body) break;
+        lines.push(...withInstitution(this.institutionId, () => transactionsFromStet(body.transactions)));
+        next = body._links?.next?.href;
       }
-      const body = await this.client.getTransactionsPage(token, next, psu);
-      pages += 1;
-      if (!body) break;
-      transactions.push(...withInstitution(this.institutionId, () => transactionsFromStet(body.transactions)));
-      next = body._links?.next?.href;
-    }
+      return { transactions: lines, pages: count };
+    });
     const wanted = transactions.filter((line) => query.status === 'BOTH' || line.status === query.status);
     return { transactions: wanted, pages };
   }
@@ -293,6 +294,25 @@ export class StetAdapter implements ProviderAdapter {
       refreshToken: response.refresh_token ?? previous?.refreshToken,
       expiresAt: response.expires_in ? new Date(this.now() + response.expires_in * 1000).toISOString() : undefined,
     };
+  }
+
+  /**
+   * Runs a read with the consent's access token. RFC 6750 §3.1: an access token that expired answers 401, and the
+   * expiry the bank announced may be missing or off: on a 401 the token is refreshed once and the read retried; a
+   * refresh the bank refuses is the consent's real state (expired or revoked).
+   */
+  private async withToken<T>(consent: ConsentHandle, work: (accessToken: string) => Promise<T>): Promise<T> {
+    const used = await this.accessToken(consent);
+    try {
+      return await work(used);
+    } catch (error) {
+      if (!(error instanceof ProviderError) || error.details.status !== 401) throw error;
+      const tokens = this.freshTokens.get(consent.providerConsentId) ?? consent.tokens;
+      if (!tokens?.refreshToken) throw error;
+      // A parallel read may already have refreshed: then its token is used, not refreshed again.
+      const fresh = tokens.accessToken !== used ? tokens : await this.refresh(consent.providerConsentId, tokens);
+      return work(fresh.accessToken);
+    }
   }
 
   /** A valid access token for the consent, refreshed first when it is about to expire. */
