@@ -275,6 +275,19 @@ describe('reconciling bank credits with open invoices', () => {
     expect(strict.invoices.find((state) => state.invoiceId === 'I7')?.status).toBe('PARTIALLY_PAID');
   });
 
+  it('prefers the invoice the amount pays exactly over one it would settle only within tolerance', () => {
+    const result = run({
+      invoices: [
+        invoice('I1', { amount: '2517.20', dueDate: '2026-02-15' }),
+        invoice('I2', { amount: '2483.41', customerIban: null }),
+        ...noise(10),
+      ],
+      credits: [credit('T1', { amount: '2483.41', remittanceUnstructured: 'VIREMENT' })],
+    });
+    expect(invoiceIds(onlyLink(result, 'T1'))).toEqual(['I2']);
+    expect(result.writeOffs).toEqual([]);
+  });
+
   it('links a double payment once and reports the second as an overpayment of that invoice', () => {
     const result = run({
       invoices: [invoice('I1', { amount: '300.00' }), ...noise(5)],

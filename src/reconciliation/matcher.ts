@@ -66,9 +66,11 @@ function tolerances(index: InvoiceIndex, options: ReconciliationOptions): bigint
   });
 }
 
-function dateSignals(day: number, invoice: IndexedInvoice): Signal[] {
+/** A payer who quotes the invoice knows it exists, whatever the dates say (advance payments, pro forma). */
+function dateSignals(day: number, invoice: IndexedInvoice, quoted: boolean): Signal[] {
   const invoiceId = invoice.invoice.id;
   if (day < invoice.issueDay - EARLY_PAYMENT_DAYS) {
+    if (quoted) return [];
     return [{ kind: 'DATE_BEFORE_ISSUE', points: DATE_POINTS.beforeIssue, invoiceId }];
   }
   if (day <= invoice.dueDay + LATE_PAYMENT_DAYS) return [{ kind: 'DATE_PLAUSIBLE', points: DATE_POINTS.plausible, invoiceId }];
@@ -107,7 +109,8 @@ function singleCandidate(
     signals.push({ kind: 'AMOUNT_EQUAL', points: AMOUNT_POINTS.equal, invoiceId });
     amountSettles = true;
   } else if (prepared.cents < open && open - prepared.cents <= tolerance(context, invoice)) {
-    signals.push({ kind: 'AMOUNT_WITHIN_TOLERANCE', points: AMOUNT_POINTS.withinTolerance, invoiceId });
+    const points = decisiveRef ? AMOUNT_POINTS.withinTolerance : AMOUNT_POINTS.withinToleranceWithoutReference;
+    signals.push({ kind: 'AMOUNT_WITHIN_TOLERANCE', points, invoiceId });
     amountSettles = true;
   } else if (prepared.cents < open) {
     signals.push({ kind: 'AMOUNT_PARTIAL', points: decisiveRef ? AMOUNT_POINTS.partial : 0, invoiceId });
@@ -117,7 +120,7 @@ function singleCandidate(
   // An amount alone is never enough: rents, refunds and transfers often equal some open invoice to the cent. Nor is
   // a weak reference with an amount that does not settle the invoice: digits in a bank's own reference say little.
   if (!decisiveRef && !(amountSettles && (hit !== undefined || payer.length > 0))) return null;
-  signals.push(...dateSignals(prepared.day, invoice));
+  signals.push(...dateSignals(prepared.day, invoice, decisiveRef));
   const confirmedPayer = payer.some((signal) => signal.kind === 'PAYER_CONFIRMED');
   return {
     invoices: [invoice.index],
@@ -150,7 +153,7 @@ function groupCandidate(
     refPoints = Math.min(refPoints, hit ? REFERENCE_POINTS[hit.kind] : 0);
     decisive &&= hit !== undefined && isDecisive(hit.kind);
     const payer = payerSignals(prepared.payer, invoice);
-    const date = dateSignals(prepared.day, invoice);
+    const date = dateSignals(prepared.day, invoice, hit !== undefined && isDecisive(hit.kind));
     signals.push(...payer, ...date);
     payerPoints = Math.min(payerPoints, sumPoints(payer));
     datePoints = Math.min(datePoints, sumPoints(date));
@@ -164,7 +167,8 @@ function groupCandidate(
       points: referenced ? AMOUNT_POINTS.groupSum : AMOUNT_POINTS.groupSumWithoutReference,
     };
   } else if (prepared.cents < total && total - prepared.cents <= tolerance(context, last)) {
-    amount = { kind: 'AMOUNT_WITHIN_TOLERANCE', points: AMOUNT_POINTS.withinTolerance };
+    const points = decisive ? AMOUNT_POINTS.withinTolerance : AMOUNT_POINTS.withinToleranceWithoutReference;
+    amount = { kind: 'AMOUNT_WITHIN_TOLERANCE', points };
   } else if (prepared.cents < total) {
     amount = { kind: 'AMOUNT_PARTIAL', points: decisive ? AMOUNT_POINTS.partial : 0 };
   } else {

@@ -76,7 +76,8 @@ export function syntheticSet(transactions: number, invoices: number, seed = 42):
       structuredReference: random() < 0.2 ? makeRf(number.replace('-', '')) : null,
     };
   });
-  const customerOf = new Map(openInvoices.map((invoice) => [invoice.id, customers.find((c) => c.name === invoice.customerName)]));
+  const customerByName = new Map(customers.map((customer) => [customer.name, customer]));
+  const customerOf = new Map(openInvoices.map((invoice) => [invoice.id, customerByName.get(invoice.customerName)]));
   const credits: BankCredit[] = [];
   const payouts: PayoutReport[] = [];
   const truth: SyntheticSet['truth'] = [];
@@ -134,6 +135,8 @@ export function syntheticSet(transactions: number, invoices: number, seed = 42):
       const second = take();
       if (!second) continue;
       second.customerName = invoice.customerName;
+      second.issueDate = invoice.issueDate;
+      second.dueDate = invoice.dueDate;
       customerOf.set(second.id, customerOf.get(invoice.id));
       const total = money(cents(invoice.amount) + cents(second.amount));
       push({ amount: total, bookingDate: isoDay(day), ...payerOf(invoice), remittanceUnstructured: `Paiement facture ${invoice.number} ${second.number}`, endToEndId: 'NOTPROVIDED' }, [invoice.id, second.id], 'grouped');
