@@ -109,6 +109,24 @@ describe('Sandbox Berlin Group Bank', () => {
     expect(pending).toBeGreaterThan(0);
   });
 
+  it('answers the same transactions from two sandboxes with the same seed and clock', async () => {
+    const twin = await startSandbox({ now: () => clock, seed: 'test' });
+    try {
+      const read = async (bankUrl: string) => {
+        const consentId = await connectBerlinGroup(bankUrl);
+        const headers = bgHeaders({ 'Consent-ID': consentId, 'PSU-IP-Address': '192.0.2.1' });
+        const list = (await http(`${bankUrl}/v1/accounts`, { headers })).json as { accounts: { resourceId: string }[] };
+        const page = await http(`${bankUrl}/v1/accounts/${list.accounts[0].resourceId}/transactions?bookingStatus=both&dateFrom=2026-10-01`, {
+          headers,
+        });
+        return page.text.replaceAll(bankUrl, '');
+      };
+      expect(await read(`${twin.root}/berlin-group`)).toBe(await read(bank));
+    } finally {
+      await twin.close();
+    }
+  });
+
   describe('PSD2 unattended access limit', () => {
     async function firstAccount(consentId: string): Promise<string> {
       const list = await http(`${bank}/v1/accounts`, { headers: bgHeaders({ 'Consent-ID': consentId, 'PSU-IP-Address': '192.0.2.1' }) });
