@@ -238,7 +238,11 @@ export interface ProviderAdapter {
   revokeConsent(consent: ConsentHandle): Promise<void>;
 
   listAccounts(consent: ConsentHandle, psu: PsuContext): Promise<ProviderAccount[]>;
-  /** Balances for many accounts in one go; a missing account is an error in its slot, not a failure of all. */
+  /**
+   * Balances for many accounts in one go. Every failure is a `ProviderError` in the slot of the account it concerns
+   * (a consent-wide one in every slot), so a DataLoader can hand each key its own result; the promise itself does not
+   * reject with a `ProviderError`.
+   */
   getBalances(
     consent: ConsentHandle,
     providerAccountIds: string[],

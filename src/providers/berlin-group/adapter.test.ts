@@ -324,8 +324,11 @@ describe('Berlin Group adapter against the unreliable bank', () => {
   it('maps a consent expired at the bank to consent-expired', async () => {
     const { adapter } = adapterFor('flaky');
     const { consent } = await connect(adapter);
+    const ids = (await adapter.listAccounts(consent, present)).map((a) => a.providerAccountId);
     sandbox.control.setFaults('flaky', { consentExpired: true });
     await expect(adapter.listAccounts(consent, present)).rejects.toMatchObject({ code: 'CONSENT_EXPIRED' });
+    const balances = await adapter.getBalances(consent, ids, present);
+    expect([...balances.values()].map((value) => (value as ProviderError).code)).toEqual(ids.map(() => 'CONSENT_EXPIRED'));
     await expect(adapter.getConsentStatus(consent)).resolves.toBe('EXPIRED');
   });
 

@@ -129,7 +129,14 @@ export class BerlinGroupAdapter implements ProviderAdapter {
     const result = new Map<string, ProviderBalance[] | ProviderError>();
     if (providerAccountIds.length === 0) return result;
     if (consent.scopes?.includes('BALANCES') && providerAccountIds.length > 1) {
-      const accounts = await this.listAccounts(consent, psu);
+      let accounts: ProviderAccount[];
+      try {
+        accounts = await this.listAccounts(consent, psu);
+      } catch (error) {
+        if (!(error instanceof ProviderError)) throw error;
+        for (const id of providerAccountIds) result.set(id, error);
+        return result;
+      }
       const byId = new Map(accounts.map((account) => [account.providerAccountId, account]));
       for (const id of providerAccountIds) {
         const balances = byId.get(id)?.balances;
