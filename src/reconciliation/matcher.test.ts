@@ -333,16 +333,28 @@ describe('reconciling bank credits with open invoices', () => {
     expect(onlyLink(remembered, 'T1')).toMatchObject({ decision: 'AUTO_CONFIRMED', allocations: [{ invoiceId: 'I1' }] });
   });
 
-  it('leaves pending credits and debits alone', () => {
+  it('leaves a pending credit to its booked twin, and only suggests one that has not booked yet', () => {
+    const invoices = [invoice('I1', { amount: '300.00' })];
+    const pending = credit('T1', { amount: '300.00', status: 'PENDING', remittanceUnstructured: 'INV-000001' });
+    const withTwin = run({ invoices, credits: [pending, credit('T2', { amount: '300.00', remittanceUnstructured: 'INV-000001' })] });
+    expect(withTwin.links.map((link) => [link.transactionId, link.decision])).toEqual([['T2', 'AUTO_CONFIRMED']]);
+    expect(withTwin.unmatchedCredits).toEqual([{ transactionId: 'T1', amount: '300.00', reason: 'PENDING' }]);
+
+    const alone = run({ invoices, credits: [pending] });
+    expect(onlyLink(alone, 'T1')).toMatchObject({ decision: 'SUGGESTED', allocations: [{ invoiceId: 'I1' }] });
+  });
+
+  it('does not link a credit the bank sent back (a SEPA return debit of the same amount to the same payer)', () => {
     const result = run({
-      invoices: [invoice('I1', { amount: '300.00' })],
+      invoices: [invoice('I1', { amount: '300.00' }), ...noise(5)],
       credits: [
-        credit('T1', { amount: '300.00', status: 'PENDING', remittanceUnstructured: 'INV-000001' }),
-        credit('T2', { amount: '-300.00', remittanceUnstructured: 'INV-000001' }),
+        credit('T1', { amount: '300.00', bookingDate: '2026-03-20', remittanceUnstructured: 'INV-000001' }),
+        credit('T2', { amount: '-300.00', bookingDate: '2026-03-23', remittanceUnstructured: 'RETOUR VIREMENT MOTIF AC04' }),
       ],
     });
     expect(result.links).toEqual([]);
-    expect(result.unmatchedCredits).toEqual([{ transactionId: 'T1', amount: '300.00', reason: 'PENDING' }]);
+    expect(result.unmatchedCredits).toEqual([{ transactionId: 'T1', amount: '300.00', reason: 'REVERSED' }]);
+    expect(result.invoices.find((state) => state.invoiceId === 'I1')?.status).toBe('OPEN');
   });
 
   it('matches the normalized transactions bank adapters produce', () => {

@@ -7,6 +7,7 @@
  * evidence, older credits first, so instalments and double payments are seen in the order they happened.
  */
 import { dayNumber } from './calendar';
+import { screenFeed } from './feed-screening';
 import { InvoiceIndex, type IndexedInvoice } from './invoice-index';
 import { Ledger } from './ledger';
 import { centsTimesRatio, formatCents, toCents } from './money';
@@ -284,9 +285,14 @@ function settleCredit(context: RunContext, prepared: PreparedCredit): boolean {
   for (const hit of conflicting) {
     signals.push({ kind: 'CONFLICTING_REFERENCE', points: 0, invoiceId: index.invoices[hit.invoice].invoice.id, detail: hit.text });
   }
+  if (prepared.pending) signals.push({ kind: 'BOOKING_PENDING', points: 0 });
   const score = scoreOf(best.points);
   const auto =
-    best.decisive && rivals.length === 0 && conflicting.length === 0 && score >= context.options.autoConfirmThreshold;
+    best.decisive &&
+    !prepared.pending &&
+    rivals.length === 0 &&
+    conflicting.length === 0 &&
+    score >= context.options.autoConfirmThreshold;
 
   const transactionId = prepared.credit.id;
   const allocations = [];
@@ -362,14 +368,15 @@ export function reconcile(input: ReconciliationInput, options: Partial<Reconcili
   const memory = new PayerMemory(input.memory?.knownPayers ?? []);
   const payouts = new PayoutBook(input.payouts ?? [], context.options.payoutArrivalWindowDays);
   const unmatchedCredits: UnmatchedCredit[] = [];
+  const screening = screenFeed(input.credits);
 
   const prepared: PreparedCredit[] = [];
   for (const credit of input.credits) {
     const cents = toCents(credit.amount);
     if (cents <= 0n) continue;
-    // A pending line is replaced by its booked twin, often under another id: matching it would link the money twice.
-    if (credit.status !== 'BOOKED') {
-      unmatchedCredits.push({ transactionId: credit.id, amount: formatCents(cents), reason: 'PENDING' });
+    const screened = screening.get(credit.id);
+    if (screened === 'PENDING_DUPLICATE' || screened === 'REVERSED') {
+      unmatchedCredits.push({ transactionId: credit.id, amount: formatCents(cents), reason: screened === 'REVERSED' ? 'REVERSED' : 'PENDING' });
       continue;
     }
     const texts = referenceTexts(credit);
@@ -380,6 +387,7 @@ export function reconcile(input: ReconciliationInput, options: Partial<Reconcili
     prepared.push({
       credit,
       cents,
+      pending: screened === 'PENDING',
       day,
       texts,
       payout,

@@ -173,7 +173,8 @@ export function settlePayout(context: RunContext, prepared: PreparedCredit, matc
       allocations: groups[group],
       score,
       signals: signals[group],
-      decision: group === 'decisive' && score >= context.options.autoConfirmThreshold ? 'AUTO_CONFIRMED' : 'SUGGESTED',
+      decision:
+        group === 'decisive' && !prepared.pending && score >= context.options.autoConfirmThreshold ? 'AUTO_CONFIRMED' : 'SUGGESTED',
       alternatives: [],
       payoutId: report.payoutId,
     });

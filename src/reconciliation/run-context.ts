@@ -9,6 +9,8 @@ import type { BankCredit, Link, Overpayment, ReconciliationOptions, WriteOff } f
 export interface PreparedCredit {
   credit: BankCredit;
   cents: bigint;
+  /** Not booked yet: it may be matched, never auto-confirmed. */
+  pending: boolean;
   day: number;
   texts: string[];
   refs: Map<number, ReferenceHit>;

@@ -25,8 +25,8 @@ export interface OpenInvoice {
 }
 
 /**
- * A bank transaction as the engine sees it. `fromProviderTransaction` maps the normalized adapter shape onto it;
- * debits (negative amounts) are accepted and ignored, so callers can pass a whole feed.
+ * A bank transaction as the engine sees it. `fromProviderTransaction` maps the normalized adapter shape onto it.
+ * Pass the whole feed, debits included: a debit is never matched, but it reveals credits the bank sent back.
  */
 export interface BankCredit {
   id: string;
@@ -134,6 +134,8 @@ export type SignalKind =
   | 'PAYER_CONFIRMED'
   | 'DATE_PLAUSIBLE'
   | 'DATE_BEFORE_ISSUE'
+  /** The credit is not booked yet and may still disappear: never auto-confirmed. */
+  | 'BOOKING_PENDING'
   /** Another candidate scored within the tie margin: never auto-confirmed. */
   | 'TIE'
   /** The credit also quotes an open invoice the link leaves out. */
@@ -182,7 +184,8 @@ export interface Overpayment {
 export interface UnmatchedCredit {
   transactionId: string;
   amount: DecimalString;
-  reason: 'NO_CANDIDATE' | 'PENDING';
+  /** `PENDING`: its booked twin is in the feed; `REVERSED`: a debit sent the same money back. */
+  reason: 'NO_CANDIDATE' | 'PENDING' | 'REVERSED';
 }
 
 export type InvoiceStatus = 'OPEN' | 'PARTIALLY_PAID' | 'PAID' | 'OVERPAID';
