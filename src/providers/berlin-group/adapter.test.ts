@@ -318,7 +318,7 @@ describe('Berlin Group adapter against the unreliable bank', () => {
     calls.length = 0;
     await expect(adapter.listAccounts(consent, present)).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE' });
     expect(calls.map((c) => c.status)).toEqual([0, 0]);
-    for (const call of calls) expect(call.durationMs).toBeLessThan(500);
+    for (const call of calls) expect(call.durationMs).toBeLessThan(550);
   });
 
   it('maps a consent expired at the bank to consent-expired', async () => {
