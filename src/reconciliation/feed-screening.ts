@@ -33,34 +33,45 @@ function sameCounterparty(a: BankCredit, b: BankCredit): boolean {
   return nameA !== null && nameA.core === normalizeName(b.counterpartyName)?.core;
 }
 
+interface Line {
+  line: BankCredit;
+  cents: bigint;
+  day: number;
+}
+
 /** What to do with each credit that cannot simply be matched, by transaction id (absent: match normally). */
-export function screenFeed(lines: readonly BankCredit[]): Map<string, Screening> {
+export function screenFeed(feed: readonly BankCredit[]): Map<string, Screening> {
   const screening = new Map<string, Screening>();
-  const credits = lines.filter((line) => toCents(line.amount) > 0n);
-  const booked = new Set(credits.filter((credit) => credit.status === 'BOOKED').map(fingerprint));
-  for (const credit of credits) {
-    if (credit.status !== 'BOOKED') screening.set(credit.id, booked.has(fingerprint(credit)) ? 'PENDING_DUPLICATE' : 'PENDING');
+  const lines: Line[] = feed.map((line) => ({ line, cents: toCents(line.amount), day: dayNumber(line.bookingDate) }));
+  const credits = lines.filter((entry) => entry.cents > 0n);
+  const pending = credits.filter((entry) => entry.line.status !== 'BOOKED');
+  if (pending.length > 0) {
+    const booked = new Set(credits.filter((entry) => entry.line.status === 'BOOKED').map((entry) => fingerprint(entry.line)));
+    for (const { line } of pending) screening.set(line.id, booked.has(fingerprint(line)) ? 'PENDING_DUPLICATE' : 'PENDING');
   }
 
-  const byAmount = new Map<string, BankCredit[]>();
+  const byAmount = new Map<string, Line[]>();
   for (const credit of credits) {
-    const key = `${toCents(credit.amount)}|${credit.currency}`;
-    byAmount.set(key, [...(byAmount.get(key) ?? []), credit]);
+    const key = `${credit.cents}|${credit.line.currency}`;
+    const list = byAmount.get(key);
+    if (list) list.push(credit);
+    else byAmount.set(key, [credit]);
   }
   const debits = lines
-    .filter((line) => toCents(line.amount) < 0n)
-    .sort((a, b) => dayNumber(a.bookingDate) - dayNumber(b.bookingDate) || (a.id < b.id ? -1 : 1));
+    .filter((entry) => entry.cents < 0n && byAmount.has(`${-entry.cents}|${entry.line.currency}`))
+    .sort((a, b) => a.day - b.day || (a.line.id < b.line.id ? -1 : 1));
   for (const debit of debits) {
-    const day = dayNumber(debit.bookingDate);
     // Each return cancels one credit: the latest one it can answer.
-    const returned = (byAmount.get(`${-toCents(debit.amount)}|${debit.currency}`) ?? [])
-      .filter((credit) => {
-        const creditDay = dayNumber(credit.bookingDate);
-        return creditDay <= day && day - creditDay <= RETURN_WINDOW_DAYS && !screening.has(credit.id);
-      })
-      .filter((credit) => sameCounterparty(credit, debit))
-      .sort((a, b) => dayNumber(b.bookingDate) - dayNumber(a.bookingDate) || (a.id < b.id ? 1 : -1))[0];
-    if (returned) screening.set(returned.id, 'REVERSED');
+    const returned = (byAmount.get(`${-debit.cents}|${debit.line.currency}`) ?? [])
+      .filter(
+        (credit) =>
+          credit.day <= debit.day &&
+          debit.day - credit.day <= RETURN_WINDOW_DAYS &&
+          !screening.has(credit.line.id) &&
+          sameCounterparty(credit.line, debit.line),
+      )
+      .sort((a, b) => b.day - a.day || (a.line.id < b.line.id ? 1 : -1))[0];
+    if (returned) screening.set(returned.line.id, 'REVERSED');
   }
   return screening;
 }
