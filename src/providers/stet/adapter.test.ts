@@ -80,7 +80,15 @@ describe('STET adapter against the sandbox bank', () => {
   it('connects through the OAuth2 authorization page and returns the tokens for the gateway to keep', async () => {
     const { adapter } = adapterFor();
     const { created, query, completed, state } = await connect(adapter);
-    expect(new URL(created.authorisationUrl).pathname).toBe('/sandbox/stet/oauth/authorize');
+    const authorize = new URL(created.authorisationUrl);
+    expect(authorize.pathname).toBe('/sandbox/stet/oauth/authorize');
+    expect(Object.fromEntries(authorize.searchParams)).toEqual({
+      response_type: 'code',
+      client_id: 'passerelle-test',
+      redirect_uri: callback,
+      scope: 'aisp extended_transaction_history',
+      state,
+    });
     expect(query).toMatchObject({ flow: 'stet', state, code: expect.any(String) });
     expect(completed.status).toBe('ACTIVE');
     expect(completed.tokens).toMatchObject({ accessToken: expect.any(String), refreshToken: expect.any(String) });

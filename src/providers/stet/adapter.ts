@@ -86,17 +86,21 @@ export class StetAdapter implements ProviderAdapter {
     });
   }
 
-  /** No bank call: the authorization URL is the consent request (RFC 6749 §4.1.1). */
+  /**
+   * No bank call: the authorization URL is the consent request (RFC 6749 §4.1.1). STET 1.5 (`accessCode` scopes):
+   * history beyond the last 90 days needs the `extended_transaction_history` scope next to `aisp`.
+   */
   async createConsent(request: CreateConsentRequest): Promise<CreateConsentResult> {
     const accountInformation = request.scopes.some((scope) => scope !== 'PAYMENTS');
+    const scope = !accountInformation
+      ? 'pisp'
+      : request.historyDays > 90
+        ? 'aisp extended_transaction_history'
+        : 'aisp';
     return {
       providerConsentId: randomUUID(),
       status: 'PENDING_AUTHORISATION',
-      authorisationUrl: this.client.authorizeUrl({
-        redirectUri: request.redirectUri,
-        scope: accountInformation ? 'aisp' : 'pisp',
-        state: request.state,
-      }),
+      authorisationUrl: this.client.authorizeUrl({ redirectUri: request.redirectUri, scope, state: request.state }),
     };
   }
 
