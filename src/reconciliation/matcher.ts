@@ -285,6 +285,17 @@ function settleCredit(context: RunContext, prepared: PreparedCredit): boolean {
   for (const hit of conflicting) {
     signals.push({ kind: 'CONFLICTING_REFERENCE', points: 0, invoiceId: index.invoices[hit.invoice].invoice.id, detail: hit.text });
   }
+  const exactly = (candidate: Candidate): boolean =>
+    candidate.signals.some((signal) => signal.kind === 'AMOUNT_EQUAL' || signal.kind === 'AMOUNT_GROUP_SUM');
+  const explainedElsewhere = exactly(best)
+    ? []
+    : candidates
+        .slice(1)
+        .filter((candidate) => exactly(candidate) && candidate.signals.some((signal) => signal.kind in REFERENCE_POINTS));
+  for (const candidate of explainedElsewhere) {
+    const invoiceId = index.invoices[candidate.invoices[0]].invoice.id;
+    signals.push({ kind: 'AMOUNT_EXPLAINED_ELSEWHERE', points: 0, invoiceId });
+  }
   if (prepared.pending) signals.push({ kind: 'BOOKING_PENDING', points: 0 });
   const score = scoreOf(best.points);
   const auto =
@@ -292,6 +303,7 @@ function settleCredit(context: RunContext, prepared: PreparedCredit): boolean {
     !prepared.pending &&
     rivals.length === 0 &&
     conflicting.length === 0 &&
+    explainedElsewhere.length === 0 &&
     score >= context.options.autoConfirmThreshold;
 
   const transactionId = prepared.credit.id;

@@ -28,7 +28,3 @@ export function formatCents(cents: bigint): string {
 export function centsTimesRatio(cents: bigint, ratio: string): bigint {
   return BigInt(new Decimal(cents.toString()).times(ratio).floor().toFixed(0));
 }
-
-export function minCents(a: bigint, b: bigint): bigint {
-  return a < b ? a : b;
-}

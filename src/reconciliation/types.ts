@@ -139,7 +139,12 @@ export type SignalKind =
   /** Another candidate scored within the tie margin: never auto-confirmed. */
   | 'TIE'
   /** The credit also quotes an open invoice the link leaves out. */
-  | 'CONFLICTING_REFERENCE';
+  | 'CONFLICTING_REFERENCE'
+  /**
+   * The link's amount is only near, while another invoice the text also points to (even by a typo) matches it to
+   * the cent: two explanations, so the owner decides.
+   */
+  | 'AMOUNT_EXPLAINED_ELSEWHERE';
 
 export interface Signal {
   kind: SignalKind;
