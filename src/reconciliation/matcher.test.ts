@@ -285,6 +285,30 @@ describe('reconciling bank credits with open invoices', () => {
     expect(strict.invoices.find((state) => state.invoiceId === 'I7')?.status).toBe('PARTIALLY_PAID');
   });
 
+  it('accepts bank charges on an unquoted payment, but not a discount-sized gap', () => {
+    const invoices = [invoice('I1', { amount: '1197.00' }), ...noise(5)];
+    const charged = run({ invoices, credits: [credit('T1', { amount: '1194.50' })] });
+    expect(onlyLink(charged, 'T1')).toMatchObject({ decision: 'SUGGESTED', allocations: [{ invoiceId: 'I1', amount: '1194.50' }] });
+    expect(charged.writeOffs).toEqual([{ transactionId: 'T1', invoiceId: 'I1', amount: '2.50', reason: 'UNDERPAYMENT_WITHIN_TOLERANCE' }]);
+
+    const discounted = run({ invoices, credits: [credit('T1', { amount: '1173.06' })] });
+    expect(discounted.links).toEqual([]);
+  });
+
+  it('settles every quoted invoice of a grouped payment short of bank charges, whichever invoice carries the IBAN', () => {
+    const result = run({
+      invoices: [invoice('I1', { amount: '218.50', customerIban: null }), invoice('I2', { amount: '364.10' }), ...noise(5)],
+      credits: [credit('T1', { amount: '580.10', remittanceUnstructured: 'MOTIF INV-000001 INV-000002' })],
+    });
+    const link = onlyLink(result, 'T1');
+    expect(link.decision).toBe('AUTO_CONFIRMED');
+    expect(link.allocations).toEqual([
+      { invoiceId: 'I1', amount: '218.50' },
+      { invoiceId: 'I2', amount: '361.60' },
+    ]);
+    expect(result.writeOffs).toEqual([{ transactionId: 'T1', invoiceId: 'I2', amount: '2.50', reason: 'UNDERPAYMENT_WITHIN_TOLERANCE' }]);
+  });
+
   it('prefers the invoice the amount pays exactly over one it would settle only within tolerance', () => {
     const result = run({
       invoices: [

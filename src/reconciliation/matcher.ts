@@ -54,8 +54,12 @@ interface Candidate {
   decisive: boolean;
 }
 
-function tolerance(context: RunContext, invoice: IndexedInvoice): bigint {
-  return context.tolerances[invoice.index];
+/**
+ * The shortfall that may still settle `invoice`. A discount is only credible when the payer quotes the invoice;
+ * without a quote only bank charges (the absolute tolerance) are, or a 2% gap would pass for a match.
+ */
+function tolerance(context: RunContext, invoice: IndexedInvoice, quoted: boolean): bigint {
+  return quoted ? context.tolerances[invoice.index] : context.absoluteTolerance;
 }
 
 /** The shortfall each invoice may be settled with: the larger of the absolute and the relative tolerance. */
@@ -76,6 +80,11 @@ function dateSignals(day: number, invoice: IndexedInvoice, quoted: boolean): Sig
   }
   if (day <= invoice.dueDay + LATE_PAYMENT_DAYS) return [{ kind: 'DATE_PLAUSIBLE', points: DATE_POINTS.plausible, invoiceId }];
   return [];
+}
+
+/** Whether the candidate's amount is paid to the cent. */
+function exactly(candidate: Candidate): boolean {
+  return candidate.signals.some((signal) => signal.kind === 'AMOUNT_EQUAL' || signal.kind === 'AMOUNT_GROUP_SUM');
 }
 
 function sumPoints(signals: readonly Signal[]): number {
@@ -109,7 +118,7 @@ function singleCandidate(
   if (prepared.cents === open) {
     signals.push({ kind: 'AMOUNT_EQUAL', points: AMOUNT_POINTS.equal, invoiceId });
     amountSettles = true;
-  } else if (prepared.cents < open && open - prepared.cents <= tolerance(context, invoice)) {
+  } else if (prepared.cents < open && open - prepared.cents <= tolerance(context, invoice, decisiveRef)) {
     const points = decisiveRef ? AMOUNT_POINTS.withinTolerance : AMOUNT_POINTS.withinToleranceWithoutReference;
     signals.push({ kind: 'AMOUNT_WITHIN_TOLERANCE', points, invoiceId });
     amountSettles = true;
@@ -132,8 +141,9 @@ function singleCandidate(
 }
 
 /**
- * A group is as credible as its weakest member: its points are the weakest member's reference, payer and date
- * evidence plus the group's amount rule. Each member's own signals are listed with their own points.
+ * A group is as credible as its weakest member's reference and date, plus the group's amount rule; the payer is
+ * one party, so the best payer evidence any member gives identifies it (an IBAN known from one invoice counts for
+ * the customer's other invoices). Each member's own signals are listed with their own points.
  */
 function groupCandidate(
   context: RunContext,
@@ -144,7 +154,7 @@ function groupCandidate(
   const ordered = [...members].sort((a, b) => a.dueDay - b.dueDay || a.index - b.index);
   const signals: Signal[] = [];
   let refPoints = Number.POSITIVE_INFINITY;
-  let payerPoints = Number.POSITIVE_INFINITY;
+  let payerPoints = 0;
   let datePoints = Number.POSITIVE_INFINITY;
   let decisive = true;
   for (const invoice of ordered) {
@@ -156,7 +166,7 @@ function groupCandidate(
     const payer = payerSignals(prepared.payer, invoice);
     const date = dateSignals(prepared.day, invoice, hit !== undefined && isDecisive(hit.kind));
     signals.push(...payer, ...date);
-    payerPoints = Math.min(payerPoints, sumPoints(payer));
+    payerPoints = Math.max(payerPoints, sumPoints(payer));
     datePoints = Math.min(datePoints, sumPoints(date));
   }
   const total = ordered.reduce((sum, invoice) => sum + context.ledger.open(invoice.index), 0n);
@@ -167,7 +177,7 @@ function groupCandidate(
       kind: 'AMOUNT_GROUP_SUM',
       points: referenced ? AMOUNT_POINTS.groupSum : AMOUNT_POINTS.groupSumWithoutReference,
     };
-  } else if (prepared.cents < total && total - prepared.cents <= tolerance(context, last)) {
+  } else if (prepared.cents < total && total - prepared.cents <= tolerance(context, last, decisive)) {
     const points = decisive ? AMOUNT_POINTS.withinTolerance : AMOUNT_POINTS.withinToleranceWithoutReference;
     amount = { kind: 'AMOUNT_WITHIN_TOLERANCE', points };
   } else if (prepared.cents < total) {
@@ -217,7 +227,7 @@ function candidatesFor(context: RunContext, prepared: PreparedCredit): Candidate
   for (const invoice of ledger.withOpenAmount(prepared.cents)) settledByAmount(invoice);
   for (const invoice of prepared.payerInvoices) {
     const open = ledger.open(invoice);
-    if (open > prepared.cents && open - prepared.cents <= tolerance(context, index.invoices[invoice])) settledByAmount(invoice);
+    if (open > prepared.cents && open - prepared.cents <= context.absoluteTolerance) settledByAmount(invoice);
   }
   const candidates: Candidate[] = [];
   for (const [invoice, hit] of singles) {
@@ -252,6 +262,8 @@ function candidatesFor(context: RunContext, prepared: PreparedCredit): Candidate
         b.points - a.points ||
         // At equal evidence, the reading that accounts for more of what the payer quoted.
         b.invoices.length - a.invoices.length ||
+        // Then the one the amount pays to the cent.
+        Number(exactly(b)) - Number(exactly(a)) ||
         index.invoices[a.invoices[0]].dueDay - index.invoices[b.invoices[0]].dueDay ||
         a.invoices[0] - b.invoices[0],
     );
@@ -285,8 +297,6 @@ function settleCredit(context: RunContext, prepared: PreparedCredit): boolean {
   for (const hit of conflicting) {
     signals.push({ kind: 'CONFLICTING_REFERENCE', points: 0, invoiceId: index.invoices[hit.invoice].invoice.id, detail: hit.text });
   }
-  const exactly = (candidate: Candidate): boolean =>
-    candidate.signals.some((signal) => signal.kind === 'AMOUNT_EQUAL' || signal.kind === 'AMOUNT_GROUP_SUM');
   const explainedElsewhere = exactly(best)
     ? []
     : candidates
@@ -370,6 +380,7 @@ export function reconcile(input: ReconciliationInput, options: Partial<Reconcili
   const context: RunContext = {
     options: settings,
     tolerances: tolerances(index, settings),
+    absoluteTolerance: toCents(settings.underpaymentTolerance.absolute),
     index,
     ledger: new Ledger(index.invoices),
     rejected: new Set((input.memory?.rejectedPairs ?? []).map((pair) => pairKey(pair.transactionId, pair.invoiceId))),

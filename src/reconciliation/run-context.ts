@@ -23,8 +23,10 @@ export interface PreparedCredit {
 /** Everything a run shares: indexes, the ledger and the outputs being built. */
 export interface RunContext {
   options: ReconciliationOptions;
-  /** Per invoice position: the underpayment that may still settle it. */
+  /** Per invoice position: the underpayment that may still settle it when the payer quotes it. */
   tolerances: bigint[];
+  /** The underpayment that may settle an invoice the payer does not quote: bank charges, not a discount. */
+  absoluteTolerance: bigint;
   index: InvoiceIndex;
   ledger: Ledger;
   rejected: Set<string>;

@@ -14,8 +14,8 @@ export const AMOUNT_POINTS = {
   groupSum: 6,
   groupSumWithoutReference: 5,
   withinTolerance: 4.5,
-  /** A shortfall is a discount or bank charges only if the payer says which invoice; otherwise it is a near miss. */
-  withinToleranceWithoutReference: 2,
+  /** Unquoted, only bank charges (the absolute tolerance) count, and as a near miss rather than a match. */
+  withinToleranceWithoutReference: 3,
   /** Only counted with a decisive reference: a partial amount alone says nothing. */
   partial: 2,
   exceeds: 2,
