@@ -21,6 +21,7 @@ import { ViewerResolver } from '../modules/principals/viewer.resolver';
 import { MemoryMessaging } from '../pubsub/memory-messaging';
 import type { Messaging } from '../pubsub/messaging';
 import { RedisMessaging } from '../pubsub/redis-messaging';
+import { createSandbox, type SandboxControl } from '../sandbox';
 import { authenticate, type GatewayContext } from './context';
 import { explorerRouter } from './explorer';
 import { createFormatError } from './format-error';
@@ -35,6 +36,8 @@ export interface Gateway {
   principals: PrincipalsService;
   /** Present when the demo principals were seeded (the embedded default). */
   demoKeys?: DemoKeys;
+  /** Present when the sandbox banks are served in-process, under `/sandbox`. */
+  sandbox?: SandboxControl;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -44,14 +47,17 @@ export interface Gateway {
  * pub/sub, and one HTTP server carrying GraphQL over HTTP and WebSocket on the same path and port.
  */
 export async function startGateway(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<Gateway> {
-  const cleanup: Array<() => Promise<unknown>> = [];
+  const cleanup: Array<[string, () => Promise<unknown>]> = [];
   const close = async () => {
-    for (const step of cleanup.reverse()) await step().catch((error: unknown) => logger.warn({ err: error }, 'shutdown step failed'));
+    for (const [name, step] of cleanup.reverse()) {
+      logger.debug({ step: name }, 'shutting down');
+      await step().catch((error: unknown) => logger.warn({ err: error, step: name }, 'shutdown step failed'));
+    }
   };
   try {
     const { dataSource, embedded } = await openDatabase(config, logger);
-    if (embedded) cleanup.push(() => embedded.stop());
-    cleanup.push(() => dataSource.destroy());
+    if (embedded) cleanup.push(['embedded database', () => embedded.stop()]);
+    cleanup.push(['database connections', () => dataSource.destroy()]);
 
     const applied = await runMigrations(dataSource);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
@@ -63,7 +69,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     const messaging = config.redisUrl
       ? await RedisMessaging.connect(config.redisUrl, config.redisPrefix, logger)
       : new MemoryMessaging();
-    cleanup.push(() => messaging.close());
+    cleanup.push(['messaging', () => messaging.close()]);
 
     const resolverInstances = new Map<unknown, object>([
       [ViewerResolver, new ViewerResolver()],
@@ -98,6 +104,8 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       schema,
       formatError: createFormatError(logger),
       includeStacktraceInErrorResponses: false,
+      // main.ts owns signal handling and closes everything in order; Apollo's own handler would stop it twice.
+      stopOnTerminationSignals: false,
       plugins: [
         ApolloServerPluginDrainHttpServer({ httpServer }),
         {
@@ -113,8 +121,10 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       ],
     });
     await apollo.start();
-    cleanup.push(() => apollo.stop());
+    cleanup.push(['http and websocket server', () => apollo.stop()]);
 
+    const sandbox = config.sandboxEnabled ? createSandbox() : undefined;
+    if (sandbox) app.use('/sandbox', sandbox.app);
     app.use(healthRouter(dataSource, messaging));
     app.use('/explorer', explorerRouter());
     app.get('/', (_req, res) => res.redirect('/explorer'));
@@ -135,7 +145,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     const { port } = httpServer.address() as AddressInfo;
     const url = config.publicUrl ?? `http://${loopbackFor(config.host)}:${port}`;
     logger.info({ url, database: embedded ? 'embedded' : 'postgres', messaging: config.redisUrl ? 'redis' : 'memory' }, 'gateway started');
-    return { url, dataSource, messaging, principals, demoKeys, logger, close };
+    return { url, dataSource, messaging, principals, demoKeys, sandbox: sandbox?.control, logger, close };
   } catch (error) {
     await close();
     throw error;

@@ -81,3 +81,12 @@ describe('readiness', () => {
     }
   });
 });
+
+describe('the in-process sandbox banks', () => {
+  it('are served under /sandbox on the gateway port, one per seeded institution', async () => {
+    const response = await fetch(`${gateway.url}/sandbox/`);
+    expect(response.status).toBe(200);
+    const { banks } = (await response.json()) as { banks: Array<{ slug: string; standard: string }> };
+    expect(banks.map((bank) => bank.slug).sort()).toEqual(['berlin-group', 'flaky', 'stet']);
+  });
+});
