@@ -104,14 +104,15 @@ describe('reconciling bank credits with open invoices', () => {
     expect(link.decision).toBe('SUGGESTED');
   });
 
-  it('does not auto-confirm a quoted invoice the amount only nearly pays when its one-digit neighbour matches to the cent', () => {
+  it('suggests the one-digit neighbour the amount pays to the cent over a quoted invoice it only nearly pays', () => {
     const result = run({
       invoices: [invoice('I593', { amount: '696.70', customerIban: null }), invoice('I594', { amount: '705.94' }), ...noise(10)],
       credits: [credit('T1', { amount: '696.70', remittanceUnstructured: 'REGLEMENT INV-000594' })],
     });
     const link = onlyLink(result, 'T1');
-    expect(link.decision).toBe('SUGGESTED');
-    expect(link.signals).toContainEqual(expect.objectContaining({ kind: 'AMOUNT_EXPLAINED_ELSEWHERE', invoiceId: 'I593' }));
+    expect(link).toMatchObject({ decision: 'SUGGESTED', allocations: [{ invoiceId: 'I593', amount: '696.70' }], alternatives: ['I594'] });
+    expect(link.signals).toContainEqual(expect.objectContaining({ kind: 'CONFLICTING_REFERENCE', invoiceId: 'I594' }));
+    expect(result.writeOffs).toEqual([]);
   });
 
   it('auto-confirms a valid ISO 11649 RF reference, but treats a failed check as a weak hint only', () => {

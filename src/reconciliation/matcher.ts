@@ -99,6 +99,16 @@ function isOpenCandidate(context: RunContext, prepared: PreparedCredit, invoice:
   );
 }
 
+/** The payer's own invoice, quoted with one digit wrong, paid in part: an instalment with a typo. */
+function mistypedInstalment(hit: ReferenceHit | undefined, payer: readonly Signal[]): boolean {
+  return hit?.kind === 'REFERENCE_NEAR' && payer.length > 0;
+}
+
+function partialPoints(decisiveRef: boolean, hit: ReferenceHit | undefined, payer: readonly Signal[]): number {
+  if (decisiveRef) return AMOUNT_POINTS.partial;
+  return mistypedInstalment(hit, payer) ? AMOUNT_POINTS.partialOfMistyped : 0;
+}
+
 function singleCandidate(
   context: RunContext,
   prepared: PreparedCredit,
@@ -123,13 +133,15 @@ function singleCandidate(
     signals.push({ kind: 'AMOUNT_WITHIN_TOLERANCE', points, invoiceId });
     amountSettles = true;
   } else if (prepared.cents < open) {
-    signals.push({ kind: 'AMOUNT_PARTIAL', points: decisiveRef ? AMOUNT_POINTS.partial : 0, invoiceId });
+    signals.push({ kind: 'AMOUNT_PARTIAL', points: partialPoints(decisiveRef, hit, payer), invoiceId });
   } else {
     signals.push({ kind: 'AMOUNT_EXCEEDS', points: decisiveRef ? AMOUNT_POINTS.exceeds : 0, invoiceId });
   }
   // An amount alone is never enough: rents, refunds and transfers often equal some open invoice to the cent. Nor is
   // a weak reference with an amount that does not settle the invoice: digits in a bank's own reference say little.
-  if (!decisiveRef && !(amountSettles && (hit !== undefined || payer.length > 0))) return null;
+  if (!decisiveRef && !(amountSettles && (hit !== undefined || payer.length > 0)) && !mistypedInstalment(hit, payer)) {
+    return null;
+  }
   signals.push(...dateSignals(prepared.day, invoice, decisiveRef));
   const confirmedPayer = payer.some((signal) => signal.kind === 'PAYER_CONFIRMED');
   return {
@@ -141,34 +153,39 @@ function singleCandidate(
 }
 
 /**
- * A group is as credible as its weakest member's reference and date, plus the group's amount rule; the payer is
- * one party, so the best payer evidence any member gives identifies it (an IBAN known from one invoice counts for
- * the customer's other invoices). Each member's own signals are listed with their own points.
+ * A group is as credible as its weakest member's reference and date, plus the group's amount rule. Within one
+ * customer, the best payer evidence any member gives identifies the payer (an IBAN known from one invoice counts
+ * for the customer's other invoices); across customers it is the weakest, and only an exact sum is decisive, since
+ * a mistyped number easily names another customer's invoice of a similar amount. Each member's own signals are
+ * listed with their own points.
  */
 function groupCandidate(
   context: RunContext,
   prepared: PreparedCredit,
   members: IndexedInvoice[],
+  hits: ReadonlyMap<number, ReferenceHit | undefined>,
   referenced: boolean,
 ): Candidate {
   const ordered = [...members].sort((a, b) => a.dueDay - b.dueDay || a.index - b.index);
   const signals: Signal[] = [];
   let refPoints = Number.POSITIVE_INFINITY;
-  let payerPoints = 0;
+  const memberPayerPoints: number[] = [];
   let datePoints = Number.POSITIVE_INFINITY;
   let decisive = true;
   for (const invoice of ordered) {
     const invoiceId = invoice.invoice.id;
-    const hit = prepared.refs.get(invoice.index);
+    const hit = hits.get(invoice.index);
     if (hit) signals.push({ kind: hit.kind, points: REFERENCE_POINTS[hit.kind], invoiceId, detail: hit.text });
     refPoints = Math.min(refPoints, hit ? REFERENCE_POINTS[hit.kind] : 0);
     decisive &&= hit !== undefined && isDecisive(hit.kind);
     const payer = payerSignals(prepared.payer, invoice);
     const date = dateSignals(prepared.day, invoice, hit !== undefined && isDecisive(hit.kind));
     signals.push(...payer, ...date);
-    payerPoints = Math.max(payerPoints, sumPoints(payer));
+    memberPayerPoints.push(sumPoints(payer));
     datePoints = Math.min(datePoints, sumPoints(date));
   }
+  const oneCustomer = new Set(ordered.map((invoice) => invoice.customer?.core)).size === 1;
+  const payerPoints = oneCustomer ? Math.max(...memberPayerPoints) : Math.min(...memberPayerPoints);
   const total = ordered.reduce((sum, invoice) => sum + context.ledger.open(invoice.index), 0n);
   const last = ordered[ordered.length - 1];
   let amount: Signal;
@@ -190,7 +207,7 @@ function groupCandidate(
     invoices: ordered.map((invoice) => invoice.index),
     points: refPoints + amount.points + payerPoints + datePoints,
     signals,
-    decisive,
+    decisive: decisive && (oneCustomer || amount.kind === 'AMOUNT_GROUP_SUM'),
   };
 }
 
@@ -217,17 +234,25 @@ function subsetsSumming(context: RunContext, pool: IndexedInvoice[], target: big
 
 function candidatesFor(context: RunContext, prepared: PreparedCredit): Candidate[] {
   const { index, ledger } = context;
-  // Position → the reference hit, if any: what the text names, plus typos of invoices the amount settles.
+  // Position → the reference hit, if any: what the text names, plus typos of the invoices the amount pays and of
+  // the payer's own invoices (an instalment or a grouped payment can carry a mistyped number too).
   const singles = new Map<number, ReferenceHit | undefined>(prepared.refs);
-  const settledByAmount = (invoice: number): void => {
-    if (singles.has(invoice)) return;
+  for (const invoice of ledger.withOpenAmount(prepared.cents)) {
+    if (singles.has(invoice)) continue;
     const near = nearReference(index.invoices[invoice], prepared.runs);
     if (near || prepared.payerInvoices.has(invoice)) singles.set(invoice, near ?? undefined);
-  };
-  for (const invoice of ledger.withOpenAmount(prepared.cents)) settledByAmount(invoice);
+  }
+  // Typos of the payer's invoices smaller than the credit only make sense as members of a group.
+  const groupable = new Map<number, ReferenceHit | undefined>(singles);
   for (const invoice of prepared.payerInvoices) {
     const open = ledger.open(invoice);
-    if (open > prepared.cents && open - prepared.cents <= context.absoluteTolerance) settledByAmount(invoice);
+    if (singles.has(invoice)) continue;
+    const near = nearReference(index.invoices[invoice], prepared.runs);
+    if (open <= prepared.cents) {
+      if (near) groupable.set(invoice, near);
+    } else if (near || open - prepared.cents <= context.absoluteTolerance) {
+      singles.set(invoice, near ?? undefined);
+    }
   }
   const candidates: Candidate[] = [];
   for (const [invoice, hit] of singles) {
@@ -239,7 +264,22 @@ function candidatesFor(context: RunContext, prepared: PreparedCredit): Candidate
     .filter((hit) => REFERENCE_POINTS[hit.kind] >= REFERENCE_POINTS.REFERENCE_DIGITS)
     .map((hit) => index.invoices[hit.invoice])
     .filter((invoice) => isOpenCandidate(context, prepared, invoice));
-  if (referenced.length >= 2) candidates.push(groupCandidate(context, prepared, referenced, true));
+  if (referenced.length >= 2) {
+    const group = groupCandidate(context, prepared, referenced, singles, true);
+    candidates.push(group);
+    // One quoted number mistyped breaks the sum: try with the payer's invoices one digit away from what was
+    // quoted, and keep a set that the amount pays to the cent.
+    if (!exactly(group)) {
+      const pool = [...groupable.keys()]
+        .map((invoice) => index.invoices[invoice])
+        .filter((invoice) => isOpenCandidate(context, prepared, invoice) && ledger.open(invoice.index) < prepared.cents)
+        .sort((a, b) => a.dueDay - b.dueDay || a.index - b.index)
+        .slice(0, MAX_GROUP_POOL);
+      for (const subset of subsetsSumming(context, pool, prepared.cents)) {
+        candidates.push(groupCandidate(context, prepared, subset, groupable, true));
+      }
+    }
+  }
 
   const settledBySingle = candidates.some((candidate) =>
     candidate.signals.some((signal) => signal.kind === 'AMOUNT_EQUAL' || signal.kind === 'AMOUNT_WITHIN_TOLERANCE'),
@@ -252,7 +292,7 @@ function candidatesFor(context: RunContext, prepared: PreparedCredit): Candidate
       .sort((a, b) => a.dueDay - b.dueDay || a.index - b.index)
       .slice(0, MAX_GROUP_POOL);
     for (const subset of subsetsSumming(context, pool, prepared.cents)) {
-      candidates.push(groupCandidate(context, prepared, subset, false));
+      candidates.push(groupCandidate(context, prepared, subset, singles, false));
     }
   }
   return candidates
@@ -283,12 +323,21 @@ function sameSet(a: readonly number[], b: readonly number[]): boolean {
 function settleCredit(context: RunContext, prepared: PreparedCredit): boolean {
   const { index, ledger } = context;
   const candidates = candidatesFor(context, prepared);
-  const [best] = candidates;
-  if (!best) return false;
+  const [top] = candidates;
+  if (!top) return false;
+  // An amount paid to the cent on an invoice the text points to (even through a typo) outweighs an amount that only
+  // nearly pays the invoice it names: propose the former, with the latter as the alternative, for the owner.
+  const exactRival = exactly(top)
+    ? undefined
+    : candidates.find((candidate) => exactly(candidate) && candidate.signals.some((signal) => signal.kind in REFERENCE_POINTS));
+  const best = exactRival ?? top;
   const signals = [...best.signals];
-  const rivals = candidates
-    .slice(1)
-    .filter((candidate) => best.points - candidate.points < TIE_MARGIN && !sameSet(candidate.invoices, best.invoices));
+  const rivals = candidates.filter(
+    (candidate) =>
+      candidate !== best &&
+      (candidate === top || best.points - candidate.points < TIE_MARGIN) &&
+      !sameSet(candidate.invoices, best.invoices),
+  );
   if (rivals.length > 0) signals.push({ kind: 'TIE', points: 0, detail: `${rivals.length + 1} candidates within ${TIE_MARGIN} point` });
   const conflicting = [...prepared.refs.values()].filter(
     (hit) =>
@@ -297,15 +346,6 @@ function settleCredit(context: RunContext, prepared: PreparedCredit): boolean {
   for (const hit of conflicting) {
     signals.push({ kind: 'CONFLICTING_REFERENCE', points: 0, invoiceId: index.invoices[hit.invoice].invoice.id, detail: hit.text });
   }
-  const explainedElsewhere = exactly(best)
-    ? []
-    : candidates
-        .slice(1)
-        .filter((candidate) => exactly(candidate) && candidate.signals.some((signal) => signal.kind in REFERENCE_POINTS));
-  for (const candidate of explainedElsewhere) {
-    const invoiceId = index.invoices[candidate.invoices[0]].invoice.id;
-    signals.push({ kind: 'AMOUNT_EXPLAINED_ELSEWHERE', points: 0, invoiceId });
-  }
   if (prepared.pending) signals.push({ kind: 'BOOKING_PENDING', points: 0 });
   const score = scoreOf(best.points);
   const auto =
@@ -313,7 +353,6 @@ function settleCredit(context: RunContext, prepared: PreparedCredit): boolean {
     !prepared.pending &&
     rivals.length === 0 &&
     conflicting.length === 0 &&
-    explainedElsewhere.length === 0 &&
     score >= context.options.autoConfirmThreshold;
 
   const transactionId = prepared.credit.id;

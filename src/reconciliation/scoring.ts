@@ -18,6 +18,8 @@ export const AMOUNT_POINTS = {
   withinToleranceWithoutReference: 3,
   /** Only counted with a decisive reference: a partial amount alone says nothing. */
   partial: 2,
+  /** A part payment of the payer's own invoice quoted with one digit wrong. */
+  partialOfMistyped: 1,
   exceeds: 2,
 } as const;
 

@@ -136,15 +136,13 @@ export type SignalKind =
   | 'DATE_BEFORE_ISSUE'
   /** The credit is not booked yet and may still disappear: never auto-confirmed. */
   | 'BOOKING_PENDING'
-  /** Another candidate scored within the tie margin: never auto-confirmed. */
+  /**
+   * Another candidate scored within the tie margin, or scored higher with an amount that only nearly pays it
+   * while this one is paid to the cent: never auto-confirmed.
+   */
   | 'TIE'
   /** The credit also quotes an open invoice the link leaves out. */
-  | 'CONFLICTING_REFERENCE'
-  /**
-   * The link's amount is only near, while another invoice the text also points to (even by a typo) matches it to
-   * the cent: two explanations, so the owner decides.
-   */
-  | 'AMOUNT_EXPLAINED_ELSEWHERE';
+  | 'CONFLICTING_REFERENCE';
 
 export interface Signal {
   kind: SignalKind;
