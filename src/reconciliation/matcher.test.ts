@@ -247,6 +247,43 @@ describe('reconciling bank credits with open invoices', () => {
     expect(result.payoutFees).toEqual([{ payoutId: 'po_kpZMRxX7pkRCqr', transactionId: 'T1', amount: '6.69' }]);
   });
 
+  it('finds a payout by net amount and arrival date when the bank drops its id, and only suggests it', () => {
+    const payout: PayoutReport = {
+      payoutId: 'po_1',
+      arrivalDate: '2026-03-19',
+      amount: '236.00',
+      currency: 'EUR',
+      items: [{ chargeId: 'ch_1', invoiceNumber: 'INV-000557', customerName: null, description: null, gross: '239.85', fee: '-3.85', net: '236.00' }],
+    };
+    const result = run({
+      invoices: [invoice('I557', { amount: '239.85' }), ...noise(5)],
+      credits: [credit('T1', { amount: '236.00', counterpartyName: 'STRIPE', counterpartyIban: null, remittanceUnstructured: 'STRIPE PAYMENTS' })],
+      payouts: [payout],
+    });
+    expect(onlyLink(result, 'T1')).toMatchObject({ decision: 'SUGGESTED', payoutId: 'po_1', allocations: [{ invoiceId: 'I557' }] });
+  });
+
+  it('ignores refund lines of a payout and reports a card payment of an invoice already paid as an overpayment', () => {
+    const payout: PayoutReport = {
+      payoutId: 'po_2',
+      arrivalDate: '2026-03-20',
+      amount: '146.15',
+      currency: 'EUR',
+      items: [
+        { chargeId: 'ch_1', invoiceNumber: 'INV-000001', customerName: null, description: null, gross: '100.00', fee: '-1.75', net: '98.25' },
+        { chargeId: 'ch_2', invoiceNumber: 'INV-000002', customerName: null, description: null, gross: '80.00', fee: '-1.45', net: '78.55' },
+        { chargeId: 're_3', invoiceNumber: 'INV-000003', customerName: null, description: 'Refund', gross: '-30.65', fee: '0.00', net: '-30.65' },
+      ],
+    };
+    const result = run({
+      invoices: [invoice('I1'), invoice('I2', { amount: '80.00', amountPaid: '80.00' }), invoice('I3', { amount: '30.65' }), invoice('I4', { amount: '80.00', customerName: 'Autre SA' })],
+      credits: [credit('T1', { amount: '146.15', counterpartyName: 'STRIPE', counterpartyIban: null, remittanceUnstructured: 'STRIPE po_2' })],
+      payouts: [payout],
+    });
+    expect(linksOf(result, 'T1').flatMap(invoiceIds)).toEqual(['I1']);
+    expect(result.overpayments).toEqual([{ transactionId: 'T1', invoiceId: 'I2', amount: '80.00' }]);
+  });
+
   it('auto-confirms a third party paying with the invoice reference', () => {
     const result = run({
       invoices: [invoice('I299', { amount: '807.29' }), ...noise(20)],

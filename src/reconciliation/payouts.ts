@@ -72,19 +72,27 @@ interface ResolvedItem {
   signal: Signal;
 }
 
-function openInvoicesNamed(context: RunContext, prepared: PreparedCredit, text: string): IndexedInvoice[] {
+/** The item names an invoice that is already paid: the card payment is a second payment of it. */
+interface PaidTwice {
+  paidTwice: IndexedInvoice;
+}
+
+function invoicesNamed(context: RunContext, prepared: PreparedCredit, text: string): IndexedInvoice[] {
   return findReferences(context.index, [text])
     .hits.filter((hit) => isDecisive(hit.kind))
     .map((hit) => context.index.invoices[hit.invoice])
     .filter((invoice) => invoice.invoice.currency === prepared.credit.currency && !isRejected(context, prepared.credit.id, invoice));
 }
 
-function resolveItem(context: RunContext, prepared: PreparedCredit, item: PayoutItem): ResolvedItem | null {
+function resolveItem(context: RunContext, prepared: PreparedCredit, item: PayoutItem): ResolvedItem | PaidTwice | null {
   const { index, ledger } = context;
   const gross = toCents(item.gross);
   for (const text of [item.invoiceNumber, item.description]) {
     if (!text) continue;
-    const named = openInvoicesNamed(context, prepared, text).filter((invoice) => ledger.open(invoice.index) > 0n);
+    const all = invoicesNamed(context, prepared, text);
+    const named = all.filter((invoice) => ledger.open(invoice.index) > 0n);
+    // Never fall back to the amount for an item that names a paid invoice: another invoice may share the amount.
+    if (named.length === 0 && all.length === 1) return { paidTwice: all[0] };
     if (named.length === 1) {
       const invoice = named[0];
       const signal: Signal = {
@@ -149,10 +157,17 @@ export function settlePayout(context: RunContext, prepared: PreparedCredit, matc
   let fees = 0n;
   for (const item of report.items) {
     fees -= toCents(item.fee);
+    const gross = toCents(item.gross);
+    // Refunds and disputes appear as negative lines: they pay no invoice (the fee and net already account for them).
+    if (gross <= 0n) continue;
     const resolved = resolveItem(context, prepared, item);
     if (!resolved) continue;
+    if ('paidTwice' in resolved) {
+      context.ledger.recordOverpayment(resolved.paidTwice.index, gross);
+      context.overpayments.push({ transactionId, invoiceId: resolved.paidTwice.invoice.id, amount: formatCents(gross) });
+      continue;
+    }
     const open = context.ledger.open(resolved.invoice.index);
-    const gross = toCents(item.gross);
     const cents = gross < open ? gross : open;
     context.ledger.settle(resolved.invoice.index, cents);
     const invoiceId = resolved.invoice.invoice.id;
