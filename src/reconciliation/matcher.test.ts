@@ -80,6 +80,7 @@ describe('reconciling bank credits with open invoices', () => {
     ['missing dash', 'REGLEMENT INV000002'],
     ['a space for the dash', 'VIREMENT DE DUPONT INV 000002'],
     ['the letter O typed for a zero', 'MOTIF: REGLEMENT INV-O00002'],
+    ['its padding zeros dropped', 'FACTURE INV-2'],
   ])('reads a damaged reference (%s) as the invoice it names', (_, remittance) => {
     const result = run({
       invoices: [invoice('I1'), invoice('I2', { amount: '250.00' }), ...noise(20)],

@@ -67,8 +67,12 @@ function matchNumberUnit(index: InvoiceIndex, unit: TextUnit, hits: HitCollector
   for (const run of digitRuns(unit.folded)) {
     for (const invoice of index.byDigits(run)) {
       const candidate = index.invoices[invoice];
+      const prefix = candidate.numberFolded.slice(0, candidate.numberFolded.length - candidate.numberDigits.length);
       if (unit.folded.includes(candidate.numberFolded)) {
         hits.add(invoice, unit.compact.includes(candidate.numberCompact) ? 'REFERENCE_EXACT' : 'REFERENCE_NORMALIZED', unit.compact);
+      } else if (prefix !== '' && unit.folded.includes(prefix + run)) {
+        // The same number with its padding zeros dropped or added ("INV-356" for INV-000356).
+        hits.add(invoice, 'REFERENCE_NORMALIZED', unit.compact);
       } else if (run === candidate.numberDigits && run.length >= MIN_DIGITS_ALONE) {
         hits.add(invoice, 'REFERENCE_DIGITS', unit.compact);
       }
