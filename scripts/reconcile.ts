@@ -11,7 +11,7 @@ import { reconcile } from '../src/reconciliation/matcher';
 function parseArgs(argv: string[]): { dir: string; out: string | null } {
   const outAt = argv.indexOf('--out');
   const out = outAt >= 0 ? argv[outAt + 1] : null;
-  const positional = argv.filter((_, i) => i !== outAt && i !== outAt + 1);
+  const positional = outAt >= 0 ? argv.filter((_, i) => i !== outAt && i !== outAt + 1) : argv;
   if (positional.length !== 1 || (outAt >= 0 && !out)) {
     console.error('usage: npm run reconcile -- <dataset dir> [--out links.json]');
     process.exit(2);
