@@ -160,7 +160,11 @@ export interface Allocation {
 export interface Link {
   transactionId: string;
   allocations: Allocation[];
-  /** 0..1, from the evidence points; comparable across links. */
+  /**
+   * 0..1, from the evidence points; comparable across links. Auto-confirmation also needs decisive evidence (a
+   * verified reference, the invoice number, a payout id, or a payer the owner confirmed), no tie and no conflicting
+   * reference: circumstantial evidence alone (amount, payer, date) stays a suggestion whatever its score.
+   */
   score: number;
   signals: Signal[];
   decision: Decision;
