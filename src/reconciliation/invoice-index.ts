@@ -27,7 +27,10 @@ export interface IndexedInvoice {
   dueDay: number;
 }
 
-/** Customers with more open invoices than this are not enumerated by payer alone (amount or reference decide). */
+/**
+ * Bound on the invoices one lookup may enumerate: a customer with more open invoices (or an amount shared by more)
+ * is not scanned, and the reference or the intersection with the payer's invoices decides instead.
+ */
 export const MAX_PAYER_SCAN = 200;
 /** Name words shared by more customers than this are too common to find a customer by. */
 const MAX_CORES_PER_TOKEN = 200;

@@ -497,6 +497,24 @@ describe('reading payers and references the way banks print them', () => {
   });
 });
 
+describe('scaling', () => {
+  it('matches a subscription business, where thousands of invoices share one price, without scanning them all', () => {
+    const customers = 5000;
+    const invoices = Array.from({ length: customers * 2 }, (_, i) =>
+      invoice(`I${i + 1}`, { amount: '49.00', customerName: `Abonne ${i % customers} SAS`, customerIban: null }),
+    );
+    const credits = Array.from({ length: customers }, (_, i) =>
+      credit(`T${i + 1}`, { amount: '49.00', counterpartyName: `ABONNE ${i} SAS`, counterpartyIban: null, remittanceUnstructured: 'ABONNEMENT' }),
+    );
+    const started = Date.now();
+    const result = reconcile({ invoices, credits });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(result.links).toHaveLength(customers);
+    // Each subscriber has two open invoices of the same price: a tie, suggested on the older, never confirmed.
+    expect(result.links.every((link) => link.decision === 'SUGGESTED')).toBe(true);
+  });
+});
+
 describe('reconciliation invariants (property-based)', () => {
   const amount = fc.integer({ min: 1, max: 5000 }).map((units) => `${units}.${String(units % 100).padStart(2, '0')}`);
   const invoicesArb = fc.array(

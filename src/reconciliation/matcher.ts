@@ -8,7 +8,7 @@
  */
 import { dayNumber } from './calendar';
 import { screenFeed } from './feed-screening';
-import { InvoiceIndex, type IndexedInvoice } from './invoice-index';
+import { InvoiceIndex, MAX_PAYER_SCAN, type IndexedInvoice } from './invoice-index';
 import { Ledger } from './ledger';
 import { centsTimesRatio, formatCents, toCents } from './money';
 import { invoicesOfPayer, PayerMemory, payerSignals } from './payer';
@@ -36,7 +36,8 @@ import type {
 export const DEFAULT_OPTIONS: ReconciliationOptions = {
   autoConfirmThreshold: 0.8,
   underpaymentTolerance: { absolute: '5.00', ratio: '0.02' },
-  payoutArrivalWindowDays: 3,
+  // A payout announced for a Friday can book on the Tuesday after a bank holiday.
+  payoutArrivalWindowDays: 5,
 };
 
 /** SEPA's placeholder for "the payer gave no end-to-end id". */
@@ -237,10 +238,21 @@ function candidatesFor(context: RunContext, prepared: PreparedCredit): Candidate
   // Position → the reference hit, if any: what the text names, plus typos of the invoices the amount pays and of
   // the payer's own invoices (an instalment or a grouped payment can carry a mistyped number too).
   const singles = new Map<number, ReferenceHit | undefined>(prepared.refs);
-  for (const invoice of ledger.withOpenAmount(prepared.cents)) {
-    if (singles.has(invoice)) continue;
-    const near = nearReference(index.invoices[invoice], prepared.runs);
-    if (near || prepared.payerInvoices.has(invoice)) singles.set(invoice, near ?? undefined);
+  const sameAmount = ledger.withOpenAmount(prepared.cents);
+  if (sameAmount.size <= MAX_PAYER_SCAN) {
+    for (const invoice of sameAmount) {
+      if (singles.has(invoice)) continue;
+      const near = nearReference(index.invoices[invoice], prepared.runs);
+      if (near || prepared.payerInvoices.has(invoice)) singles.set(invoice, near ?? undefined);
+    }
+  } else {
+    // A common amount (a subscription price) is shared by thousands of invoices: only the payer's own count, and
+    // a typo is looked for among them alone.
+    for (const invoice of prepared.payerInvoices) {
+      if (!singles.has(invoice) && sameAmount.has(invoice)) {
+        singles.set(invoice, nearReference(index.invoices[invoice], prepared.runs) ?? undefined);
+      }
+    }
   }
   // Typos of the payer's invoices smaller than the credit only make sense as members of a group.
   const groupable = new Map<number, ReferenceHit | undefined>(singles);

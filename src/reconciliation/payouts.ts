@@ -5,7 +5,7 @@
  * recorded (decisive), by the invoice number in its description, or by customer and amount (suggestions). Each
  * invoice is allocated the item's gross: the fee is the owner's expense, reported apart, not a shortfall.
  */
-import type { IndexedInvoice } from './invoice-index';
+import { MAX_PAYER_SCAN, type IndexedInvoice } from './invoice-index';
 import { formatCents, toCents } from './money';
 import { nameSimilarity, normalizeName } from './party-name';
 import { findReferences, isDecisive } from './references';
@@ -104,7 +104,10 @@ function resolveItem(context: RunContext, prepared: PreparedCredit, item: Payout
       return { invoice, decisive: true, signal };
     }
   }
-  const sameAmount = [...ledger.withOpenAmount(gross)]
+  const openWithGross = ledger.withOpenAmount(gross);
+  // An amount shared by that many invoices identifies none of them.
+  if (openWithGross.size > MAX_PAYER_SCAN) return null;
+  const sameAmount = [...openWithGross]
     .map((position) => index.invoices[position])
     .filter((invoice) => invoice.invoice.currency === prepared.credit.currency && !isRejected(context, prepared.credit.id, invoice));
   const customer = normalizeName(item.customerName);
