@@ -140,7 +140,7 @@ describe.each([
     expect(workersThatRan.size).toBe(deployment.workers.length);
   });
 
-  it('retries a failed job after its backoff, and gives up after the last attempt', async () => {
+  it('retries a failed job after its backoff, and gives up after the last attempt, freeing its id', async () => {
     const attempts: { attempt: number; at: number }[] = [];
     runner.register('flaky', async (_data, job) => {
       attempts.push({ attempt: job.attempt, at: Date.now() });
@@ -152,11 +152,14 @@ describe.each([
       throw new Error('always fails');
     });
     await runner.enqueue('flaky', {}, { attempts: 3, backoffMs: 100 });
-    await runner.enqueue('broken', {}, { attempts: 2, backoffMs: 10 });
+    const failed = await runner.enqueue('broken', {}, { attempts: 2, backoffMs: 10, dedupId: 'broken.1' });
     await runner.whenIdle();
     expect(attempts.map(({ attempt }) => attempt)).toEqual([1, 2]);
     expect(attempts[1].at - attempts[0].at).toBeGreaterThanOrEqual(100);
     expect(broken).toBe(2);
+    await expect(runner.enqueue('broken', {}, { attempts: 1, dedupId: 'broken.1' })).resolves.not.toBe(failed);
+    await runner.whenIdle();
+    expect(broken).toBe(3);
   });
 
   it('runs a repeating job on its interval until its schedule is stopped', async () => {

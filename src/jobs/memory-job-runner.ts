@@ -124,20 +124,21 @@ export class MemoryJobRunner implements JobRunner {
   }
 
   private schedule(job: QueuedJob, delayMs: number): void {
+    this.scheduleAt(job, Date.now() + delayMs);
+  }
+
+  private scheduleAt(job: QueuedJob, dueAt: number): void {
     if (this.closed) return;
+    const delayMs = dueAt - Date.now();
     if (delayMs <= 0) {
+      this.delayed.delete(job.id);
       this.waiting.push(job);
       this.dispatch();
       return;
     }
-    this.delayed.set(
-      job.id,
-      setTimeout(() => {
-        this.delayed.delete(job.id);
-        this.waiting.push(job);
-        this.dispatch();
-      }, delayMs),
-    );
+    // Node's timers measure from a clock cached at the start of the loop turn and may fire a millisecond early:
+    // checking the due time again keeps the promise that a job never runs before its delay, as on Redis.
+    this.delayed.set(job.id, setTimeout(() => this.scheduleAt(job, dueAt), delayMs));
   }
 
   /** Starts, in queue order, every waiting job whose handler has room and whose key is free. */
