@@ -462,12 +462,15 @@ describe('reading payers and references the way banks print them', () => {
     expect(invoiceIds(onlyLink(result, 'T1'))).toEqual(['I1']);
   });
 
-  it('reads an OGM/VCS printed without its +++ frame', () => {
+  it.each([
+    ['without its +++ frame', (ogm: string) => ogm.replace(/\+/g, '')],
+    ['with spaces for slashes', (ogm: string) => ogm.replace(/\+/g, '').replace(/\//g, ' ')],
+    ['as 12 bare digits', (ogm: string) => ogm.replace(/\D/g, '')],
+  ])('reads an OGM/VCS printed %s', (_, print) => {
     const ogm = makeOgm('1234567890');
-    const unframed = ogm.replace(/\+/g, '');
     const result = run({
       invoices: [invoice('I1', { structuredReference: ogm, number: 'F2026/0001' }), ...noise(10)],
-      credits: [credit('T1', { remittanceUnstructured: `COMMUNICATION ${unframed}`, counterpartyIban: null })],
+      credits: [credit('T1', { remittanceUnstructured: `COMMUNICATION ${print(ogm)}`, counterpartyIban: null })],
     });
     expect(onlyLink(result, 'T1')).toMatchObject({ decision: 'AUTO_CONFIRMED', allocations: [{ invoiceId: 'I1' }] });
   });

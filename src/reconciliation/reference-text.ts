@@ -62,8 +62,9 @@ export interface ReferenceText {
 }
 
 const TOKEN_SEPARATORS = /[\s,;:/()[\]{}|+&]+/;
-// Framed (+++123/4567/89002+++ or ***...***) with optional slashes, or unframed with its two slashes.
-const OGM_PRINTED = /[+*]{3}\s*(\d{3})\s*\/?\s*(\d{4})\s*\/?\s*(\d{5})\s*[+*]{3}|\b(\d{3})\/(\d{4})\/(\d{5})\b/g;
+// Framed (+++123/4567/89002+++ or ***...***) or not, its three groups separated by slashes, spaces, dots or
+// nothing. Only a reading whose mod-97 check holds and that an invoice carries is ever taken as a match.
+const OGM_PRINTED = /(?<!\d)(\d{3})[\s/.]*(\d{4})[\s/.]*(\d{5})(?!\d)/g;
 const MAX_RF_LENGTH = 25;
 
 function unit(compact: string): TextUnit {
@@ -95,9 +96,6 @@ export function readReferenceText(text: string): ReferenceText {
     if (i + 1 < tokens.length && !isRf[i + 1]) pairs.push(unit(token + tokens[i + 1]));
   });
   const ogmCandidates = new Set<string>();
-  for (const match of text.matchAll(OGM_PRINTED)) {
-    ogmCandidates.add(match[1] ? match[1] + match[2] + match[3] : match[4] + match[5] + match[6]);
-  }
-  for (const token of tokens) if (/^\d{12}$/.test(token)) ogmCandidates.add(token);
+  for (const match of text.matchAll(OGM_PRINTED)) ogmCandidates.add(match[1] + match[2] + match[3]);
   return { tokens: units, pairs, rfReadings, ogmCandidates: [...ogmCandidates] };
 }
