@@ -1,0 +1,62 @@
+/**
+ * The fingerprint of a bank line: what stays the same when a pending line books under another bank id. The store
+ * keeps it in a column (indexable, so the engine can look candidates up in SQL); `diffFeed` recomputes it from the
+ * fields, so a stale column never decides a match.
+ *
+ * It holds amount, currency and counterparty only. The date is deliberately left out: a card authorisation books one
+ * to five days after it was made, so dates are compared with a tolerance beside the fingerprint, never inside it.
+ */
+import { createHash } from 'node:crypto';
+import Decimal from 'decimal.js';
+import { electronicFormatIBAN } from 'ibantools';
+import type { Counterparty, DecimalString, Money } from '../providers/types';
+
+/** Bumped when the recipe changes, so a column written by an older recipe is recognisable as stale. */
+const FINGERPRINT_VERSION = 'v1';
+
+/** `-12.50`, `-12.5` and `-012.500` are one amount; `-0` is `0`. Decimal text, never a float. */
+export function normalizedAmount(amount: DecimalString): string {
+  const value = new Decimal(amount);
+  return value.isZero() ? '0' : value.toFixed();
+}
+
+/** Electronic format (no spaces, upper case); undefined when there is no IBAN. */
+export function normalizedIban(iban: string | undefined): string | undefined {
+  if (!iban) return undefined;
+  const compact = electronicFormatIBAN(iban) ?? iban.replace(/\s+/g, '').toUpperCase();
+  return compact.length > 0 ? compact : undefined;
+}
+
+/** Upper case, accents dropped, punctuation as one space: banks print "Café Éole" as "CAFE EOLE" or "Cafe-Eole". */
+export function normalizedName(name: string | undefined): string | undefined {
+  if (!name) return undefined;
+  const words = name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toUpperCase()
+    .replace(/[^0-9A-Z]+/g, ' ')
+    .trim();
+  return words.length > 0 ? words : undefined;
+}
+
+/** The IBAN identifies a payee better than its name, which banks truncate and reword; the name is the fallback. */
+export function counterpartyKey(counterparty: Counterparty | undefined): string {
+  const iban = normalizedIban(counterparty?.iban);
+  if (iban) return `iban:${iban}`;
+  const name = normalizedName(counterparty?.name);
+  return name ? `name:${name}` : 'none';
+}
+
+export interface FingerprintFields {
+  amount: Money;
+  counterparty?: Counterparty;
+}
+
+export function transactionFingerprint(line: FingerprintFields): string {
+  const material = [
+    normalizedAmount(line.amount.amount),
+    line.amount.currency.toUpperCase(),
+    counterpartyKey(line.counterparty),
+  ];
+  return `${FINGERPRINT_VERSION}-${createHash('sha256').update(material.join('\u001f')).digest('hex').slice(0, 32)}`;
+}
