@@ -29,6 +29,16 @@ const schema = z.object({
   DEMO_SEED: oneOf(['true', 'false']).optional(),
   /** Serve the sandbox banks in-process under /sandbox. Defaults to on outside production. */
   SANDBOX_ENABLED: oneOf(['true', 'false']).optional(),
+  /** Base64 of 32 bytes: encrypts provider tokens at rest. Without it, a key is made and kept in DATA_DIR. */
+  ENCRYPTION_KEY: z.string().optional(),
+  /** How often consents are checked for expiry and bank-side revocation; 0 turns the schedule off. */
+  CONSENT_SWEEP_SECONDS: z.coerce
+    .number({ error: 'must be 0 (off) or a whole number of seconds from 10 to 86400' })
+    .int({ error: 'must be 0 (off) or a whole number of seconds from 10 to 86400' })
+    .refine((seconds) => seconds === 0 || (seconds >= 10 && seconds <= 86400), {
+      error: 'must be 0 (off) or a whole number of seconds from 10 to 86400',
+    })
+    .default(900),
 });
 
 function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
@@ -52,6 +62,10 @@ export interface Config {
   readonly logLevel: string;
   readonly demoSeed: boolean;
   readonly sandboxEnabled: boolean;
+  /** Absent on the embedded default, which keeps a generated key in `dataDir`. */
+  readonly encryptionKey?: string;
+  /** 0 when the schedule is off (tests run the sweep themselves). */
+  readonly consentSweepMs: number;
 }
 
 /** A configuration value that cannot be used. Its message is one line naming the variable. */
@@ -67,13 +81,17 @@ export function loadConfig(env: Environment = process.env): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const variable = String(issue.path[0]);
-    // URLs may carry passwords: never echo them.
-    const given = variable.endsWith('_URL') ? undefined : env[variable];
+    // URLs may carry passwords and keys are secrets: never echo them.
+    const given = variable.endsWith('_URL') || variable.endsWith('_KEY') ? undefined : env[variable];
     throw new ConfigError(
       `invalid configuration: ${variable} ${issue.message}${given === undefined ? '' : ` (got "${given}")`}`,
     );
   }
   const values = parsed.data;
+  if (values.NODE_ENV === 'production' && !values.ENCRYPTION_KEY) {
+    // Replicas sharing a database must share the key; one made on a replica's disk would lock the others out.
+    throw new ConfigError('invalid configuration: ENCRYPTION_KEY is required in production (openssl rand -base64 32)');
+  }
   return Object.freeze({
     env: values.NODE_ENV,
     host: values.HOST,
@@ -86,6 +104,8 @@ export function loadConfig(env: Environment = process.env): Config {
     logLevel: values.LOG_LEVEL,
     demoSeed: values.DEMO_SEED ? values.DEMO_SEED === 'true' : !values.DATABASE_URL,
     sandboxEnabled: values.SANDBOX_ENABLED ? values.SANDBOX_ENABLED === 'true' : values.NODE_ENV !== 'production',
+    encryptionKey: values.ENCRYPTION_KEY,
+    consentSweepMs: values.CONSENT_SWEEP_SECONDS * 1000,
   });
 }
 

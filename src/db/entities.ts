@@ -1,6 +1,11 @@
+import { Account } from '../modules/accounts/account.entity';
+import { AuditEvent } from '../modules/audit/audit-event.entity';
+import { Connection } from '../modules/connections/connection.entity';
+import { Consent } from '../modules/connections/consent.entity';
+import { OutboxEvent } from '../modules/events/outbox-event.entity';
 import { Institution } from '../modules/institutions/institution.entity';
 import { ApiKey } from '../modules/principals/api-key.entity';
 import { Principal } from '../modules/principals/principal.entity';
 
 /** Every TypeORM entity, in one list for the DataSource and the migration drift check. */
-export const entities = [Principal, ApiKey, Institution];
+export const entities = [Principal, ApiKey, Institution, Connection, Consent, Account, AuditEvent, OutboxEvent];

@@ -1,9 +1,27 @@
 import { GraphQLError } from 'graphql';
 import type { AuthenticatedPrincipal, PrincipalsService } from '../modules/principals/principals.service';
+import type { PsuContext } from '../providers';
+import type { EventsService } from '../modules/events/events.service';
+import type { Loaders } from './loaders';
 
 /** What every resolver receives. Built per request (and per subscription event), never shared. */
 export interface GatewayContext {
   principal: AuthenticatedPrincipal;
+  /**
+   * The end user, when present. A client acting while its user is at the screen forwards the user's address in
+   * `X-PSU-IP-Address`; PSD2 then lets the bank serve the call outside the unattended budget.
+   */
+  psu: PsuContext;
+  /** The caller's own address, for calls where the user is present by definition (starting a consent). */
+  requestIp?: string;
+  loaders: Loaders;
+  /**
+   * Replaces `loaders` with fresh ones. A subscription's context lives as long as the subscription, so each event
+   * calls this before its fields resolve: a loader cache made at subscribe time would serve stale rows.
+   */
+  renewLoaders(): void;
+  /** The outbox streams subscriptions read from. */
+  events: EventsService;
 }
 
 /**

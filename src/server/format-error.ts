@@ -3,6 +3,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import type { ValidationError } from 'class-validator';
 import { DomainError, InvalidInputError } from '../common/errors';
+import { ProviderError } from '../providers';
 import type { Logger } from '../logger';
 
 /**
@@ -20,6 +21,15 @@ export function createFormatError(logger: Logger) {
     }
     if (original instanceof InvalidInputError) {
       return { ...base, message: original.message, extensions: { code: original.code, field: original.field } };
+    }
+    if (original instanceof ProviderError) {
+      // The bank's failure, typed, on the part of the result it concerns; the rest of the query still resolves.
+      const { institutionId, retryAt } = original.details;
+      return {
+        ...base,
+        message: original.message,
+        extensions: { code: original.code, institutionId, retryAt: retryAt?.toISOString() },
+      };
     }
     if (original instanceof DomainError) {
       return { ...base, message: original.message, extensions: { code: original.code } };

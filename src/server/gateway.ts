@@ -12,6 +12,14 @@ import type { Config } from '../config';
 import { createDataSource, runMigrations } from '../db/data-source';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded-postgres';
 import { createLogger, type Logger } from '../logger';
+import { hkdfSync } from 'node:crypto';
+import { AccountsResolver } from '../modules/accounts/accounts.resolver';
+import { consentCallbackRouter } from '../modules/connections/consent-callback.router';
+import { ConnectionsResolver } from '../modules/connections/connections.resolver';
+import { ConnectionsService } from '../modules/connections/connections.service';
+import { ConsentSecrets } from '../modules/connections/consent-secrets';
+import { EventsService } from '../modules/events/events.service';
+import { ProviderRegistry } from '../modules/institutions/provider-registry';
 import { InstitutionsResolver } from '../modules/institutions/institutions.resolver';
 import { InstitutionsService } from '../modules/institutions/institutions.service';
 import { seedSandboxInstitutions } from '../modules/institutions/institution.seed';
@@ -22,6 +30,12 @@ import { MemoryMessaging } from '../pubsub/memory-messaging';
 import type { Messaging } from '../pubsub/messaging';
 import { RedisMessaging } from '../pubsub/redis-messaging';
 import { createSandbox, type SandboxControl } from '../sandbox';
+import { createJobRunner, type JobRunner } from '../jobs';
+import { parseEncryptionKey, loadOrCreateEncryptionKey } from '../security/encryption-key';
+import { TokenCipher, type EncryptionKey } from '../security/token-cipher';
+import type { AuthenticatedPrincipal } from '../modules/principals/principals.service';
+import type { PsuContext } from '../providers';
+import { createLoaders } from './loaders';
 import { authenticate, type GatewayContext } from './context';
 import { explorerRouter } from './explorer';
 import { createFormatError } from './format-error';
@@ -38,6 +52,8 @@ export interface Gateway {
   demoKeys?: DemoKeys;
   /** Present when the sandbox banks are served in-process, under `/sandbox`. */
   sandbox?: SandboxControl;
+  connections: ConnectionsService;
+  jobs: JobRunner;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -71,11 +87,45 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       : new MemoryMessaging();
     cleanup.push(['messaging', () => messaging.close()]);
 
+    const jobs = await createJobRunner({ redisUrl: config.redisUrl, prefix: `${config.redisPrefix}jobs`, logger });
+    cleanup.push(['jobs', () => jobs.close()]);
+
+    const key = config.encryptionKey ? parseEncryptionKey(config.encryptionKey) : await loadOrCreateEncryptionKey(config.dataDir);
+    const events = new EventsService(dataSource, messaging, logger);
+    let url = '';
+    const connections: ConnectionsService = new ConnectionsService({
+      dataSource,
+      registry: new ProviderRegistry({
+        sandboxBaseUrl: () => `${url}/sandbox`,
+        onTokensRefreshed: (providerConsentId, tokens) => connections.storeRefreshedTokens(providerConsentId, tokens),
+      }),
+      secrets: new ConsentSecrets(new TokenCipher(key), lookupKey(key)),
+      events,
+      callbackUrl: () => `${url}${CALLBACK_PATH}`,
+      logger,
+    });
+    jobs.register(CONSENT_SWEEP_JOB, () => connections.sweep(), { exclusiveKey: () => CONSENT_SWEEP_JOB });
+
     const resolverInstances = new Map<unknown, object>([
       [ViewerResolver, new ViewerResolver()],
       [InstitutionsResolver, new InstitutionsResolver(new InstitutionsService(dataSource))],
+      [ConnectionsResolver, new ConnectionsResolver(connections)],
+      [AccountsResolver, new AccountsResolver(dataSource)],
     ]);
     const schema = await buildGatewaySchema({ get: (resolverClass) => resolverInstances.get(resolverClass) });
+    const contextFor = (principal: AuthenticatedPrincipal, psu: PsuContext, requestIp?: string): GatewayContext => {
+      const context: GatewayContext = {
+        principal,
+        psu,
+        requestIp,
+        loaders: createLoaders(dataSource, principal.actsForOwnerId),
+        renewLoaders: () => {
+          context.loaders = createLoaders(dataSource, principal.actsForOwnerId);
+        },
+        events,
+      };
+      return context;
+    };
 
     const app = express();
     app.disable('x-powered-by');
@@ -95,7 +145,8 @@ export async function startGateway(config: Config, logger: Logger = createLogger
             return false;
           }
         },
-        context: (ctx): GatewayContext => ({ principal: ctx.extra.principal! }),
+        context: (ctx): GatewayContext =>
+          contextFor(ctx.extra.principal!, psuFrom(ctx.connectionParams?.psuIpAddress), ctx.extra.request.socket.remoteAddress),
       },
       wsServer,
     );
@@ -126,6 +177,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     const sandbox = config.sandboxEnabled ? createSandbox() : undefined;
     if (sandbox) app.use('/sandbox', sandbox.app);
     app.use(healthRouter(dataSource, messaging));
+    app.use(CALLBACK_PATH, consentCallbackRouter(connections));
     app.use('/explorer', explorerRouter());
     app.get('/', (_req, res) => res.redirect('/explorer'));
     app.get('/graphql', (req, res, next) => (req.accepts(['json', 'html']) === 'html' ? res.redirect('/explorer') : next()));
@@ -133,7 +185,8 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       '/graphql',
       express.json({ limit: '1mb' }),
       expressMiddleware(apollo, {
-        context: async ({ req }) => ({ principal: await authenticate(req.headers.authorization, principals) }),
+        context: async ({ req }) =>
+          contextFor(await authenticate(req.headers.authorization, principals), psuFrom(req.get('x-psu-ip-address')), req.ip),
       }),
     );
     app.use(jsonErrors(logger));
@@ -143,9 +196,10 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       httpServer.listen(config.port, config.host, resolve);
     });
     const { port } = httpServer.address() as AddressInfo;
-    const url = config.publicUrl ?? `http://${loopbackFor(config.host)}:${port}`;
+    url = config.publicUrl ?? `http://${loopbackFor(config.host)}:${port}`;
+    if (config.consentSweepMs > 0) await jobs.repeat(CONSENT_SWEEP_JOB, {}, { everyMs: config.consentSweepMs });
     logger.info({ url, database: embedded ? 'embedded' : 'postgres', messaging: config.redisUrl ? 'redis' : 'memory' }, 'gateway started');
-    return { url, dataSource, messaging, principals, demoKeys, sandbox: sandbox?.control, logger, close };
+    return { url, dataSource, messaging, principals, demoKeys, sandbox: sandbox?.control, connections, jobs, logger, close };
   } catch (error) {
     await close();
     throw error;
@@ -187,6 +241,18 @@ function jsonErrors(logger: Logger): ErrorRequestHandler {
       errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
     });
   };
+}
+
+const CALLBACK_PATH = '/connections/callback';
+const CONSENT_SWEEP_JOB = 'consent-sweep';
+
+/** A separate key for the consent-id lookup hash, derived from the encryption key so configuration holds one secret. */
+function lookupKey(key: EncryptionKey): Buffer {
+  return Buffer.from(hkdfSync('sha256', key.key, Buffer.alloc(0), 'passerelle consent lookup', 32));
+}
+
+function psuFrom(ipAddress: unknown): PsuContext {
+  return typeof ipAddress === 'string' && ipAddress.trim() ? { ipAddress: ipAddress.trim() } : {};
 }
 
 function loopbackFor(host: string): string {

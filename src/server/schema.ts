@@ -1,15 +1,31 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema, type AuthChecker, type ContainerType } from 'type-graphql';
+import { buildSchema, type AuthChecker, type ContainerType, type PubSub } from 'type-graphql';
+import { AccountsResolver } from '../modules/accounts/accounts.resolver';
+import { ConnectionsResolver } from '../modules/connections/connections.resolver';
 import { InstitutionsResolver } from '../modules/institutions/institutions.resolver';
 import type { ApiScope } from '../modules/principals/api-scope';
 import { ViewerResolver } from '../modules/principals/viewer.resolver';
 import type { GatewayContext } from './context';
 
-export const resolvers = [ViewerResolver, InstitutionsResolver] as const;
+export const resolvers = [ViewerResolver, InstitutionsResolver, ConnectionsResolver, AccountsResolver] as const;
 
 /** `@Authorized(ApiScope.X, ...)`: the caller's key must carry every scope named. Authentication happened already. */
 const authChecker: AuthChecker<GatewayContext, ApiScope> = ({ context }, requiredScopes) =>
   requiredScopes.every((scope) => context.principal.scopes.includes(scope));
+
+/**
+ * Every subscription reads the ordered outbox through its own `subscribe` function (EventsService), so that a
+ * reconnecting client can resume from a cursor; type-graphql's topic-based pub/sub is never used. type-graphql still
+ * insists on one, so this one refuses use loudly instead of silently dropping events.
+ */
+const topicsAreNotUsed: PubSub = {
+  publish() {
+    throw new Error('publish events through EventsService (the outbox), not type-graphql topics');
+  },
+  subscribe() {
+    throw new Error('subscriptions declare `subscribe` and read EventsService, not type-graphql topics');
+  },
+};
 
 /**
  * Builds the executable schema. `container` hands type-graphql the resolver instances built with their services;
@@ -20,6 +36,7 @@ export function buildGatewaySchema(container?: ContainerType): Promise<GraphQLSc
     resolvers,
     container,
     authChecker,
+    pubSub: topicsAreNotUsed,
     validate: { forbidUnknownValues: false },
   });
 }

@@ -27,6 +27,11 @@ export interface TestGateway extends Gateway {
   makeLender(): Promise<{ id: string; apiKey: string }>;
 }
 
+const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+
+/** Test principals may send the consent journey back to any loopback URI. */
+export const TEST_REDIRECT_ALLOW = 'http://127.0.0.1*';
+
 export const testTarget = process.env.PASSERELLE_TEST_TARGET === 'embedded' ? 'embedded' : 'services';
 
 export async function startTestGateway(): Promise<TestGateway> {
@@ -38,6 +43,10 @@ export async function startTestGateway(): Promise<TestGateway> {
     PORT: '0',
     DATA_DIR: dataDir,
     DEMO_SEED: 'false',
+    // Every test gateway shares the test database, so they share its encryption key, as replicas would.
+    ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    // Tests run the lifecycle sweep themselves, scoped to their own owners: a scheduled one would touch other files' rows.
+    CONSENT_SWEEP_SECONDS: '0',
     ...(testTarget === 'services'
       ? { DATABASE_URL: TEST_DATABASE_URL, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `passerelle-test:${randomUUID()}:` }
       : {}),
@@ -45,7 +54,12 @@ export async function startTestGateway(): Promise<TestGateway> {
   const gateway = await startGateway(config, createLogger('silent'));
 
   const make = async (kind: PrincipalKind, scopes: readonly ApiScope[], ownerId?: string) => {
-    const principal = await gateway.principals.create({ kind, displayName: `${kind} ${randomUUID()}`, ownerId });
+    const principal = await gateway.principals.create({
+      kind,
+      displayName: `${kind} ${randomUUID()}`,
+      ownerId,
+      redirectUris: [TEST_REDIRECT_ALLOW],
+    });
     return { id: principal.id, apiKey: await gateway.principals.issueApiKey(principal.id, [...scopes], 'test key') };
   };
 
