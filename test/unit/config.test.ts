@@ -30,6 +30,8 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'mysql://root@db/x' }, 'invalid configuration: DATABASE_URL must be a postgres:// URL'],
     [{ REDIS_URL: 'http://cache' }, 'invalid configuration: REDIS_URL must be a redis:// or rediss:// URL'],
     [{ PUBLIC_URL: 'not a url' }, 'invalid configuration: PUBLIC_URL must be an http:// or https:// URL'],
+    [{ CONSENT_SWEEP_SECONDS: '5' }, 'invalid configuration: CONSENT_SWEEP_SECONDS must be 0 (off) or a whole number of seconds from 10 to 86400 (got "5")'],
+    [{ NODE_ENV: 'production' }, 'invalid configuration: ENCRYPTION_KEY is required in production (openssl rand -base64 32)'],
   ])('refuses %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));
   });
