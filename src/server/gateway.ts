@@ -17,6 +17,7 @@ import { AccountsResolver } from '../modules/accounts/accounts.resolver';
 import { consentCallbackRouter } from '../modules/connections/consent-callback.router';
 import { ConnectionsResolver } from '../modules/connections/connections.resolver';
 import { ConnectionsService } from '../modules/connections/connections.service';
+import { ConsentAccess } from '../modules/connections/consent-access';
 import { ConsentSecrets } from '../modules/connections/consent-secrets';
 import { EventsService } from '../modules/events/events.service';
 import { ProviderRegistry } from '../modules/institutions/provider-registry';
@@ -35,7 +36,7 @@ import { parseEncryptionKey, loadOrCreateEncryptionKey } from '../security/encry
 import { TokenCipher, type EncryptionKey } from '../security/token-cipher';
 import type { AuthenticatedPrincipal } from '../modules/principals/principals.service';
 import type { PsuContext } from '../providers';
-import { createLoaders } from './loaders';
+import { createLoaders, type LoaderDeps } from './loaders';
 import { authenticate, type GatewayContext } from './context';
 import { explorerRouter } from './explorer';
 import { createFormatError } from './format-error';
@@ -93,13 +94,16 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     const key = config.encryptionKey ? parseEncryptionKey(config.encryptionKey) : await loadOrCreateEncryptionKey(config.dataDir);
     const events = new EventsService(dataSource, messaging, logger);
     let url = '';
+    const registry = new ProviderRegistry({
+      sandboxBaseUrl: () => `${url}/sandbox`,
+      onTokensRefreshed: (providerConsentId, tokens) => connections.storeRefreshedTokens(providerConsentId, tokens),
+    });
+    const secrets = new ConsentSecrets(new TokenCipher(key), lookupKey(key));
+    const consentAccess = new ConsentAccess(dataSource, registry, secrets);
     const connections: ConnectionsService = new ConnectionsService({
       dataSource,
-      registry: new ProviderRegistry({
-        sandboxBaseUrl: () => `${url}/sandbox`,
-        onTokensRefreshed: (providerConsentId, tokens) => connections.storeRefreshedTokens(providerConsentId, tokens),
-      }),
-      secrets: new ConsentSecrets(new TokenCipher(key), lookupKey(key)),
+      registry,
+      secrets,
       events,
       callbackUrl: () => `${url}${CALLBACK_PATH}`,
       logger,
@@ -113,14 +117,15 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       [AccountsResolver, new AccountsResolver(dataSource)],
     ]);
     const schema = await buildGatewaySchema({ get: (resolverClass) => resolverInstances.get(resolverClass) });
+    const loaderDeps: LoaderDeps = { dataSource, consentAccess };
     const contextFor = (principal: AuthenticatedPrincipal, psu: PsuContext, requestIp?: string): GatewayContext => {
       const context: GatewayContext = {
         principal,
         psu,
         requestIp,
-        loaders: createLoaders(dataSource, principal.actsForOwnerId),
+        loaders: createLoaders(loaderDeps, principal.actsForOwnerId),
         renewLoaders: () => {
-          context.loaders = createLoaders(dataSource, principal.actsForOwnerId);
+          context.loaders = createLoaders(loaderDeps, principal.actsForOwnerId);
         },
         events,
       };

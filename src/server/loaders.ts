@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
 import { Account } from '../modules/accounts/account.entity';
 import { Connection } from '../modules/connections/connection.entity';
+import type { ConsentAccess } from '../modules/connections/consent-access';
 import { Consent } from '../modules/connections/consent.entity';
 import { Institution } from '../modules/institutions/institution.entity';
 
@@ -10,7 +11,14 @@ import { Institution } from '../modules/institutions/institution.entity';
  * is a memo of one request, and one shared across requests would serve one user's rows to another. Loaders keyed
  * by a connection only return rows of the owner the caller acts for.
  */
-export function createLoaders(dataSource: DataSource, ownerId: string | null) {
+/** What loaders may use, built once per gateway; the loaders themselves are built per request. */
+export interface LoaderDeps {
+  dataSource: DataSource;
+  /** The only way to a bank for reads: refuses at once when the consent is not live. */
+  consentAccess: ConsentAccess;
+}
+
+export function createLoaders({ dataSource }: LoaderDeps, ownerId: string | null) {
   const byKey = <T, K extends keyof T>(rows: T[], key: K, keys: readonly T[K][]) =>
     keys.map((wanted) => rows.filter((row) => row[key] === wanted));
 
