@@ -134,9 +134,17 @@ describe('a pending line that books', () => {
 
   it('ignores the pending copy some banks keep listing beside the booked line under the same id', () => {
     const before = [stored('ptx-1', pendingLine('TX1'))];
-    const { diff, after } = sync(before, [bankLine('TX1'), pendingLine('TX1')]);
+    const { diff, after } = sync(before, [pendingLine('TX1'), bankLine('TX1', { amount: eur('-4.00') })]);
     expect(only(diff.changes, 'SETTLED').id).toBe('ptx-1');
-    expect(after).toHaveLength(1);
+    expect(after).toEqual([expect.objectContaining({ status: 'BOOKED', amount: eur('-4.00') })]);
+  });
+
+  it("is kept when it only shares its derived id with yesterday's identical coffee booked today", () => {
+    const yesterdays = bankLine('h-coffee', { valueDate: '2026-11-11', bookingDate: '2026-11-12', date: '2026-11-12' });
+    const todays = pendingLine('h-coffee', { valueDate: '2026-11-12', date: '2026-11-12' });
+    const { diff, after } = sync([], [yesterdays, todays]);
+    expect(kinds(diff)).toEqual(['ADDED', 'ADDED']);
+    expect(sync(after, [yesterdays, todays]).diff.changes).toEqual([]);
   });
 });
 

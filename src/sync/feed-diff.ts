@@ -7,7 +7,7 @@
  *
  * 1. Same bank transaction id: same line. A bank that derives ids from the fields (no id of its own) gives two
  *    identical coffees one id, so lines sharing an id are paired one to one, each with the stored line it differs
- *    least from; the extra ones are new lines, never merged.
+ *    least from (booked lines first); the extra ones are new lines, never merged.
  * 2. A stored PENDING line left over and an incoming BOOKED line left over with the same fingerprint (amount and
  *    currency, counterparty by normalized IBAN else normalized name) dated within the settlement tolerance
  *    (-2..+7 days, any of date / booking date / value date): the bank booked the line under a new id (card schemes
@@ -204,14 +204,29 @@ export function diffFeed(input: FeedDiffInput, options: FeedDiffOptions = {}): F
 
 /**
  * Some banks list a line under both `booked` and `pending` for a while after it books, under the same id. The
- * pending copy is an echo of the booked one, not a second payment.
+ * pending copy is an echo of the booked one, not a second payment, whatever its amount (the tip is on the booked
+ * line). It must carry the same value date, though: an adapter that derives ids from the fields gives today's pending
+ * coffee the id of yesterday's identical coffee booked today, and that one is a second payment.
  */
 function withoutPendingEchoes(feed: readonly ProviderTransaction[]): ProviderTransaction[] {
-  const bookedIds = new Set(feed.filter((line) => line.status === 'BOOKED').map((line) => line.providerTransactionId));
-  return feed.filter((line) => line.status === 'BOOKED' || !bookedIds.has(line.providerTransactionId));
+  const bookedById = new Map<string, ProviderTransaction[]>();
+  for (const line of feed) {
+    if (line.status !== 'BOOKED') continue;
+    const group = bookedById.get(line.providerTransactionId);
+    if (group) group.push(line);
+    else bookedById.set(line.providerTransactionId, [line]);
+  }
+  const isEcho = (pending: ProviderTransaction): boolean =>
+    (bookedById.get(pending.providerTransactionId) ?? []).some(
+      (line) => !line.valueDate || !pending.valueDate || line.valueDate === pending.valueDate,
+    );
+  return feed.filter((line) => line.status === 'BOOKED' || !isEcho(line));
 }
 
-/** Pass 1. Within one bank id, each incoming line takes the free stored line it differs least from. */
+/**
+ * Pass 1. Within one bank id, each incoming line takes the free stored line it differs least from; booked lines
+ * choose first, so a stored authorisation goes to its booked version rather than to a pending line left beside it.
+ */
 function pairByBankId(stored: readonly StoredTransaction[], incoming: readonly Incoming[]): Pair[] {
   const storedByBankId = new Map<string, StoredTransaction[]>();
   for (const line of [...stored].sort((a, b) => compareText(a.id, b.id))) {
@@ -221,17 +236,25 @@ function pairByBankId(stored: readonly StoredTransaction[], incoming: readonly I
   }
   const pairs: Pair[] = [];
   const taken = new Set<string>();
-  for (const line of incoming) {
-    let best: { stored: StoredTransaction; differences: number } | undefined;
-    for (const candidate of storedByBankId.get(line.transaction.providerTransactionId) ?? []) {
-      if (taken.has(candidate.id)) continue;
-      const differences = changedFields(candidate, { ...line.transaction, fingerprint: line.fingerprint }).length;
-      if (!best || differences < best.differences) best = { stored: candidate, differences };
+  const bookedFirst = [...incoming].sort(
+    (a, b) => Number(a.transaction.status !== 'BOOKED') - Number(b.transaction.status !== 'BOOKED') || a.index - b.index,
+  );
+  for (const line of bookedFirst) {
+    const free = (storedByBankId.get(line.transaction.providerTransactionId) ?? []).filter((s) => !taken.has(s.id));
+    if (free.length === 0) continue;
+    let best = free[0];
+    // Only a bank id shared by twins needs the comparison; the usual single candidate is taken as is.
+    if (free.length > 1) {
+      const differences = (candidate: StoredTransaction): number =>
+        changedFields(candidate, { ...line.transaction, fingerprint: line.fingerprint }).length;
+      let fewest = differences(best);
+      for (const candidate of free.slice(1)) {
+        const count = differences(candidate);
+        if (count < fewest) [best, fewest] = [candidate, count];
+      }
     }
-    if (best) {
-      taken.add(best.stored.id);
-      pairs.push({ stored: best.stored, incoming: line, matchedBy: 'BANK_ID' });
-    }
+    taken.add(best.id);
+    pairs.push({ stored: best, incoming: line, matchedBy: 'BANK_ID' });
   }
   return pairs;
 }
@@ -243,12 +266,18 @@ function settlementCandidates(
   pass: 'FINGERPRINT' | 'SAME_PAYEE',
 ): Candidate[] {
   const candidates: Candidate[] = [];
+  const bookedByFingerprint = new Map<string, Incoming[]>();
+  for (const line of booked) {
+    const group = bookedByFingerprint.get(line.fingerprint);
+    if (group) group.push(line);
+    else bookedByFingerprint.set(line.fingerprint, [line]);
+  }
   for (const stored of pending) {
-    const storedFingerprint = transactionFingerprint(stored);
-    for (const line of booked) {
+    // The fingerprint pass only looks at lines with the same fingerprint: an index, not a scan of the whole feed.
+    const lines = pass === 'FINGERPRINT' ? (bookedByFingerprint.get(transactionFingerprint(stored)) ?? []) : booked;
+    for (const line of lines) {
       let drift: Decimal | undefined;
       if (pass === 'FINGERPRINT') {
-        if (line.fingerprint !== storedFingerprint) continue;
         drift = new Decimal(0);
       } else {
         if (!sameCounterparty(stored.counterparty, line.transaction.counterparty)) continue;
