@@ -266,15 +266,17 @@ function settlementCandidates(
   pass: 'FINGERPRINT' | 'SAME_PAYEE',
 ): Candidate[] {
   const candidates: Candidate[] = [];
-  const bookedByFingerprint = new Map<string, Incoming[]>();
-  for (const line of booked) {
-    const group = bookedByFingerprint.get(line.fingerprint);
-    if (group) group.push(line);
-    else bookedByFingerprint.set(line.fingerprint, [line]);
+  // The fingerprint pass only looks at lines with the same fingerprint: an index, not a scan of the whole feed.
+  const byFingerprint = new Map<string, Incoming[]>();
+  if (pass === 'FINGERPRINT') {
+    for (const line of booked) {
+      const group = byFingerprint.get(line.fingerprint);
+      if (group) group.push(line);
+      else byFingerprint.set(line.fingerprint, [line]);
+    }
   }
   for (const stored of pending) {
-    // The fingerprint pass only looks at lines with the same fingerprint: an index, not a scan of the whole feed.
-    const lines = pass === 'FINGERPRINT' ? (bookedByFingerprint.get(transactionFingerprint(stored)) ?? []) : booked;
+    const lines = pass === 'FINGERPRINT' ? (byFingerprint.get(transactionFingerprint(stored)) ?? []) : booked;
     for (const line of lines) {
       let drift: Decimal | undefined;
       if (pass === 'FINGERPRINT') {
