@@ -20,7 +20,8 @@ export class AccountsResolver {
   @Authorized(ApiScope.READ)
   @Query(() => Account)
   async account(@Arg('id', () => ID) id: string, @Ctx() { principal }: GatewayContext): Promise<Account> {
-    const account = /^[0-9a-f-]{36}$/i.test(id)
+    // Only a well-formed UUID reaches Postgres: anything else would fail the uuid cast there and surface as an internal error.
+    const account = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
       ? await this.dataSource.getRepository(Account).findOneBy({ id, ownerId: ownerOf(principal) })
       : null;
     if (!account) throw new NotFoundError('no account with this id');
