@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { InvalidInputError } from '../../common/errors';
+import { InvalidInputError, NotFoundError } from '../../common/errors';
 import type { GatewayContext } from '../../server/context';
 import { Account } from '../accounts/account.entity';
 import { Institution } from '../institutions/institution.entity';
@@ -46,7 +46,12 @@ export class ConnectionsResolver {
       throw new InvalidInputError('input.callbackUrl', 'callbackUrl must be the full URL the bank redirected to');
     }
     const outcome = await this.connectionsService.complete(query, userPresent(ctx), ctx.principal);
-    if (outcome.kind === 'refused') throw new InvalidInputError('input.callbackUrl', outcome.reason);
+    if (outcome.kind === 'refused') {
+      // A state that ties to no consent of the caller's owner, unknown or another owner's, is NOT_FOUND like any other
+      // owner's id (issue 4: an authorization error, never a hint that it exists); a used or stateless URL is bad input.
+      if (!outcome.consent && query.state) throw new NotFoundError(outcome.reason);
+      throw new InvalidInputError('input.callbackUrl', outcome.reason);
+    }
     return outcome.consent;
   }
 
