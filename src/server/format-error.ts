@@ -1,5 +1,5 @@
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import type { ValidationError } from 'class-validator';
 import { DomainError, InvalidInputError } from '../common/errors';
@@ -46,6 +46,21 @@ export function createFormatError(logger: Logger) {
     // Apollo's own errors (parse, validation, variable coercion, UNAUTHENTICATED) already name what is wrong.
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
+  };
+}
+
+/**
+ * The same shaping for WebSocket results: graphql-ws sends errors as graphql-js made them, without Apollo, so a
+ * subscription would otherwise hand clients raw codes (type-graphql's UNAUTHORIZED) and an unexpected error's own
+ * message. An uncoded error outside any field (no path) is graphql-js's own (validation, variable coercion): its
+ * message stays, under the code Apollo gives it over HTTP.
+ */
+export function createWebSocketFormatError(logger: Logger) {
+  const format = createFormatError(logger);
+  return (error: GraphQLError, ownCode: 'GRAPHQL_VALIDATION_FAILED' | 'BAD_USER_INPUT'): GraphQLFormattedError => {
+    const formatted = error.toJSON();
+    if (error.path || formatted.extensions?.code !== undefined) return format(formatted, error);
+    return format({ ...formatted, extensions: { ...formatted.extensions, code: ownCode } }, error);
   };
 }
 

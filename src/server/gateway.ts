@@ -39,7 +39,7 @@ import type { PsuContext } from '../providers';
 import { createLoaders, type LoaderDeps } from './loaders';
 import { authenticate, type GatewayContext } from './context';
 import { explorerRouter } from './explorer';
-import { createFormatError } from './format-error';
+import { createFormatError, createWebSocketFormatError } from './format-error';
 import { healthRouter } from './health';
 import { buildGatewaySchema } from './schema';
 
@@ -137,6 +137,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     const httpServer = http.createServer(app);
 
     const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+    const formatWebSocketError = createWebSocketFormatError(logger);
     const wsCleanup = useServer<Record<string, unknown>, { principal?: GatewayContext['principal'] }>(
       {
         schema,
@@ -152,6 +153,9 @@ export async function startGateway(config: Config, logger: Logger = createLogger
         },
         context: (ctx): GatewayContext =>
           contextFor(ctx.extra.principal!, psuFrom(ctx.connectionParams?.psuIpAddress), ctx.extra.request.socket.remoteAddress),
+        onNext: (_ctx, _id, _payload, _args, result) =>
+          result.errors ? { ...result, errors: result.errors.map((error) => formatWebSocketError(error, 'BAD_USER_INPUT')) } : undefined,
+        onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatWebSocketError(error, 'GRAPHQL_VALIDATION_FAILED')),
       },
       wsServer,
     );
