@@ -32,14 +32,20 @@ const schema = z.object({
   /** Base64 of 32 bytes: encrypts provider tokens at rest. Without it, a key is made and kept in DATA_DIR. */
   ENCRYPTION_KEY: z.string().optional(),
   /** How often consents are checked for expiry and bank-side revocation; 0 turns the schedule off. */
-  CONSENT_SWEEP_SECONDS: z.coerce
-    .number({ error: 'must be 0 (off) or a whole number of seconds from 10 to 86400' })
-    .int({ error: 'must be 0 (off) or a whole number of seconds from 10 to 86400' })
-    .refine((seconds) => seconds === 0 || (seconds >= 10 && seconds <= 86400), {
-      error: 'must be 0 (off) or a whole number of seconds from 10 to 86400',
-    })
-    .default(900),
+  CONSENT_SWEEP_SECONDS: scheduleSeconds(900),
+  /** How often connections due for a scheduled sync are queued; 0 turns the schedule off. */
+  SYNC_SCHEDULE_SECONDS: scheduleSeconds(3600),
 });
+
+/** An interval of a background schedule, in seconds: 0 turns it off (tests run the work themselves). */
+function scheduleSeconds(defaultSeconds: number) {
+  const error = 'must be 0 (off) or a whole number of seconds from 10 to 86400';
+  return z.coerce
+    .number({ error })
+    .int({ error })
+    .refine((seconds) => seconds === 0 || (seconds >= 10 && seconds <= 86400), { error })
+    .default(defaultSeconds);
+}
 
 function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
   return z.enum(values, { error: `must be one of ${values.join(', ')}` });
@@ -66,6 +72,8 @@ export interface Config {
   readonly encryptionKey?: string;
   /** 0 when the schedule is off (tests run the sweep themselves). */
   readonly consentSweepMs: number;
+  /** 0 when the schedule is off. */
+  readonly syncScheduleMs: number;
 }
 
 /** A configuration value that cannot be used. Its message is one line naming the variable. */
@@ -106,6 +114,7 @@ export function loadConfig(env: Environment = process.env): Config {
     sandboxEnabled: values.SANDBOX_ENABLED ? values.SANDBOX_ENABLED === 'true' : values.NODE_ENV !== 'production',
     encryptionKey: values.ENCRYPTION_KEY,
     consentSweepMs: values.CONSENT_SWEEP_SECONDS * 1000,
+    syncScheduleMs: values.SYNC_SCHEDULE_SECONDS * 1000,
   });
 }
 

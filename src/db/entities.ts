@@ -5,7 +5,20 @@ import { Consent } from '../modules/connections/consent.entity';
 import { OutboxEvent } from '../modules/events/outbox-event.entity';
 import { Institution } from '../modules/institutions/institution.entity';
 import { ApiKey } from '../modules/principals/api-key.entity';
+import { AccountSyncState } from '../modules/sync/account-sync-state.entity';
+import { Transaction } from '../modules/transactions/transaction.entity';
 import { Principal } from '../modules/principals/principal.entity';
 
 /** Every TypeORM entity, in one list for the DataSource and the migration drift check. */
-export const entities = [Principal, ApiKey, Institution, Connection, Consent, Account, AuditEvent, OutboxEvent];
+export const entities = [
+  Principal,
+  ApiKey,
+  Institution,
+  Connection,
+  Consent,
+  Account,
+  AuditEvent,
+  OutboxEvent,
+  Transaction,
+  AccountSyncState,
+];

@@ -3,11 +3,21 @@ import { buildSchema, type AuthChecker, type ContainerType, type PubSub } from '
 import { AccountsResolver } from '../modules/accounts/accounts.resolver';
 import { ConnectionsResolver } from '../modules/connections/connections.resolver';
 import { InstitutionsResolver } from '../modules/institutions/institutions.resolver';
+import { SyncResolver } from '../modules/sync/sync.resolver';
+import { AccountTransactionsResolver, TransactionsResolver } from '../modules/transactions/transactions.resolver';
 import type { ApiScope } from '../modules/principals/api-scope';
 import { ViewerResolver } from '../modules/principals/viewer.resolver';
 import type { GatewayContext } from './context';
 
-export const resolvers = [ViewerResolver, InstitutionsResolver, ConnectionsResolver, AccountsResolver] as const;
+export const resolvers = [
+  ViewerResolver,
+  InstitutionsResolver,
+  ConnectionsResolver,
+  AccountsResolver,
+  TransactionsResolver,
+  AccountTransactionsResolver,
+  SyncResolver,
+] as const;
 
 /** `@Authorized(ApiScope.X, ...)`: the caller's key must carry every scope named. Authentication happened already. */
 const authChecker: AuthChecker<GatewayContext, ApiScope> = ({ context }, requiredScopes) =>

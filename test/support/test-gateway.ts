@@ -34,7 +34,7 @@ export const TEST_REDIRECT_ALLOW = 'http://127.0.0.1*';
 
 export const testTarget = process.env.PASSERELLE_TEST_TARGET === 'embedded' ? 'embedded' : 'services';
 
-export async function startTestGateway(): Promise<TestGateway> {
+export async function startTestGateway(options: { now?: () => Date; redisPrefix?: string } = {}): Promise<TestGateway> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'passerelle-test-'));
   if (testTarget === 'services') await ensureTestDatabase();
   const config = loadConfig({
@@ -47,11 +47,12 @@ export async function startTestGateway(): Promise<TestGateway> {
     ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     // Tests run the lifecycle sweep themselves, scoped to their own owners: a scheduled one would touch other files' rows.
     CONSENT_SWEEP_SECONDS: '0',
+    SYNC_SCHEDULE_SECONDS: '0',
     ...(testTarget === 'services'
-      ? { DATABASE_URL: TEST_DATABASE_URL, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `passerelle-test:${randomUUID()}:` }
+      ? { DATABASE_URL: TEST_DATABASE_URL, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: options.redisPrefix ?? `passerelle-test:${randomUUID()}:` }
       : {}),
   });
-  const gateway = await startGateway(config, createLogger('silent'));
+  const gateway = await startGateway(config, { logger: createLogger('silent'), now: options.now });
 
   const make = async (kind: PrincipalKind, scopes: readonly ApiScope[], ownerId?: string) => {
     const principal = await gateway.principals.create({

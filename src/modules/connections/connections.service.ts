@@ -61,6 +61,8 @@ export interface ConnectionsServiceDeps {
   /** The gateway route the banks send the user's browser back to. */
   callbackUrl: () => string;
   logger: Logger;
+  /** Called once a consent is active and its accounts stored: the first sync starts here. */
+  onActivated?: (connectionId: string, psu: PsuContext) => Promise<unknown>;
   now?: () => Date;
 }
 
@@ -185,6 +187,7 @@ export class ConnectionsService {
       return this.emit(manager, consent);
     });
     await this.deps.events.publish([activated]);
+    await this.deps.onActivated?.(consent.connectionId, psu);
     return { kind: 'completed', consent };
   }
 
@@ -319,6 +322,7 @@ export class ConnectionsService {
         frequencyPerDay: FREQUENCY_PER_DAY,
         redirectUri: terms.redirectUri,
         stateHash: sha256(state),
+        createdAt: this.now(),
         authorisationUrl: created.authorisationUrl,
         renewsConsentId: terms.renewsConsentId,
         ...this.deps.secrets.seal(created.providerConsentId),

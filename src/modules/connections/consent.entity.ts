@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Connection } from './connection.entity';
 import { ConsentScope, ConsentStatus } from './consent-scope';
@@ -82,8 +82,9 @@ export class Consent {
   @Column({ name: 'renews_consent_id', type: 'uuid', nullable: true })
   renewsConsentId: string | null;
 
+  /** Set from the service's clock, not the database's: the authorisation window is measured against it. */
   @Field()
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })

@@ -1,0 +1,64 @@
+import type { DataSource } from 'typeorm';
+import { isUuid } from '../../common/ids';
+import { InvalidInputError } from '../../common/errors';
+import { decodeCursor, toForwardConnection, type Connection } from '../../common/relay';
+import { Transaction, TransactionDirection, type TransactionStatus } from './transaction.entity';
+
+export interface TransactionQuery {
+  accountIds?: string[] | null;
+  from?: string | null;
+  to?: string | null;
+  minAmount?: string | null;
+  maxAmount?: string | null;
+  direction?: TransactionDirection | null;
+  status?: TransactionStatus | null;
+  text?: string | null;
+  first: number;
+  after?: string | null;
+}
+
+/** Reads the store: every bank's lines in one order, newest first, filtered, and only ever the owner's. */
+export class TransactionsService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async list(ownerId: string, query: TransactionQuery, fieldPrefix = 'filter.'): Promise<Connection<Transaction>> {
+    const builder = this.dataSource
+      .getRepository(Transaction)
+      .createQueryBuilder('t')
+      .where('t.owner_id = :ownerId AND t.removed_at IS NULL', { ownerId })
+      .orderBy('t.date', 'DESC')
+      .addOrderBy('t.id', 'DESC');
+    if (query.accountIds) {
+      // An id that is not a UUID names no account; one of another owner's is filtered out by owner_id above.
+      builder.andWhere('t.account_id IN (:...accountIds)', { accountIds: [...query.accountIds.filter(isUuid), '00000000-0000-0000-0000-000000000000'] });
+    }
+    if (query.from && query.to && query.from > query.to) {
+      throw new InvalidInputError(`${fieldPrefix}from`, 'from must not be after to');
+    }
+    if (query.from) builder.andWhere('t.date >= :from', { from: query.from });
+    if (query.to) builder.andWhere('t.date <= :to', { to: query.to });
+    if (query.minAmount) builder.andWhere('abs(t.amount) >= :minAmount', { minAmount: query.minAmount });
+    if (query.maxAmount) builder.andWhere('abs(t.amount) <= :maxAmount', { maxAmount: query.maxAmount });
+    if (query.direction) builder.andWhere(query.direction === TransactionDirection.CREDIT ? 't.amount > 0' : 't.amount < 0');
+    if (query.status) builder.andWhere('t.status = :status', { status: query.status });
+    if (query.text) {
+      builder.andWhere(
+        '(t.counterparty_name ILIKE :text OR t.remittance_unstructured ILIKE :text OR t.remittance_structured ILIKE :text)',
+        { text: `%${query.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%` },
+      );
+    }
+    if (query.after) {
+      const [date, id] = decodeCursor(query.after, 2);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(String(date)) || !isUuid(String(id))) {
+        throw new InvalidInputError('after', 'after is not a cursor returned by this API');
+      }
+      builder.andWhere('(t.date, t.id) < (:date, :id)', { date, id });
+    }
+    const rows = await builder.take(query.first + 1).getMany();
+    return toForwardConnection(rows, query.first, Boolean(query.after), (row) => [row.date, row.id]);
+  }
+
+  async findOwned(ownerId: string, id: string): Promise<Transaction | null> {
+    return isUuid(id) ? this.dataSource.getRepository(Transaction).findOneBy({ id, ownerId }) : null;
+  }
+}
