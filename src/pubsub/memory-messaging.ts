@@ -34,6 +34,15 @@ export class MemoryMessaging implements Messaging {
     this.cache.set(key, { value, expiresAt: this.now() + ttlSeconds * 1000 });
   }
 
+  async cacheIncrement(key: string, ttlSeconds: number): Promise<number> {
+    // No await between the read and the write: that is what makes it atomic on one event loop.
+    const entry = this.cache.get(key);
+    const live = entry && entry.expiresAt > this.now() ? entry : undefined;
+    const next = Number(live?.value ?? 0) + 1;
+    this.cache.set(key, { value: String(next), expiresAt: live?.expiresAt ?? this.now() + ttlSeconds * 1000 });
+    return next;
+  }
+
   async cacheDelete(key: string): Promise<void> {
     this.cache.delete(key);
   }

@@ -10,6 +10,11 @@ export interface Messaging {
   cacheGet(key: string): Promise<string | null>;
   cacheSet(key: string, value: string, ttlSeconds: number): Promise<void>;
   cacheDelete(key: string): Promise<void>;
+  /**
+   * Adds one to a counter and returns the new value, atomically across instances (two replicas spending the same
+   * budget must not both see the last unit). The TTL is set when the counter is created and never extended.
+   */
+  cacheIncrement(key: string, ttlSeconds: number): Promise<number>;
 
   /** Throws when the backing service does not answer; used by /readyz. */
   ping(): Promise<void>;

@@ -52,6 +52,13 @@ export class RedisMessaging implements Messaging {
     await this.commands.set(this.prefix + key, value, { expiration: { type: 'EX', value: ttlSeconds } });
   }
 
+  async cacheIncrement(key: string, ttlSeconds: number): Promise<number> {
+    const prefixed = this.prefix + key;
+    // One MULTI so the counter never exists without its expiry; NX keeps the first TTL, so the window does not slide.
+    const [value] = await this.commands.multi().incr(prefixed).expire(prefixed, ttlSeconds, 'NX').exec();
+    return Number(value);
+  }
+
   async cacheDelete(key: string): Promise<void> {
     await this.commands.del(this.prefix + key);
   }

@@ -69,6 +69,18 @@ describe.each([
     await expect(subscriber.cacheGet(key)).resolves.toBeNull();
   });
 
+  it('counts up atomically, keeping the first expiry, so a budget window never slides', async () => {
+    const key = `budget:${randomUUID()}`;
+    const counts = await Promise.all([publisher, subscriber, publisher, subscriber].map((bus) => bus.cacheIncrement(key, 1)));
+    expect([...counts].sort()).toEqual([1, 2, 3, 4]);
+    await expect(subscriber.cacheGet(key)).resolves.toBe('4');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await publisher.cacheIncrement(key, 60);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await expect(subscriber.cacheGet(key)).resolves.toBeNull();
+    await expect(publisher.cacheIncrement(key, 60)).resolves.toBe(1);
+  });
+
   it('answers a ping while it is up', async () => {
     await expect(publisher.ping()).resolves.toBeUndefined();
   });

@@ -1,5 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { createProviderAdapter, type HttpSigningKey, type ProviderAdapter, type ProviderTokens, type UpstreamObserver } from '../../providers';
+import {
+  createProviderAdapter,
+  type HttpSigningKey,
+  type ProviderAdapter,
+  type ProviderTokens,
+  type UpstreamCall,
+  type UpstreamObserver,
+  type UpstreamResource,
+} from '../../providers';
 import type { Institution } from './institution.entity';
 import { SANDBOX_URL_SCHEME } from './institution.seed';
 
@@ -8,6 +16,35 @@ export interface ProviderRegistryOptions {
   sandboxBaseUrl: () => string;
   observer?: UpstreamObserver;
   onTokensRefreshed?: (providerConsentId: string, tokens: ProviderTokens) => Promise<void> | void;
+}
+
+/**
+ * Upstream HTTP exchanges per institution and resource kind since start (or the last `reset`): what proves that a
+ * query costs one call per bank and resource kind, for tests and the bench. Every attempt and page counts.
+ */
+export class UpstreamCallCounter implements UpstreamObserver {
+  private readonly counts = new Map<string, Map<UpstreamResource, number>>();
+
+  onUpstreamCall({ institutionId, resource }: UpstreamCall): void {
+    const perResource = this.counts.get(institutionId) ?? new Map<UpstreamResource, number>();
+    perResource.set(resource, (perResource.get(resource) ?? 0) + 1);
+    this.counts.set(institutionId, perResource);
+  }
+
+  /** `{ [institutionId]: { [resource]: calls } }`. */
+  snapshot(): Record<string, Partial<Record<UpstreamResource, number>>> {
+    return Object.fromEntries([...this.counts].map(([institutionId, perResource]) => [institutionId, Object.fromEntries(perResource)]));
+  }
+
+  total(): number {
+    let sum = 0;
+    for (const perResource of this.counts.values()) for (const calls of perResource.values()) sum += calls;
+    return sum;
+  }
+
+  reset(): void {
+    this.counts.clear();
+  }
 }
 
 /** Our OAuth2 client id at the sandbox STET bank, which accepts any registered-looking id. */
@@ -22,8 +59,17 @@ export class ProviderRegistry {
   // STET requires every request to be signed (HTTP Signatures with a QSealC key). The sandbox checks the shape, not
   // the certificate, so a key made at start serves it; a real STET bank needs the key its QSealC certifies.
   private stetSigningKey?: HttpSigningKey;
+  readonly upstreamCalls = new UpstreamCallCounter();
+  private readonly observer: UpstreamObserver;
 
-  constructor(private readonly options: ProviderRegistryOptions) {}
+  constructor(private readonly options: ProviderRegistryOptions) {
+    this.observer = {
+      onUpstreamCall: (call) => {
+        this.upstreamCalls.onUpstreamCall(call);
+        options.observer?.onUpstreamCall?.(call);
+      },
+    };
+  }
 
   forInstitution(institution: Institution): ProviderAdapter {
     let adapter = this.adapters.get(institution.id);
@@ -36,7 +82,7 @@ export class ProviderRegistry {
           clientId: SANDBOX_CLIENT_ID,
         },
         {
-          observer: this.options.observer,
+          observer: this.observer,
           stet: { signingKey: this.signingKey(), onTokensRefreshed: this.options.onTokensRefreshed },
         },
       );
