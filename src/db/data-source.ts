@@ -4,15 +4,25 @@ import { entities } from './entities';
 
 export interface DataSourceOptions {
   url: string;
-  /** PGlite serves one session: every query must go through one connection. */
-  singleConnection?: boolean;
+  /**
+   * The embedded PGlite server: it serves one session, so every query must go through one connection, and it does
+   * not speak the COPY sub-protocol.
+   */
+  embedded?: boolean;
+}
+
+const embeddedSources = new WeakSet<DataSource>();
+
+/** Whether this DataSource talks to the embedded PGlite server (one session, no COPY). */
+export function isEmbedded(dataSource: DataSource): boolean {
+  return embeddedSources.has(dataSource);
 }
 
 /** Migrations are compiled with the code; this glob finds them both from `src` (ts-jest) and from `dist`. */
 const migrationsGlob = path.join(__dirname, '..', '..', 'migrations', '*.{ts,js}');
 
-export function createDataSource({ url, singleConnection = false }: DataSourceOptions): DataSource {
-  return new DataSource({
+export function createDataSource({ url, embedded = false }: DataSourceOptions): DataSource {
+  const dataSource = new DataSource({
     type: 'postgres',
     url,
     entities,
@@ -22,15 +32,17 @@ export function createDataSource({ url, singleConnection = false }: DataSourceOp
     synchronize: false,
     // gen_random_uuid() is built into Postgres 13+ and PGlite; uuid-ossp is not always installed.
     uuidExtension: 'pgcrypto',
-    extra: { max: singleConnection ? 1 : 10, connectionTimeoutMillis: 10_000 },
+    extra: { max: embedded ? 1 : 10, connectionTimeoutMillis: 10_000 },
   });
+  if (embedded) embeddedSources.add(dataSource);
+  return dataSource;
 }
 
 /** Advisory lock id for migrations, so several gateways (or test workers) starting at once migrate one at a time. */
 const MIGRATION_LOCK = 0x70617373;
 
 export async function runMigrations(dataSource: DataSource): Promise<string[]> {
-  if (isSingleConnection(dataSource)) {
+  if (isEmbedded(dataSource)) {
     // One connection, one process: nothing to race with, and holding the lock would take the only connection.
     return (await dataSource.runMigrations({ transaction: 'each' })).map((migration) => migration.name);
   }
@@ -45,6 +57,3 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   }
 }
 
-function isSingleConnection(dataSource: DataSource): boolean {
-  return (dataSource.options as { extra?: { max?: number } }).extra?.max === 1;
-}

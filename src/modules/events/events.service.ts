@@ -1,5 +1,6 @@
 import { Repeater } from '@repeaterjs/repeater';
 import type { DataSource, EntityManager } from 'typeorm';
+import { bulkInsert } from '../../db/copy';
 import type { Logger } from '../../logger';
 import type { Messaging } from '../../pubsub/messaging';
 import { OutboxEvent } from './outbox-event.entity';
@@ -33,19 +34,15 @@ export class EventsService {
     return { ...(inserted.generatedMaps[0] as OutboxEvent), topic, ownerId, payload };
   }
 
-  /** Many events of one topic and owner in one statement, in the given order (a sync writes hundreds at once). */
-  async appendMany(manager: EntityManager, topic: string, ownerId: string, payloads: Record<string, unknown>[]): Promise<OutboxEvent[]> {
+  /**
+   * Many events of one topic and owner at once (a first sync writes a year of lines), by COPY, in the given order.
+   * Returns what `publish` needs to wake the subscribers.
+   */
+  async appendMany(manager: EntityManager, topic: string, ownerId: string, payloads: Record<string, unknown>[]): Promise<Pick<OutboxEvent, 'topic' | 'ownerId'>[]> {
     if (payloads.length === 0) return [];
     await manager.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_LOCK]);
-    const rows = payloads.map((payload) => ({ topic, ownerId, payload: payload as never }));
-    const events: OutboxEvent[] = [];
-    for (let start = 0; start < rows.length; start += PAGE) {
-      const inserted = await manager.insert(OutboxEvent, rows.slice(start, start + PAGE));
-      inserted.generatedMaps.forEach((generated, index) => {
-        events.push({ ...(generated as OutboxEvent), topic, ownerId, payload: payloads[start + index] });
-      });
-    }
-    return events;
+    await bulkInsert(manager, 'outbox_event', ['topic', 'owner_id', 'payload'], payloads.map((payload) => [topic, ownerId, JSON.stringify(payload)]));
+    return [{ topic, ownerId }];
   }
 
   /** Call after the appending transaction committed. */

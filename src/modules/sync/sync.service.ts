@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { In, IsNull, MoreThanOrEqual } from 'typeorm';
+import { bulkInsert, type CopyValue } from '../../db/copy';
 import type { JobRunner } from '../../jobs';
 import type { Logger } from '../../logger';
 import { ProviderError, type ProviderTransaction, type PsuContext } from '../../providers';
@@ -58,8 +59,6 @@ export const OVERLAP_DAYS = 10;
  * allows (RTS art. 36(5)) for unattended balance reads.
  */
 export const SCHEDULED_SYNC_INTERVAL_MS = 8 * 60 * 60 * 1000;
-/** Rows per INSERT statement: large enough to amortise round trips, small enough for Postgres' parameter limit. */
-const INSERT_BATCH = 500;
 
 export interface SyncServiceDeps {
   dataSource: DataSource;
@@ -190,7 +189,7 @@ export class SyncService {
     return counts;
   }
 
-  private async apply(manager: EntityManager, account: Account, changes: FeedChange[], syncedThrough: string): Promise<OutboxEvent[]> {
+  private async apply(manager: EntityManager, account: Account, changes: FeedChange[], syncedThrough: string): Promise<Pick<OutboxEvent, 'topic' | 'ownerId'>[]> {
     const inserts: Partial<Transaction>[] = [];
     for (const change of changes) {
       switch (change.kind) {
@@ -210,9 +209,12 @@ export class SyncService {
         }
       }
     }
-    for (let start = 0; start < inserts.length; start += INSERT_BATCH) {
-      await manager.createQueryBuilder().insert().into(Transaction).values(inserts.slice(start, start + INSERT_BATCH)).execute();
-    }
+    await bulkInsert(
+      manager,
+      'transaction',
+      INSERT_COLUMNS.map(([, column]) => column),
+      inserts.map((row) => INSERT_COLUMNS.map(([property]) => row[property] as CopyValue)),
+    );
     await manager.upsert(AccountSyncState, { accountId: account.id, lastSyncedAt: this.now(), syncedThrough }, ['accountId']);
     const payloads = changes
       // A re-stamp of the fingerprint column after a recipe change is bookkeeping, not news for subscribers.
@@ -247,6 +249,32 @@ export class SyncService {
     return [...new Set(accounts.map((account) => account.connectionId))];
   }
 }
+
+/** The columns a sync writes for a new line, and the entity properties they come from. */
+const INSERT_COLUMNS: ReadonlyArray<[keyof Transaction, string]> = [
+  ['id', 'id'],
+  ['accountId', 'account_id'],
+  ['ownerId', 'owner_id'],
+  ['providerTransactionId', 'provider_transaction_id'],
+  ['status', 'status'],
+  ['amount', 'amount'],
+  ['currency', 'currency'],
+  ['date', 'date'],
+  ['bookingDate', 'booking_date'],
+  ['valueDate', 'value_date'],
+  ['counterpartyName', 'counterparty_name'],
+  ['counterpartyIban', 'counterparty_iban'],
+  ['counterpartyBic', 'counterparty_bic'],
+  ['remittanceInformation', 'remittance_unstructured'],
+  ['structuredReference', 'remittance_structured'],
+  ['endToEndId', 'end_to_end_id'],
+  ['mandateId', 'mandate_id'],
+  ['creditorId', 'creditor_id'],
+  ['bankTransactionCode', 'bank_transaction_code'],
+  ['merchantCategoryCode', 'merchant_category_code'],
+  ['entryReference', 'entry_reference'],
+  ['fingerprint', 'fingerprint'],
+];
 
 function columnsOf(line: ProviderTransaction): Partial<Transaction> {
   return {

@@ -1,0 +1,161 @@
+/**
+ * Part of `npm run bench:unified`: transactions ingested per second by the sync engine (feed diff, batched inserts,
+ * one outbox event per line, all in one database transaction) against a raw `COPY` of the same rows into a table of
+ * the same shape on the same database. Issue 5 target: engine ≥ 0.5 × COPY.
+ *
+ * Runs on the real PostgreSQL (TEST_DATABASE_URL or the test database) with in-memory pub/sub and jobs: the
+ * measure is the store's, not Redis'. Prints a table and writes test/bench/results/sync-ingest.json.
+ */
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { PoolClient } from 'pg';
+import { createDataSource, runMigrations } from '../../src/db/data-source';
+import { createLogger } from '../../src/logger';
+import { MemoryJobRunner } from '../../src/jobs';
+import { Account, AccountType } from '../../src/modules/accounts/account.entity';
+import type { ConsentAccess } from '../../src/modules/connections/consent-access';
+import { Connection } from '../../src/modules/connections/connection.entity';
+import { EventsService } from '../../src/modules/events/events.service';
+import { Institution } from '../../src/modules/institutions/institution.entity';
+import { Principal, PrincipalKind } from '../../src/modules/principals/principal.entity';
+import { SyncService } from '../../src/modules/sync/sync.service';
+import type { ProviderTransaction } from '../../src/providers';
+import { transactionFingerprint } from '../../src/sync';
+import { MemoryMessaging } from '../../src/pubsub/memory-messaging';
+import { ensureTestDatabase, TEST_DATABASE_URL } from '../support/services';
+
+const SIZES = [10_000, 50_000];
+const RUNS = 3;
+const TARGET_RATIO = 0.5;
+
+/** Realistic business lines: customer transfers with references, card payments, direct debits, a few pending. */
+function feed(size: number, today: Date): ProviderTransaction[] {
+  const lines: ProviderTransaction[] = [];
+  for (let i = 0; i < size; i += 1) {
+    const day = new Date(today.getTime() - (i % 365) * 86_400_000).toISOString().slice(0, 10);
+    const credit = i % 3 === 0;
+    const cents = 500 + ((i * 7919) % 250_000);
+    lines.push({
+      providerTransactionId: `bench-${i}`,
+      amount: { amount: `${credit ? '' : '-'}${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`, currency: 'EUR' },
+      status: i % 50 === 0 ? 'PENDING' : 'BOOKED',
+      date: day,
+      bookingDate: day,
+      valueDate: day,
+      counterparty: { name: `Customer ${i % 997}`, iban: `FR76300060000112345678${String(i % 1000).padStart(3, '0')}89` },
+      remittanceUnstructured: credit ? `Invoice INV-2026-${String(i).padStart(6, '0')}` : `Card payment ${i}`,
+      endToEndId: `E2E-${i}`,
+      bankTransactionCode: credit ? 'PMNT-RCDT-ESCT' : 'PMNT-ICDT-ESCT',
+    });
+  }
+  return lines;
+}
+
+function copyLine(values: (string | null)[]): string {
+  return `${values.map((value) => (value === null ? '\\N' : value.replace(/[\\\t\n\r]/g, (c) => `\\${c === '\t' ? 't' : c === '\n' ? 'n' : c === '\r' ? 'r' : '\\'}`))).join('\t')}\n`;
+}
+
+async function main(): Promise<void> {
+  await ensureTestDatabase();
+  const dataSource = createDataSource({ url: TEST_DATABASE_URL });
+  await dataSource.initialize();
+  await runMigrations(dataSource);
+  const logger = createLogger('silent');
+  const messaging = new MemoryMessaging();
+  const jobs = new MemoryJobRunner(logger);
+  const today = new Date();
+  const sync = new SyncService({
+    dataSource,
+    // The bench feeds lines directly (syncAccount's readFeed); no bank is called.
+    consentAccess: undefined as unknown as ConsentAccess,
+    events: new EventsService(dataSource, messaging, logger),
+    jobs,
+    logger,
+    now: () => today,
+  });
+  const institution = await dataSource.getRepository(Institution).findOneByOrFail({ slug: 'sandbox-berlin-group' }).catch(async () => {
+    throw new Error('run the test suite once (or npm start with DATABASE_URL) so the sandbox institutions are seeded');
+  });
+
+  const rows: Array<Record<string, string | number>> = [];
+  for (const size of SIZES) {
+    const lines = feed(size, today);
+    const engineMs: number[] = [];
+    const copyMs: number[] = [];
+    for (let run = 0; run < RUNS; run += 1) {
+      const owner = await dataSource.getRepository(Principal).save({ kind: PrincipalKind.OWNER, displayName: 'bench owner', redirectUris: [] });
+      const connection = await dataSource.getRepository(Connection).save({ ownerId: owner.id, institutionId: institution.id });
+      const account = await dataSource.getRepository(Account).save({
+        connectionId: connection.id,
+        ownerId: owner.id,
+        providerAccountId: randomUUID(),
+        iban: null,
+        name: 'bench',
+        currency: 'EUR',
+        type: AccountType.CURRENT,
+      });
+
+      let started = process.hrtime.bigint();
+      const counts = await sync.syncAccount(account, { historyDays: 400 }, async () => lines);
+      engineMs.push(Number(process.hrtime.bigint() - started) / 1e6);
+      if (counts.ADDED !== size) throw new Error(`expected ${size} lines added, got ${counts.ADDED}`);
+
+      // The same rows, with the same columns the engine writes (fingerprint included), by COPY into a same-shaped table.
+      const client = (await (dataSource.driver as unknown as { obtainMasterConnection(): Promise<[PoolClient, () => void]> }).obtainMasterConnection());
+      const [pg, release] = client;
+      try {
+        await pg.query('CREATE TEMP TABLE IF NOT EXISTS copy_target (LIKE transaction INCLUDING DEFAULTS)');
+        await pg.query('TRUNCATE copy_target');
+        const text = lines.map((line) =>
+          copyLine([
+            randomUUID(), account.id, owner.id, line.providerTransactionId, line.status, line.amount.amount, line.amount.currency,
+            line.date, line.bookingDate ?? null, line.valueDate ?? null, line.counterparty?.name ?? null, line.counterparty?.iban ?? null,
+            line.remittanceUnstructured ?? null, line.endToEndId ?? null, line.bankTransactionCode ?? null, transactionFingerprint(line),
+          ]),
+        );
+        started = process.hrtime.bigint();
+        await pipeline(
+          Readable.from(text),
+          pg.query(copyFrom(
+            'COPY copy_target (id, account_id, owner_id, provider_transaction_id, status, amount, currency, date, booking_date, value_date, counterparty_name, counterparty_iban, remittance_unstructured, end_to_end_id, bank_transaction_code, fingerprint) FROM STDIN',
+          )),
+        );
+        copyMs.push(Number(process.hrtime.bigint() - started) / 1e6);
+      } finally {
+        release();
+      }
+      await dataSource.getRepository(Principal).delete({ id: owner.id });
+      await dataSource.query('DELETE FROM outbox_event WHERE owner_id = $1', [owner.id]);
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    const engine = median(engineMs);
+    const copy = median(copyMs);
+    rows.push({
+      lines: size,
+      engineMs: Math.round(engine),
+      engineLinesPerSecond: Math.round((size / engine) * 1000),
+      copyMs: Math.round(copy),
+      copyLinesPerSecond: Math.round((size / copy) * 1000),
+      ratio: Number((copy / engine).toFixed(3)),
+    });
+  }
+
+  console.table(rows);
+  const worst = Math.min(...rows.map((row) => Number(row.ratio)));
+  console.log(`engine / COPY throughput: ${worst} at worst (target ≥ ${TARGET_RATIO}): ${worst >= TARGET_RATIO ? 'met' : 'NOT met'}`);
+  const dir = join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'sync-ingest.json'), JSON.stringify({ measure: 'sync-ingest-vs-copy', target: TARGET_RATIO, runsPerSize: RUNS, rows }, null, 2));
+  await jobs.close();
+  await dataSource.destroy();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
