@@ -2,6 +2,7 @@ import { Transaction } from '../../src/modules/transactions/transaction.entity';
 import { ConnectionsDocument, RefreshConnectionDocument, TransactionsDocument } from '../generated/graphql';
 import { connectSandbox } from '../support/journey';
 import { eventually, settle, subscribe } from '../support/subscriptions';
+import { startGatewayProcess } from '../support/gateway-process';
 import { startTestGateway, testTarget, type TestGateway } from '../support/test-gateway';
 
 /** A clock the test moves forward, shared by the sync engine and the sandbox banks. */
@@ -162,30 +163,50 @@ describe('transactionAdded', () => {
   });
 
   const onRedis = testTarget === 'services' ? it : it.skip;
-  onRedis('reaches a subscriber on another gateway instance through Redis', async () => {
+  onRedis('reaches a subscriber on another gateway process through Redis', async () => {
     const prefix = `passerelle-test:shared-${Date.now()}:`;
     const a = await startTestGateway({ now: clock.now, redisPrefix: prefix });
+    const b = await startGatewayProcess(prefix);
     try {
       const owner = await a.makeOwner();
-      const journey = await connectSandbox(a, owner.apiKey, 'Sandbox Berlin Group Bank', { validForDays: 180 });
+      await connectSandbox(a, owner.apiKey, 'Sandbox Berlin Group Bank', { validForDays: 180 });
       await a.jobs.whenIdle();
       const connectionId = (await a.graphql(ConnectionsDocument, {}, owner.apiKey)).body.data!.connections[0].id;
-      expect(journey.finalRedirect.searchParams.get('status')).toBe('ACTIVE');
 
-      const b = await startTestGateway({ now: clock.now, redisPrefix: prefix });
-      try {
-        const listener = subscribe<TransactionEventData>(b.url, owner.apiKey, TRANSACTION_ADDED);
-        await settle(300);
-        clock.advanceDays(2);
-        const result = await a.sync.syncConnection(connectionId);
-        expect(result.added).toBeGreaterThan(0);
-        await eventually(() => expect(listener.received).toHaveLength(result.added));
-        listener.close();
-      } finally {
-        await b.close();
-      }
+      const listener = subscribe<TransactionEventData>(b.url, owner.apiKey, TRANSACTION_ADDED);
+      await settle(300);
+      clock.advanceDays(2);
+      const result = await a.sync.syncConnection(connectionId);
+      expect(result.added).toBeGreaterThan(0);
+      await eventually(() => expect(listener.received).toHaveLength(result.added));
+      listener.close();
     } finally {
+      await b.stop();
       await a.close();
     }
+  }, 60_000);
+});
+
+describe('transactionChanged', () => {
+  it('tells a pending line settled, with the id it had while pending, under the same Passerelle id', async () => {
+    const { apiKey, id: ownerId, connection } = await connectAndSync('Sandbox Berlin Group Bank');
+    const pending = (await storedLines(ownerId)).filter((line) => line.status === 'PENDING');
+    const changes = subscribe<{ transactionChanged: { kind: string; supersededProviderTransactionId: string | null; transaction: { id: string; status: string } } }>(
+      gateway.url,
+      apiKey,
+      'subscription { transactionChanged { kind supersededProviderTransactionId transaction { id status } } }',
+    );
+    await settle();
+    clock.advanceDays(8);
+    const result = await gateway.sync.syncConnection(connection.id);
+    expect(result.settled).toBeGreaterThan(0);
+    await eventually(() => expect(changes.received.filter((event) => event.transactionChanged.kind === 'SETTLED')).toHaveLength(result.settled));
+    for (const { transactionChanged: event } of changes.received.filter((e) => e.transactionChanged.kind === 'SETTLED')) {
+      const before = pending.find((line) => line.id === event.transaction.id)!;
+      expect(before).toBeDefined();
+      expect(event.supersededProviderTransactionId).toBe(before.providerTransactionId);
+      expect(event.transaction.status).toBe('BOOKED');
+    }
+    changes.close();
   });
 });

@@ -27,7 +27,7 @@ export interface TestGateway extends Gateway {
   makeLender(): Promise<{ id: string; apiKey: string }>;
 }
 
-const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 
 /** Test principals may send the consent journey back to any loopback URI. */
 export const TEST_REDIRECT_ALLOW = 'http://127.0.0.1*';
