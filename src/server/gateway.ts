@@ -14,13 +14,14 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded-pos
 import { createLogger, type Logger } from '../logger';
 import { hkdfSync } from 'node:crypto';
 import { AccountsResolver } from '../modules/accounts/accounts.resolver';
+import { BalancesService } from '../modules/balances/balances.service';
 import { consentCallbackRouter } from '../modules/connections/consent-callback.router';
 import { ConnectionsResolver } from '../modules/connections/connections.resolver';
 import { ConnectionsService } from '../modules/connections/connections.service';
 import { ConsentAccess } from '../modules/connections/consent-access';
 import { ConsentSecrets } from '../modules/connections/consent-secrets';
 import { EventsService } from '../modules/events/events.service';
-import { ProviderRegistry } from '../modules/institutions/provider-registry';
+import { ProviderRegistry, type UpstreamCallCounter } from '../modules/institutions/provider-registry';
 import { InstitutionsResolver } from '../modules/institutions/institutions.resolver';
 import { InstitutionsService } from '../modules/institutions/institutions.service';
 import { seedSandboxInstitutions } from '../modules/institutions/institution.seed';
@@ -56,6 +57,8 @@ export interface Gateway {
   connections: ConnectionsService;
   jobs: JobRunner;
   logger: Logger;
+  /** HTTP exchanges with banks per institution and resource kind, for tests and benches. */
+  upstreamCalls: UpstreamCallCounter;
   close(): Promise<void>;
 }
 
@@ -117,15 +120,15 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       [AccountsResolver, new AccountsResolver(dataSource)],
     ]);
     const schema = await buildGatewaySchema({ get: (resolverClass) => resolverInstances.get(resolverClass) });
-    const loaderDeps: LoaderDeps = { dataSource, consentAccess };
+    const loaderDeps: LoaderDeps = { dataSource, consentAccess, balances: new BalancesService({ consentAccess, messaging }) };
     const contextFor = (principal: AuthenticatedPrincipal, psu: PsuContext, requestIp?: string): GatewayContext => {
       const context: GatewayContext = {
         principal,
         psu,
         requestIp,
-        loaders: createLoaders(loaderDeps, principal.actsForOwnerId),
+        loaders: createLoaders(loaderDeps, principal.actsForOwnerId, psu),
         renewLoaders: () => {
-          context.loaders = createLoaders(loaderDeps, principal.actsForOwnerId);
+          context.loaders = createLoaders(loaderDeps, principal.actsForOwnerId, psu);
         },
         events,
       };
@@ -208,7 +211,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     url = config.publicUrl ?? `http://${loopbackFor(config.host)}:${port}`;
     if (config.consentSweepMs > 0) await jobs.repeat(CONSENT_SWEEP_JOB, {}, { everyMs: config.consentSweepMs });
     logger.info({ url, database: embedded ? 'embedded' : 'postgres', messaging: config.redisUrl ? 'redis' : 'memory' }, 'gateway started');
-    return { url, dataSource, messaging, principals, demoKeys, sandbox: sandbox?.control, connections, jobs, logger, close };
+    return { url, dataSource, messaging, principals, demoKeys, sandbox: sandbox?.control, connections, jobs, logger, upstreamCalls: registry.upstreamCalls, close };
   } catch (error) {
     await close();
     throw error;

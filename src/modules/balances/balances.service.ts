@@ -1,0 +1,157 @@
+import { ProviderError, type ProviderBalance, type PsuContext } from '../../providers';
+import type { Messaging } from '../../pubsub/messaging';
+import type { Account } from '../accounts/account.entity';
+import type { ConsentAccess } from '../connections/consent-access';
+import type { Consent } from '../connections/consent.entity';
+import { BalancesSource } from './balance.types';
+
+/** One account's balances as a request sees them. */
+export interface AccountBalances {
+  balances: ProviderBalance[];
+  source: BalancesSource;
+  fetchedAt: Date;
+}
+
+export interface AccessBudgetState {
+  remaining: number;
+  perDay: number;
+  resetsAt: Date;
+}
+
+interface CachedBalances {
+  balances: ProviderBalance[];
+  fetchedAt: string;
+}
+
+const DAY_MS = 86_400_000;
+/**
+ * Cached balances outlive the day they were read in, so that an account whose budget ran out late in the day (or a
+ * bank that answers 429) still shows its last known balances, marked CACHED, rather than nothing.
+ */
+const CACHE_TTL_SECONDS = 2 * 86_400;
+
+/**
+ * Live balances within the PSD2 access budget.
+ *
+ * The rule (Berlin Group 1.3.x §6.3.1.1, PSD2 RTS art. 36(5)): a read without the user present (no `PSU-IP-Address`)
+ * spends one of the consent's `frequencyPerDay` accesses for that account until the next UTC midnight; a read with the
+ * user present spends nothing and is always live. To spread the unattended reads across the day instead of spending
+ * them all in the morning, the day is cut into `frequencyPerDay` equal slots (00:00, 06:00, 12:00, 18:00 UTC for 4):
+ * an unattended read is served from the cache when the cached balances were read in the current slot, and otherwise
+ * spends one access and reads the bank. Any live read (present user included) refreshes the cache. Once the day's
+ * budget is spent, unattended reads get the cache however old, or ACCESS_LIMIT_REACHED with `retryAt` at midnight.
+ *
+ * The access is counted before the call (an atomic counter shared by every replica): a bank may count a call that
+ * then fails, and counting one too many only costs freshness while counting one too few costs a 429 from the bank.
+ */
+export class BalancesService {
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly deps: { consentAccess: ConsentAccess; messaging: Messaging; now?: () => Date },
+  ) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /**
+   * The balances of accounts under one connection, in the order given, with an error in the slot of an account that
+   * failed. At most one `getBalances` call to the bank for all of them, and none when the consent is not live.
+   */
+  async readConnection(connectionId: string, accounts: readonly Account[], psu: PsuContext): Promise<Array<AccountBalances | Error>> {
+    let access;
+    try {
+      access = await this.deps.consentAccess.forConnection(connectionId);
+    } catch (error) {
+      if (error instanceof ProviderError) return accounts.map(() => error);
+      throw error;
+    }
+    const { consent, institution, adapter, handle } = access;
+    const now = this.now();
+    const cached = await Promise.all(accounts.map((account) => this.cached(account.id)));
+    const results: Array<AccountBalances | Error | undefined> = accounts.map(() => undefined);
+    const live: number[] = [];
+
+    await Promise.all(
+      accounts.map(async (account, index) => {
+        const entry = cached[index];
+        if (psu.ipAddress) {
+          live.push(index);
+        } else if (entry && entry.fetchedAt >= slotStart(now, consent.frequencyPerDay)) {
+          results[index] = entry;
+        } else if (await this.spend(consent, account.id, now)) {
+          live.push(index);
+        } else {
+          results[index] =
+            entry ??
+            new ProviderError('ACCESS_LIMIT_REACHED', `the ${consent.frequencyPerDay} unattended reads of today at ${institution.name} are spent`, {
+              institutionId: institution.id,
+              retryAt: nextUtcMidnight(now),
+            });
+        }
+      }),
+    );
+
+    if (live.length > 0) {
+      live.sort((a, b) => a - b);
+      const read = await adapter.getBalances(handle, live.map((index) => accounts[index]!.providerAccountId), psu);
+      await Promise.all(
+        live.map(async (index) => {
+          const account = accounts[index]!;
+          const outcome = read.get(account.providerAccountId);
+          if (outcome === undefined) {
+            results[index] = new ProviderError('NOT_FOUND', `${institution.name} returned nothing for account ${account.id}`, { institutionId: institution.id });
+          } else if (outcome instanceof Error) {
+            // The bank's own limit (429) still leaves the last known balances worth showing to an unattended reader.
+            results[index] = outcome.code === 'ACCESS_LIMIT_REACHED' && !psu.ipAddress && cached[index] ? cached[index] : outcome;
+          } else {
+            results[index] = { balances: outcome, source: BalancesSource.LIVE, fetchedAt: now };
+            await this.deps.messaging.cacheSet(cacheKey(account.id), JSON.stringify({ balances: outcome, fetchedAt: now.toISOString() }), CACHE_TTL_SECONDS);
+          }
+        }),
+      );
+    }
+    return results.map((result) => result!);
+  }
+
+  /** What is left of today's unattended budget for an account under its live consent. */
+  async budget(consent: Consent, accountId: string): Promise<AccessBudgetState> {
+    const now = this.now();
+    const used = Number((await this.deps.messaging.cacheGet(budgetKey(consent.id, accountId, now))) ?? 0);
+    return { remaining: Math.max(0, consent.frequencyPerDay - used), perDay: consent.frequencyPerDay, resetsAt: nextUtcMidnight(now) };
+  }
+
+  private async cached(accountId: string): Promise<AccountBalances | undefined> {
+    const raw = await this.deps.messaging.cacheGet(cacheKey(accountId));
+    if (!raw) return undefined;
+    const entry = JSON.parse(raw) as CachedBalances;
+    return { balances: entry.balances, source: BalancesSource.CACHED, fetchedAt: new Date(entry.fetchedAt) };
+  }
+
+  /** Spends one unattended access; false when today's were all spent. */
+  private async spend(consent: Consent, accountId: string, now: Date): Promise<boolean> {
+    const secondsToMidnight = Math.ceil((nextUtcMidnight(now).getTime() - now.getTime()) / 1000);
+    // A minute past midnight, so a counter read just before midnight never vanishes between the read and its use.
+    const used = await this.deps.messaging.cacheIncrement(budgetKey(consent.id, accountId, now), secondsToMidnight + 60);
+    return used <= consent.frequencyPerDay;
+  }
+}
+
+/** Per account, not per consent: balances read under an earlier consent of the same account are still its balances. */
+function cacheKey(accountId: string): string {
+  return `balances:latest:${accountId}`;
+}
+
+/** Per consent: a renewed consent is a new consent at the bank, with its own daily budget. */
+function budgetKey(consentId: string, accountId: string, now: Date): string {
+  return `balances:budget:${consentId}:${accountId}:${now.toISOString().slice(0, 10)}`;
+}
+
+function nextUtcMidnight(now: Date): Date {
+  return new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS + DAY_MS);
+}
+
+function slotStart(now: Date, frequencyPerDay: number): Date {
+  const midnight = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
+  const slot = DAY_MS / Math.max(1, frequencyPerDay);
+  return new Date(midnight + Math.floor((now.getTime() - midnight) / slot) * slot);
+}
