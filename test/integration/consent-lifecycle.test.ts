@@ -1,5 +1,3 @@
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
 import { AuditEvent } from '../../src/modules/audit/audit-event.entity';
 import {
   ConnectionsDocument,
@@ -12,6 +10,7 @@ import {
 } from '../generated/graphql';
 import { walkScaForm } from '../../src/providers/testing/sandbox-harness';
 import { connectSandbox, REDIRECT_URI, sandboxInstitutionId } from '../support/journey';
+import { eventually, subscribe } from '../support/subscriptions';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 
 let gateway: TestGateway;
@@ -23,32 +22,19 @@ afterAll(() => gateway?.close());
 
 /** Collects consentStatusChanged events over WebSocket, as an accounting tool would. */
 function subscribeConsents(apiKey: string, after: string | null) {
-  const client: Client = createClient({
-    url: `${gateway.url.replace(/^http/, 'ws')}/graphql`,
-    webSocketImpl: WebSocket,
-    connectionParams: { authorization: `Bearer ${apiKey}` },
-    retryAttempts: 0,
-  });
-  const events: ConsentStatusChangedSubscription['consentStatusChanged'][] = [];
-  const errors: unknown[] = [];
-  client.subscribe<ConsentStatusChangedSubscription>(
-    { query: 'subscription($after: String) { consentStatusChanged(after: $after) { cursor expiresSoon consent { id status } } }', variables: { after } },
-    { next: (result) => (result.data ? events.push(result.data.consentStatusChanged) : errors.push(result.errors)), error: (error) => errors.push(error), complete: () => undefined },
+  const subscription = subscribe<ConsentStatusChangedSubscription>(
+    gateway.url,
+    apiKey,
+    'subscription($after: String) { consentStatusChanged(after: $after) { cursor expiresSoon consent { id status } } }',
+    { after },
   );
-  return { events, errors, close: () => client.dispose() };
-}
-
-async function eventually(check: () => void, timeoutMs = 5000): Promise<void> {
-  const started = Date.now();
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (error) {
-      if (Date.now() - started > timeoutMs) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  return {
+    get events() {
+      return subscription.received.map((data) => data.consentStatusChanged);
+    },
+    errors: subscription.errors,
+    close: subscription.close,
+  };
 }
 
 describe('consentStatusChanged', () => {

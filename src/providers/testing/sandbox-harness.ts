@@ -2,35 +2,10 @@
  * Test support: the sandbox banks on a loopback port, and a browser-like walk through their SCA form (GET the page,
  * read its one `<form method="post">`, post the fields urlencoded, do not follow the redirect).
  */
-import type { AddressInfo } from 'node:net';
-import express from 'express';
-import { createSandbox, type SandboxControl, type SandboxOptions } from '../../sandbox';
 import type { UpstreamCall } from '../shared/upstream';
 
-export interface RunningSandbox {
-  /** `http://127.0.0.1:PORT/sandbox`; banks live under `/berlin-group`, `/stet`, `/flaky`. */
-  root: string;
-  control: SandboxControl;
-  close(): Promise<void>;
-}
-
-export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
-  const { app, control } = createSandbox(options);
-  const outer = express();
-  outer.use('/sandbox', app);
-  const server = outer.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  return {
-    root: `http://127.0.0.1:${port}/sandbox`,
-    control,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
-}
+// The sandbox's own test helper starts it on a loopback port, mounted as the gateway mounts it.
+export { startSandbox, type RunningSandbox } from '../../sandbox/sandbox.test-helper';
 
 function decodeEntities(text: string): string {
   return text.replace(/&#(\d+);/g, (_m, code: string) => String.fromCharCode(Number(code))).replace(/&amp;/g, '&');
