@@ -189,6 +189,10 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     const sandbox = config.sandboxEnabled ? createSandbox() : undefined;
     if (sandbox) app.use('/sandbox', sandbox.app);
     app.use(healthRouter(dataSource, messaging));
+    // Prometheus text format, as scrapers expect it; counts and durations of bank calls, no owner data.
+    app.get('/metrics', async (_req, res) => {
+      res.type(registry.upstreamCalls.metrics.contentType).send(await registry.upstreamCalls.metrics.metrics());
+    });
     app.use(CALLBACK_PATH, consentCallbackRouter(connections));
     app.use('/explorer', explorerRouter());
     app.get('/', (_req, res) => res.redirect('/explorer'));

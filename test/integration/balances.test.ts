@@ -48,7 +48,7 @@ function atBank(accounts: Accounts, bankName: string): Accounts {
 }
 
 describe('live balances across banks', () => {
-  it('costs one balance read per bank for the whole query, every bank answering, amounts as decimal strings', async () => {
+  it('costs one balance read per bank for the whole query, every bank answering with decimal-string amounts, and shows the calls on /metrics', async () => {
     const { apiKey } = await gateway.makeOwner();
     await connectSandbox(gateway, apiKey, BERLIN);
     await connectSandbox(gateway, apiKey, STET, { psuId: 'bob' });
@@ -73,6 +73,9 @@ describe('live balances across banks', () => {
     expect(calls[await sandboxInstitutionId(gateway, apiKey, FLAKY)]).toEqual({ accounts: 1 });
     // STET 1.5 reads balances per account (GET /accounts/{id}/balances): one getBalances, one exchange per account.
     expect(calls[await sandboxInstitutionId(gateway, apiKey, STET)]).toEqual({ balances: atBank(data!.accounts, STET).length });
+
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(metrics).toContain(`passerelle_upstream_calls_total{institution_id="${await sandboxInstitutionId(gateway, apiKey, BERLIN)}",resource="accounts",status="200"}`);
   });
 
   it('stops at a revoked consent with CONSENT_REVOKED on that bank’s accounts, sending it nothing, while the other bank answers', async () => {
