@@ -19,6 +19,7 @@ import { print } from 'graphql';
 import { Account } from '../../src/modules/accounts/account.entity';
 import { ConsentAccess } from '../../src/modules/connections/consent-access';
 import { ConsentSecrets } from '../../src/modules/connections/consent-secrets';
+import { Institution } from '../../src/modules/institutions/institution.entity';
 import { ProviderRegistry } from '../../src/modules/institutions/provider-registry';
 import type { PsuContext } from '../../src/providers';
 import { parseEncryptionKey } from '../../src/security/encryption-key';
@@ -131,7 +132,10 @@ async function main(): Promise<void> {
     gateway.upstreamCalls.reset();
     await unifiedQuery(gateway, unified.apiKey);
     const loaderCalls = gateway.upstreamCalls.total();
-    const loaderByInstitution = gateway.upstreamCalls.snapshot();
+    const institutions = await gateway.dataSource.getRepository(Institution).find();
+    const loaderByBank = Object.fromEntries(
+      Object.entries(gateway.upstreamCalls.snapshot()).map(([id, calls]) => [institutions.find((row) => row.id === id)?.name ?? id, calls]),
+    );
     const naive = naiveSchema(gateway);
     await naive.run(unified.id);
     const naiveCalls = naive.calls.total();
@@ -157,7 +161,7 @@ async function main(): Promise<void> {
         banks: BANKS.length,
         loaders: loaderCalls,
         naive: naiveCalls,
-        loadersByInstitution: loaderByInstitution,
+        loadersByBank: loaderByBank,
         note: 'Berlin Group banks answer every account in one account list (withBalance=true); STET 1.5 reads balances per account, so the loader makes one getBalances call there that costs one exchange per account.',
       },
       unifiedLatency: {
