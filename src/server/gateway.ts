@@ -22,6 +22,10 @@ import { ConsentAccess } from '../modules/connections/consent-access';
 import { ConsentSecrets } from '../modules/connections/consent-secrets';
 import { EventsService } from '../modules/events/events.service';
 import { ProviderRegistry, type UpstreamCallCounter } from '../modules/institutions/provider-registry';
+import { SyncResolver } from '../modules/sync/sync.resolver';
+import { SyncService } from '../modules/sync/sync.service';
+import { AccountTransactionsResolver, TransactionsResolver } from '../modules/transactions/transactions.resolver';
+import { TransactionsService } from '../modules/transactions/transactions.service';
 import { InstitutionsResolver } from '../modules/institutions/institutions.resolver';
 import { InstitutionsService } from '../modules/institutions/institutions.service';
 import { seedSandboxInstitutions } from '../modules/institutions/institution.seed';
@@ -55,6 +59,7 @@ export interface Gateway {
   /** Present when the sandbox banks are served in-process, under `/sandbox`. */
   sandbox?: SandboxControl;
   connections: ConnectionsService;
+  sync: SyncService;
   jobs: JobRunner;
   logger: Logger;
   /** HTTP exchanges with banks per institution and resource kind, for tests and benches. */
@@ -66,7 +71,18 @@ export interface Gateway {
  * Starts everything one process runs: the database (embedded PGlite when no DATABASE_URL), migrations and seeds,
  * pub/sub, and one HTTP server carrying GraphQL over HTTP and WebSocket on the same path and port.
  */
-export async function startGateway(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<Gateway> {
+export interface GatewayOptions {
+  logger?: Logger;
+  /**
+   * The clock of the sync windows, the consent lifecycle and the in-process sandbox banks. Tests move it forward
+   * to make banks book pending lines and post new ones; in production it is the system clock.
+   */
+  now?: () => Date;
+}
+
+export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const now = options.now ?? (() => new Date());
   const cleanup: Array<[string, () => Promise<unknown>]> = [];
   const close = async () => {
     for (const [name, step] of cleanup.reverse()) {
@@ -103,6 +119,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     });
     const secrets = new ConsentSecrets(new TokenCipher(key), lookupKey(key));
     const consentAccess = new ConsentAccess(dataSource, registry, secrets);
+    const sync = new SyncService({ dataSource, consentAccess, events, jobs, logger, now });
     const connections: ConnectionsService = new ConnectionsService({
       dataSource,
       registry,
@@ -110,7 +127,11 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       events,
       callbackUrl: () => `${url}${CALLBACK_PATH}`,
       logger,
+      // Step 5 ends with the first sync, with the user still present.
+      onActivated: (connectionId, psu) => sync.request(connectionId, psu),
+      now,
     });
+    const transactions = new TransactionsService(dataSource);
     jobs.register(CONSENT_SWEEP_JOB, () => connections.sweep(), { exclusiveKey: () => CONSENT_SWEEP_JOB });
 
     const resolverInstances = new Map<unknown, object>([
@@ -118,6 +139,9 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       [InstitutionsResolver, new InstitutionsResolver(new InstitutionsService(dataSource))],
       [ConnectionsResolver, new ConnectionsResolver(connections)],
       [AccountsResolver, new AccountsResolver(dataSource)],
+      [TransactionsResolver, new TransactionsResolver(transactions)],
+      [AccountTransactionsResolver, new AccountTransactionsResolver(transactions)],
+      [SyncResolver, new SyncResolver(sync)],
     ]);
     const schema = await buildGatewaySchema({ get: (resolverClass) => resolverInstances.get(resolverClass) });
     const loaderDeps: LoaderDeps = { dataSource, consentAccess, balances: new BalancesService({ consentAccess, messaging }) };
@@ -186,7 +210,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     await apollo.start();
     cleanup.push(['http and websocket server', () => apollo.stop()]);
 
-    const sandbox = config.sandboxEnabled ? createSandbox() : undefined;
+    const sandbox = config.sandboxEnabled ? createSandbox({ now }) : undefined;
     if (sandbox) app.use('/sandbox', sandbox.app);
     app.use(healthRouter(dataSource, messaging));
     // Prometheus text format, as scrapers expect it; counts and durations of bank calls, no owner data.
@@ -214,8 +238,9 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     const { port } = httpServer.address() as AddressInfo;
     url = config.publicUrl ?? `http://${loopbackFor(config.host)}:${port}`;
     if (config.consentSweepMs > 0) await jobs.repeat(CONSENT_SWEEP_JOB, {}, { everyMs: config.consentSweepMs });
+    if (config.syncScheduleMs > 0) await sync.schedule(config.syncScheduleMs);
     logger.info({ url, database: embedded ? 'embedded' : 'postgres', messaging: config.redisUrl ? 'redis' : 'memory' }, 'gateway started');
-    return { url, dataSource, messaging, principals, demoKeys, sandbox: sandbox?.control, connections, jobs, logger, upstreamCalls: registry.upstreamCalls, close };
+    return { url, dataSource, messaging, principals, demoKeys, sandbox: sandbox?.control, connections, sync, jobs, logger, upstreamCalls: registry.upstreamCalls, close };
   } catch (error) {
     await close();
     throw error;
@@ -228,7 +253,7 @@ async function openDatabase(
 ): Promise<{ dataSource: DataSource; embedded?: EmbeddedPostgres }> {
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir);
   if (embedded) logger.info({ dataDir: config.dataDir }, 'no DATABASE_URL: serving an embedded PGlite database');
-  const dataSource = createDataSource({ url: embedded?.url ?? config.databaseUrl!, singleConnection: Boolean(embedded) });
+  const dataSource = createDataSource({ url: embedded?.url ?? config.databaseUrl!, embedded: Boolean(embedded) });
   try {
     await dataSource.initialize();
   } catch (error) {

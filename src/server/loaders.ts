@@ -93,6 +93,10 @@ export function createLoaders({ dataSource, balances }: LoaderDeps, ownerId: str
       return ids.map((id) => rows.find((row) => row.id === id) ?? null);
     }),
     consentsByConnectionId,
+    accountById: new DataLoader<string, Account | null>(async (ids) => {
+      const rows = ownerId ? await dataSource.getRepository(Account).findBy({ id: In([...ids]), ownerId }) : [];
+      return ids.map((id) => rows.find((row) => row.id === id) ?? null);
+    }),
     accountsByConnectionId: new DataLoader<string, Account[]>(async (ids) => {
       const rows = ownerId
         ? await dataSource.getRepository(Account).find({ where: { connectionId: In([...ids]), ownerId }, order: { name: 'ASC', id: 'ASC' } })
