@@ -42,7 +42,7 @@ export function createLoaders({ dataSource, balances }: LoaderDeps, ownerId: str
     async (accounts) => {
       const groups = new Map<string, number[]>();
       accounts.forEach((account, index) => groups.set(account.connectionId, [...(groups.get(account.connectionId) ?? []), index]));
-      const results: Array<AccountBalances | Error> = accounts.map(() => new Error('unreachable'));
+      const results = new Array<AccountBalances | Error>(accounts.length);
       await Promise.all(
         [...groups].map(async ([connectionId, indexes]) => {
           const group = indexes.map((index) => accounts[index]!);
