@@ -144,7 +144,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       [SyncResolver, new SyncResolver(sync)],
     ]);
     const schema = await buildGatewaySchema({ get: (resolverClass) => resolverInstances.get(resolverClass) });
-    const loaderDeps: LoaderDeps = { dataSource, consentAccess, balances: new BalancesService({ consentAccess, messaging }) };
+    const loaderDeps: LoaderDeps = { dataSource, consentAccess, balances: new BalancesService({ consentAccess, messaging, now }) };
     const contextFor = (principal: AuthenticatedPrincipal, psu: PsuContext, requestIp?: string): GatewayContext => {
       const context: GatewayContext = {
         principal,

@@ -7,10 +7,24 @@ const BERLIN = 'Sandbox Berlin Group Bank';
 const STET = 'Sandbox STET Bank';
 const FLAKY = 'Sandbox Unreliable Bank';
 
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/** The gateway's and the sandbox banks' clock, which a test moves forward to cross slots of the day and midnight. */
+const clock = (() => {
+  let offsetMs = 0;
+  return {
+    now: () => new Date(Date.now() + offsetMs),
+    advance: (ms: number) => (offsetMs += ms),
+    /** To one minute past the next UTC midnight, the start of the first slot of a new budget day. */
+    toNextDay: () => (offsetMs += DAY_MS - ((Date.now() + offsetMs) % DAY_MS) + 60_000),
+  };
+})();
+
 let gateway: TestGateway;
 
 beforeAll(async () => {
-  gateway = await startTestGateway();
+  gateway = await startTestGateway({ now: clock.now });
 });
 afterAll(() => gateway?.close());
 
@@ -146,6 +160,32 @@ describe('the unattended access budget', () => {
       expect(account.balances).toEqual(first.data!.accounts[index].balances);
       expect(account.accessBudget!.remaining).toBe(3);
     });
+  });
+});
+
+describe('reads spread across the day', () => {
+  it('reads the bank again in the next quarter of the day, and gives the whole budget back at midnight', async () => {
+    const { apiKey } = await gateway.makeOwner();
+    await connectSandbox(gateway, apiKey, BERLIN);
+    await quietBanks();
+    clock.toNextDay();
+    gateway.sandbox!.clearRequests();
+    const read = async () => {
+      const { data, errors } = await queryBalances(apiKey);
+      expect(errors).toBeUndefined();
+      return data!.accounts[0];
+    };
+
+    expect(await read()).toMatchObject({ balancesFreshness: { source: 'LIVE' }, accessBudget: { remaining: 3 } });
+    clock.advance(5 * HOUR_MS);
+    expect(await read()).toMatchObject({ balancesFreshness: { source: 'CACHED' }, accessBudget: { remaining: 3 } });
+    clock.advance(HOUR_MS);
+    expect(await read()).toMatchObject({ balancesFreshness: { source: 'LIVE' }, accessBudget: { remaining: 2 } });
+    clock.toNextDay();
+    const nextDay = await read();
+    expect(nextDay).toMatchObject({ balancesFreshness: { source: 'LIVE' }, accessBudget: { remaining: 3 } });
+    expect(Date.parse(nextDay.accessBudget!.resetsAt as string) - clock.now().getTime()).toBeGreaterThan(DAY_MS - 2 * 60_000);
+    expect(gateway.sandbox!.requests('berlin-group').map((request) => request.psuIpAddress)).toEqual([false, false, false]);
   });
 });
 
