@@ -30,7 +30,8 @@ let ibans: string[];
 
 beforeAll(async () => {
   gateway = await startTestGateway();
-  const { apiKey } = await gateway.makeOwner();
+  const owner = await gateway.makeOwner();
+  const { apiKey } = owner;
 
   const berlinGroup = await connectSandbox(gateway, apiKey, 'Sandbox Berlin Group Bank');
   gateway.sandbox!.clearRequests();
@@ -42,9 +43,24 @@ beforeAll(async () => {
     stetBearerTokens: [...new Set(gateway.sandbox!.requests('stet').map((request) => request.bearerToken).filter((token): token is string => Boolean(token)))],
   };
   journeyConsentIds = [berlinGroup.consentId, stet.consentId];
+  await settled(owner.id);
   ibans = (await gateway.graphql(AccountsDocument, {}, apiKey)).body.data!.accounts.map((account) => account.iban!);
 });
 afterAll(() => gateway?.close());
+
+/** Waits until the owner's rows stop changing, so the dump also holds what the first sync after each journey wrote. */
+async function settled(ownerId: string): Promise<void> {
+  const snapshot = async () =>
+    JSON.stringify(await gateway.dataSource.query('SELECT (SELECT count(*) FROM outbox_event WHERE owner_id = $1) AS events, (SELECT max(updated_at) FROM consent WHERE owner_id = $1) AS consents', [ownerId]));
+  let previous = await snapshot();
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const current = await snapshot();
+    if (current === previous) return;
+    previous = current;
+  }
+  throw new Error('the owner’s rows kept changing for 25 s');
+}
 
 /** The ways a secret could sit in a text dump without being encrypted: as is, or merely encoded. */
 function clearForms(secret: string): string[] {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildSchema, print, type ExecutionResult, type FormattedExecutionResult } from 'graphql';
+import { buildSchema, print, type ExecutionResult, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { ApiScope } from '../../src/modules/principals/api-scope';
@@ -14,11 +14,12 @@ import {
   ConsentDocument,
   ConsentStatusChangedDocument,
   InstitutionsDocument,
+  RefreshConnectionDocument,
   RenewConsentDocument,
   RevokeConsentDocument,
   StartConnectionDocument,
+  TransactionsDocument,
   ViewerDocument,
-  type ConsentStatusChangedSubscription,
 } from '../generated/graphql';
 import { connectSandbox, REDIRECT_URI, sandboxInstitutionId } from '../support/journey';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
@@ -45,8 +46,12 @@ interface Victim extends Caller {
   /** The callbacks of the two finished journeys, already used once. */
   usedCallbackUrls: string[];
   connectionIds: string[];
+  stetConnectionId: string;
   accountIds: string[];
   ibans: string[];
+  /** Lines the first sync stored, and a cursor into the owner's own transaction list. */
+  transactionIds: string[];
+  transactionCursor: string;
 }
 
 let victim: Victim;
@@ -83,6 +88,16 @@ beforeAll(async () => {
   expect(connections).toHaveLength(3);
   expect(accounts.length).toBeGreaterThanOrEqual(4);
 
+  // The first sync runs after each journey: wait until its lines are stored.
+  const deadline = Date.now() + 20_000;
+  let transactions = await gateway.graphql(TransactionsDocument, { first: 100 }, owner.apiKey);
+  while (!transactions.body.data?.transactions.edges.length && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    transactions = await gateway.graphql(TransactionsDocument, { first: 100 }, owner.apiKey);
+  }
+  const edges = transactions.body.data!.transactions.edges;
+  expect(edges.length).toBeGreaterThan(1);
+
   victim = {
     ...owner,
     readOnlyKey: await gateway.makeApiClient(owner.id, [ApiScope.READ]),
@@ -91,8 +106,11 @@ beforeAll(async () => {
     pendingCallbackUrl: sca.location!,
     usedCallbackUrls: journeys.map((journey) => journey.bankRedirect),
     connectionIds: connections.map((connection) => connection.id),
+    stetConnectionId: connections.find((connection) => connection.institution.name === 'Sandbox STET Bank')!.id,
     accountIds: accounts.map((account) => account.id),
     ibans: accounts.map((account) => account.iban).filter((iban): iban is string => Boolean(iban)),
+    transactionIds: edges.map((edge) => edge.node.id),
+    transactionCursor: edges[0].cursor,
   };
 
   const other = await gateway.makeOwner();
@@ -146,6 +164,7 @@ function victimMarkers(): string[] {
     ...victim.connectionIds,
     ...victim.accountIds,
     ...victim.ibans,
+    ...victim.transactionIds,
   ].map((marker) => marker.toLowerCase());
 }
 
@@ -239,6 +258,27 @@ describe('callers with no right to an owner’s rows', () => {
   isolationCase('Query.account', 'account(id) finds none of the owner’s accounts, nor anything by a guessed or malformed id', async (caller) => {
     for (const id of [...victim.accountIds, ...victim.connectionIds, ...guessedIds()]) {
       const { body } = await gateway.graphql(AccountDocument, { id }, caller.apiKey);
+      expectRefused(body);
+    }
+  });
+
+  isolationCase('Query.transactions', 'transactions lists none of the owner’s lines, by account filter or by the owner’s own cursor either', async (caller) => {
+    for (const variables of [
+      { first: 100 },
+      { first: 100, filter: { accountIds: victim.accountIds } },
+      { first: 100, after: victim.transactionCursor },
+      { first: 100, filter: { accountIds: guessedIds() } },
+    ]) {
+      const { body } = await gateway.graphql(TransactionsDocument, variables, caller.apiKey);
+      if (body.data) expect(body.data.transactions.edges).toEqual([]);
+      else expectRefused(body);
+      expectNothingOfVictim(body);
+    }
+  });
+
+  isolationCase('Mutation.refreshConnection', 'refreshConnection(id) cannot make the owner’s banks be read', async (caller) => {
+    for (const id of [...victim.connectionIds, ...victim.activeConsentIds, ...victim.accountIds, ...guessedIds()]) {
+      const { body } = await gateway.graphql(RefreshConnectionDocument, { id }, caller.apiKey);
       expectRefused(body);
     }
   });
@@ -362,8 +402,8 @@ describe('the PAYMENTS consent scope', () => {
 });
 
 /** A graphql-ws subscription that records everything it receives. */
-function subscribeConsentStatus(apiKey: string) {
-  const received: Array<FormattedExecutionResult<ConsentStatusChangedSubscription>> = [];
+function subscribeAs(apiKey: string, query: string, variables: Record<string, unknown>) {
+  const received: Array<FormattedExecutionResult<Record<string, unknown>, unknown>> = [];
   let failure: unknown;
   let connected!: () => void;
   const ready = new Promise<void>((resolve) => (connected = resolve));
@@ -374,20 +414,15 @@ function subscribeConsentStatus(apiKey: string) {
     retryAttempts: 0,
     on: { connected: () => connected() },
   });
-  const ended = new Promise<void>((resolve) => {
-    client.subscribe<ConsentStatusChangedSubscription>(
-      { query: print(ConsentStatusChangedDocument), variables: { after: '0' } },
-      {
-        next: (result) => received.push(result as FormattedExecutionResult<ConsentStatusChangedSubscription>),
-        error: (error) => {
-          failure = error;
-          resolve();
-        },
-        complete: () => resolve(),
-      },
-    );
-  });
-  return { received, failure: () => failure, ready, ended, close: () => client.dispose() };
+  client.subscribe(
+    { query, variables },
+    {
+      next: (result) => received.push(result),
+      error: (error) => (failure = error),
+      complete: () => undefined,
+    },
+  );
+  return { received, failure: () => failure, ready, close: () => client.dispose() };
 }
 
 async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
@@ -398,45 +433,73 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
   }
 }
 
-describe('Subscription.consentStatusChanged', () => {
-  coveredRootFields.add('Subscription.consentStatusChanged');
+/** Each subscription, asked from the beginning ("0") and, where it takes them, for the owner's own ids. */
+const SUBSCRIPTIONS = {
+  'Subscription.consentStatusChanged': () => [{ query: print(ConsentStatusChangedDocument), variables: { after: '0' } }],
+  'Subscription.syncProgress': () => [
+    { query: SYNC_PROGRESS, variables: { after: '0' } },
+    { query: SYNC_PROGRESS, variables: { after: '0', connectionId: victim.stetConnectionId } },
+  ],
+  'Subscription.transactionAdded': () => [
+    { query: TRANSACTION_ADDED, variables: { after: '0' } },
+    { query: TRANSACTION_ADDED, variables: { after: '0', accountIds: victim.accountIds } },
+  ],
+  'Subscription.transactionChanged': () => [
+    { query: TRANSACTION_CHANGED, variables: { after: '0' } },
+    { query: TRANSACTION_CHANGED, variables: { after: '0', accountIds: victim.accountIds } },
+  ],
+} as const;
+const SYNC_PROGRESS = 'subscription($after: String, $connectionId: ID) { syncProgress(after: $after, connectionId: $connectionId) { cursor connectionId state added } }';
+const TRANSACTION_ADDED = 'subscription($after: String, $accountIds: [ID!]) { transactionAdded(after: $after, accountIds: $accountIds) { cursor transaction { id amount account { id iban } } } }';
+const TRANSACTION_CHANGED = 'subscription($after: String, $accountIds: [ID!]) { transactionChanged(after: $after, accountIds: $accountIds) { cursor kind transaction { id amount account { id iban } } } }';
 
-  it('delivers none of an owner’s consent events to other callers while that owner’s consent changes', async () => {
-    // The owner's own read-only key listens too: it must see the change, so the others had the time to see it.
-    const witness = subscribeConsentStatus(victim.readOnlyKey.apiKey);
-    const others = Object.entries(intruders).map(([name, caller]) => ({ name, subscription: subscribeConsentStatus(caller.apiKey) }));
+describe('subscriptions', () => {
+  for (const field of Object.keys(SUBSCRIPTIONS)) coveredRootFields.add(field);
+
+  it('deliver none of an owner’s events to other callers, replayed from "0" or live while the owner revokes a consent and syncs a bank', async () => {
+    const open = (apiKey: string) =>
+      Object.entries(SUBSCRIPTIONS).flatMap(([field, requests]) =>
+        requests().map((request) => ({ field, variables: request.variables, subscription: subscribeAs(apiKey, request.query, request.variables) })),
+      );
+    // The owner's own read-only key listens too: it must see every kind of event, so the others had the time to.
+    const witness = open(victim.readOnlyKey.apiKey);
+    const others = INTRUDERS.map((name) => ({ name, subscriptions: open(intruders[name].apiKey) }));
+    const everything = [...witness, ...others.flatMap(({ subscriptions }) => subscriptions)];
+    const events = (subscription: ReturnType<typeof subscribeAs>) => subscription.received.filter((result) => result.data);
     try {
-      await witness.ready;
-      await Promise.all(others.map(({ subscription }) => subscription.ready));
-      await until(() => witness.received.length > 0, 5_000);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await Promise.all(everything.map(({ subscription }) => subscription.ready));
+      await until(() => witness.every(({ subscription }) => events(subscription).length > 0), 10_000);
 
       const [revokedId] = victim.activeConsentIds;
-      const revoked = await gateway.graphql(RevokeConsentDocument, { id: revokedId }, victim.apiKey);
-      expect(revoked.body.data!.revokeConsent.status).toBe('REVOKED');
+      const syncsBefore = events(witness.find(({ field }) => field === 'Subscription.syncProgress')!.subscription).length;
+      expect((await gateway.graphql(RevokeConsentDocument, { id: revokedId }, victim.apiKey)).body.data!.revokeConsent.status).toBe('REVOKED');
+      expect((await gateway.graphql(RefreshConnectionDocument, { id: victim.stetConnectionId }, victim.apiKey)).body.data!.refreshConnection.connectionId).toBe(
+        victim.stetConnectionId,
+      );
       await until(
-        () => witness.received.some((event) => event.data?.consentStatusChanged.consent.id === revokedId && event.data.consentStatusChanged.consent.status === 'REVOKED'),
-        5_000,
+        () =>
+          JSON.stringify(witness.find(({ field }) => field === 'Subscription.consentStatusChanged')!.subscription.received).includes('REVOKED') &&
+          events(witness.find(({ field }) => field === 'Subscription.syncProgress')!.subscription).length >= syncsBefore + 2,
+        10_000,
       );
       await new Promise((resolve) => setTimeout(resolve, 500));
 
-      for (const { name, subscription } of others) {
-        const outcome = { caller: name, received: subscription.received, failure: subscription.failure() };
-        expectNothingOfVictim(outcome);
-        if (name === 'a lender') {
-          // A lender acts for no owner: the subscription itself is refused.
-          const errors = subscription.received.flatMap((event) => event.errors ?? []);
-          const failure = subscription.failure() as Array<{ extensions?: { code?: string } }> | undefined;
-          expect([...errors, ...(Array.isArray(failure) ? failure : [])].map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
-          expect(subscription.received.filter((event) => event.data)).toEqual([]);
-        } else {
-          expect(subscription.failure()).toBeUndefined();
-          expect(subscription.received.flatMap((event) => event.errors ?? [])).toEqual([]);
+      for (const { name, subscriptions } of others) {
+        for (const { field, variables, subscription } of subscriptions) {
+          const outcome = { caller: name, field, variables, received: subscription.received, failure: subscription.failure() };
+          expectNothingOfVictim({ ...outcome, variables: undefined });
+          if (name === 'a lender') {
+            // A lender acts for no owner: every subscription is refused.
+            const errors = [...subscription.received.flatMap((result) => result.errors ?? []), ...((subscription.failure() as GraphQLFormattedError[] | undefined) ?? [])];
+            expect({ field, codes: errors.map((error) => error.extensions?.code) }).toEqual({ field, codes: ['FORBIDDEN'] });
+            expect(events(subscription)).toEqual([]);
+          } else {
+            expect({ field, failure: subscription.failure(), errors: subscription.received.flatMap((result) => result.errors ?? []) }).toEqual({ field, failure: undefined, errors: [] });
+          }
         }
       }
     } finally {
-      await witness.close();
-      await Promise.all(others.map(({ subscription }) => subscription.close()));
+      await Promise.all(everything.map(({ subscription }) => subscription.close()));
     }
   });
 });
