@@ -330,6 +330,9 @@ export function stetBank(ctx: BankContext): Router {
       cashAccountType: 'CACC',
       product: account.product,
       currency: account.currency,
+      // STET 1.5 `AccountResource.balances` (optional, minItems 1): the same balances as GET /accounts/{id}/balances,
+      // so that an AISP reads every account's balances in this one call.
+      balances: balancesJson(account),
       psuStatus: 'Account Holder',
       _links: {
         balances: { href: `${base}/accounts/${account.resourceId}/balances` },

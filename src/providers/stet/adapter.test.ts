@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { recordingFetch } from '../testing/openapi-contract';
 import { callbackQuery, callRecorder, startSandbox, walkScaForm, type RunningSandbox } from '../testing/sandbox-harness';
-import type { ResilienceOptions } from '../shared/upstream';
+import type { FetchFn, ResilienceOptions } from '../shared/upstream';
 import { ProviderError, type ConsentHandle, type ProviderTokens, type PsuContext } from '../types';
 import { StetAdapter } from './adapter';
 
@@ -22,9 +22,9 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 afterEach(() => sandbox.control.resetFaults());
 
-function adapterFor(options: { now?: () => number } = {}) {
+function adapterFor(options: { now?: () => number; fetch?: FetchFn } = {}) {
   const recorder = callRecorder();
-  const recording = recordingFetch();
+  const recording = recordingFetch(options.fetch);
   const refreshed: [string, ProviderTokens][] = [];
   const adapter = new StetAdapter({
     endpoint: { institutionId: 'sandbox-stet', standard: 'STET', baseUrl: `${sandbox.root}/stet`, clientId: 'passerelle-test' },
@@ -114,19 +114,69 @@ describe('STET adapter against the sandbox bank', () => {
     });
   });
 
-  it('lists accounts and reads their balances in parallel, an unknown account failing alone', async () => {
-    const { adapter, calls } = adapterFor();
+  it('reads the balances of N accounts from one account list call, the same balances the per-account read gives', async () => {
+    const { adapter, calls, requests } = adapterFor();
     const { consent } = await connect(adapter);
     const accounts = await adapter.listAccounts(consent, present);
     expect(accounts.length).toBeGreaterThanOrEqual(2);
     expect(accounts.every((a) => a.currency === 'EUR' && a.iban)).toBe(true);
     calls.length = 0;
+    requests.length = 0;
+    const ids = accounts.map((a) => a.providerAccountId);
+    const balances = await adapter.getBalances(consent, ids, unattended);
+    expect(calls.map((c) => c.resource)).toEqual(['accounts']);
+    expect(requests.map((r) => new URL(r.url).pathname)).toEqual(['/sandbox/stet/accounts']);
+    expect([...balances.keys()]).toEqual(ids);
+    for (const id of ids) {
+      const listed = balances.get(id) as { type: string; amount: { amount: string } }[];
+      expect(listed.map((b) => b.type)).toEqual(expect.arrayContaining(['closingBooked', 'expected']));
+      // The per-account read (the fallback) agrees with what the list carried.
+      const alone = await adapter.getBalances(consent, [id], unattended);
+      expect(alone.get(id)).toEqual(listed);
+    }
+  });
+
+  it('falls back to one balances call per account missing from the list or listed without balances, each failing alone', async () => {
+    // A real STET bank may leave `AccountResource.balances` out (it is optional): strip it from the second account.
+    let stripped: string | undefined;
+    const withoutSomeBalances: FetchFn = async (input, init) => {
+      const response = await fetch(input, init);
+      if (new URL(input).pathname !== '/sandbox/stet/accounts' || response.status !== 200) return response;
+      const body = (await response.json()) as { accounts: { resourceId: string; balances?: unknown }[] };
+      stripped = body.accounts[1]!.resourceId;
+      delete body.accounts[1]!.balances;
+      return new Response(JSON.stringify(body), { status: 200, headers: response.headers });
+    };
+    const { adapter, calls, requests } = adapterFor({ fetch: withoutSomeBalances });
+    const { consent } = await connect(adapter);
+    const accounts = await adapter.listAccounts(consent, present);
+    calls.length = 0;
+    requests.length = 0;
     const ids = [...accounts.map((a) => a.providerAccountId), 'no-such-account'];
     const balances = await adapter.getBalances(consent, ids, unattended);
-    expect(calls.filter((c) => c.resource === 'balances')).toHaveLength(ids.length);
-    const first = balances.get(ids[0]!) as { type: string; amount: { amount: string } }[];
-    expect(first.map((b) => b.type)).toEqual(expect.arrayContaining(['closingBooked', 'expected']));
+    expect(calls.filter((c) => c.resource === 'accounts')).toHaveLength(1);
+    expect(calls.filter((c) => c.resource === 'balances')).toHaveLength(2);
+    expect(requests.map((r) => new URL(r.url).pathname).sort()).toEqual(
+      ['/sandbox/stet/accounts', `/sandbox/stet/accounts/${stripped}/balances`, '/sandbox/stet/accounts/no-such-account/balances'].sort(),
+    );
+    expect([...balances.keys()]).toEqual(ids);
+    for (const account of accounts) {
+      const read = balances.get(account.providerAccountId) as { type: string }[];
+      expect(read.map((b) => b.type)).toEqual(expect.arrayContaining(['closingBooked', 'expected']));
+    }
     expect(balances.get('no-such-account')).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('puts the account list call’s error in the slot of every account, without a call per account', async () => {
+    const { adapter, calls } = adapterFor();
+    const { consent } = await connect(adapter);
+    const ids = (await adapter.listAccounts(consent, present)).map((a) => a.providerAccountId);
+    sandbox.control.setFaults('stet', { tooManyRequests: { count: 'always', retryAfterSeconds: 3600 } });
+    calls.length = 0;
+    const balances = await adapter.getBalances(consent, ids, unattended);
+    expect(calls.every((c) => c.resource === 'accounts')).toBe(true);
+    expect([...balances.keys()]).toEqual(ids);
+    for (const id of ids) expect(balances.get(id)).toMatchObject({ code: 'ACCESS_LIMIT_REACHED' });
   });
 
   it('sends the inclusive end date as STET exclusive dateTo and follows next links to the end, pending included', async () => {

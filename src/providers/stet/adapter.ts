@@ -33,7 +33,7 @@ import {
 import { DecimalLiteral, jsonWithDecimalAmounts, StetClient } from './client';
 import type { HttpSigningKey } from './http-signature';
 import { accountsFromStet, balanceFromStet, paymentStatusFromStet, transactionsFromStet } from './transform';
-import type { StetTokenResponse } from './types';
+import type { StetAccount, StetTokenResponse } from './types';
 
 export interface StetAdapterOptions {
   endpoint: InstitutionEndpoint;
@@ -161,7 +161,14 @@ export class StetAdapter implements ProviderAdapter {
     return withInstitution(this.institutionId, () => accountsFromStet(body?.accounts ?? []));
   }
 
-  /** STET has no multi-account balance read: one call per account, in parallel, each failing alone. */
+  /**
+   * One `GET /accounts` (observed as resource `accounts`) for every account: STET 1.5 lets the list carry each
+   * account's balances (`AccountResource.balances`, optional, minItems 1). The field is optional and real banks leave
+   * it out (the recorded BNP Paribas, BNP Paribas Fortis and Boursorama lists in `shared/specs/fixtures/stet` have no
+   * balances), and the list may be paged: an account missing from the answer, or listed without balances, is read
+   * alone with `GET /accounts/{accountResourceId}/balances`, in parallel, each failing alone. A list call that fails
+   * fails every requested account with its error, without one more call per account.
+   */
   async getBalances(
     consent: ConsentHandle,
     providerAccountIds: string[],
@@ -169,8 +176,21 @@ export class StetAdapter implements ProviderAdapter {
   ): Promise<Map<string, ProviderBalance[] | ProviderError>> {
     const result = new Map<string, ProviderBalance[] | ProviderError>();
     if (providerAccountIds.length === 0) return result;
+    let listed: StetAccount[];
+    try {
+      const body = await this.withToken(consent, (token) => this.client.getAccounts(token, psu));
+      // STET 1.5: 204 is "no account" for this PSU; then every account is read alone.
+      listed = body?.accounts ?? [];
+    } catch (error) {
+      if (!(error instanceof ProviderError)) throw error;
+      for (const id of providerAccountIds) result.set(id, error);
+      return result;
+    }
+    const byId = new Map(listed.map((account) => [account.resourceId, account]));
     const settled = await Promise.allSettled(
       providerAccountIds.map(async (id) => {
+        const listedBalances = byId.get(id)?.balances;
+        if (listedBalances?.length) return withInstitution(this.institutionId, () => listedBalances.map(balanceFromStet));
         const body = await this.withToken(consent, (token) => this.client.getBalances(token, id, psu));
         return withInstitution(this.institutionId, () => (body?.balances ?? []).map(balanceFromStet));
       }),

@@ -42,7 +42,8 @@ describeWithSpecs('STET requests against the official STET 1.5 OpenAPI file', ()
     });
     const consent = { providerConsentId: created.providerConsentId, tokens };
     const accounts = await adapter.listAccounts(consent, { ipAddress: '203.0.113.7', userAgent: 'Mozilla/5.0' });
-    await adapter.getBalances(consent, accounts.map((a) => a.providerAccountId), {});
+    // The balances come with the account list; an account missing from it is read alone (the per-account request).
+    await adapter.getBalances(consent, [...accounts.map((a) => a.providerAccountId), 'not-in-the-list'], {});
     const page = await adapter.getTransactions(
       consent,
       accounts[0]!.providerAccountId,
