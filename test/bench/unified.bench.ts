@@ -26,7 +26,8 @@ import { parseEncryptionKey } from '../../src/security/encryption-key';
 import { TokenCipher } from '../../src/security/token-cipher';
 import { AccountBalancesDocument } from '../generated/graphql';
 import { connectSandbox } from '../support/journey';
-import { startTestGateway, type TestGateway } from '../support/test-gateway';
+// The key `startTestGateway` encrypts consents with: the naive resolver below must read the same consents.
+import { startTestGateway, TEST_ENCRYPTION_KEY, type TestGateway } from '../support/test-gateway';
 
 const BANKS = [
   { slug: 'berlin-group', name: 'Sandbox Berlin Group Bank', latencyMs: 40 },
@@ -37,8 +38,6 @@ const SLOWEST = BANKS[2];
 const WARM_UP = 5;
 const RUNS = 30;
 const PSU: PsuContext = { ipAddress: '203.0.113.7' };
-/** The key `startTestGateway` encrypts consents with: the naive resolver below must read the same consents. */
-const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 const RESULTS = join(__dirname, 'results', 'unified.json');
 
 /**
