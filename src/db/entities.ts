@@ -4,7 +4,9 @@ import { Connection } from '../modules/connections/connection.entity';
 import { Consent } from '../modules/connections/consent.entity';
 import { OutboxEvent } from '../modules/events/outbox-event.entity';
 import { Institution } from '../modules/institutions/institution.entity';
+import { Invoice } from '../modules/invoices/invoice.entity';
 import { ApiKey } from '../modules/principals/api-key.entity';
+import { Match } from '../modules/reconciliation/match.entity';
 import { AccountSyncState } from '../modules/sync/account-sync-state.entity';
 import { Transaction } from '../modules/transactions/transaction.entity';
 import { Principal } from '../modules/principals/principal.entity';
@@ -21,4 +23,6 @@ export const entities = [
   OutboxEvent,
   Transaction,
   AccountSyncState,
+  Invoice,
+  Match,
 ];

@@ -28,6 +28,10 @@ import { AccountTransactionsResolver, TransactionsResolver } from '../modules/tr
 import { TransactionsService } from '../modules/transactions/transactions.service';
 import { InstitutionsResolver } from '../modules/institutions/institutions.resolver';
 import { InstitutionsService } from '../modules/institutions/institutions.service';
+import { InvoicesResolver } from '../modules/invoices/invoices.resolver';
+import { InvoicesService } from '../modules/invoices/invoices.service';
+import { ReconciliationResolver } from '../modules/reconciliation/reconciliation.resolver';
+import { ReconciliationService } from '../modules/reconciliation/reconciliation.service';
 import { seedSandboxInstitutions } from '../modules/institutions/institution.seed';
 import { seedDemoPrincipals, type DemoKeys } from '../modules/principals/demo-principals.seed';
 import { PrincipalsService } from '../modules/principals/principals.service';
@@ -60,6 +64,7 @@ export interface Gateway {
   sandbox?: SandboxControl;
   connections: ConnectionsService;
   sync: SyncService;
+  reconciliation: ReconciliationService;
   jobs: JobRunner;
   logger: Logger;
   /** HTTP exchanges with banks per institution and resource kind, for tests and benches. */
@@ -119,7 +124,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     });
     const secrets = new ConsentSecrets(new TokenCipher(key), lookupKey(key));
     const consentAccess = new ConsentAccess(dataSource, registry, secrets);
-    const sync = new SyncService({ dataSource, consentAccess, events, jobs, logger, now });
+    const reconciliation = new ReconciliationService({ dataSource, events, jobs });
+    // New and settled lines may pay open invoices: match them, once per burst of syncs.
+    const sync = new SyncService({ dataSource, consentAccess, events, jobs, logger, now, onSynced: (ownerId) => reconciliation.request(ownerId) });
+    const invoices = new InvoicesService({ dataSource, onChanged: (ownerId) => reconciliation.request(ownerId) });
     const connections: ConnectionsService = new ConnectionsService({
       dataSource,
       registry,
@@ -142,6 +150,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       [TransactionsResolver, new TransactionsResolver(transactions)],
       [AccountTransactionsResolver, new AccountTransactionsResolver(transactions)],
       [SyncResolver, new SyncResolver(sync)],
+      [InvoicesResolver, new InvoicesResolver(invoices)],
+      [ReconciliationResolver, new ReconciliationResolver(reconciliation)],
     ]);
     const schema = await buildGatewaySchema({ get: (resolverClass) => resolverInstances.get(resolverClass) });
     const loaderDeps: LoaderDeps = { dataSource, consentAccess, balances: new BalancesService({ consentAccess, messaging, now }) };
@@ -240,7 +250,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     if (config.consentSweepMs > 0) await jobs.repeat(CONSENT_SWEEP_JOB, {}, { everyMs: config.consentSweepMs });
     if (config.syncScheduleMs > 0) await sync.schedule(config.syncScheduleMs);
     logger.info({ url, database: embedded ? 'embedded' : 'postgres', messaging: config.redisUrl ? 'redis' : 'memory' }, 'gateway started');
-    return { url, dataSource, messaging, principals, demoKeys, sandbox: sandbox?.control, connections, sync, jobs, logger, upstreamCalls: registry.upstreamCalls, close };
+    return { url, dataSource, messaging, principals, demoKeys, sandbox: sandbox?.control, connections, sync, reconciliation, jobs, logger, upstreamCalls: registry.upstreamCalls, close };
   } catch (error) {
     await close();
     throw error;

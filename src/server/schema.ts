@@ -3,6 +3,8 @@ import { buildSchema, type AuthChecker, type ContainerType, type PubSub } from '
 import { AccountsResolver } from '../modules/accounts/accounts.resolver';
 import { ConnectionsResolver } from '../modules/connections/connections.resolver';
 import { InstitutionsResolver } from '../modules/institutions/institutions.resolver';
+import { InvoicesResolver } from '../modules/invoices/invoices.resolver';
+import { ReconciliationResolver } from '../modules/reconciliation/reconciliation.resolver';
 import { SyncResolver } from '../modules/sync/sync.resolver';
 import { AccountTransactionsResolver, TransactionsResolver } from '../modules/transactions/transactions.resolver';
 import type { ApiScope } from '../modules/principals/api-scope';
@@ -17,6 +19,8 @@ export const resolvers = [
   TransactionsResolver,
   AccountTransactionsResolver,
   SyncResolver,
+  InvoicesResolver,
+  ReconciliationResolver,
 ] as const;
 
 /** `@Authorized(ApiScope.X, ...)`: the caller's key must carry every scope named. Authentication happened already. */

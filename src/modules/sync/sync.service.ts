@@ -67,6 +67,8 @@ export interface SyncServiceDeps {
   jobs: JobRunner;
   logger: Logger;
   now?: () => Date;
+  /** Called after a sync that added or settled lines, which may pay open invoices. */
+  onSynced?: (ownerId: string) => Promise<unknown>;
 }
 
 /**
@@ -157,6 +159,10 @@ export class SyncService {
       if (!(error instanceof ProviderError)) this.deps.logger.error({ err: error, connectionId }, 'sync failed');
     }
     await this.report(connection.ownerId, progress);
+    if (progress.added + progress.settled > 0) {
+      // The lines are stored whatever happens next: a failure to queue the follow-up must not fail the sync.
+      await this.deps.onSynced?.(connection.ownerId).catch((error: unknown) => this.deps.logger.error({ err: error, connectionId }, 'post-sync hook failed'));
+    }
     return progress;
   }
 
