@@ -161,7 +161,7 @@ async function main(): Promise<void> {
         loaders: loaderCalls,
         naive: naiveCalls,
         loadersByBank: loaderByBank,
-        note: 'Berlin Group banks answer every account in one account list (withBalance=true); STET 1.5 reads balances per account, so the loader makes one getBalances call there that costs one exchange per account.',
+        note: 'Every bank answers all its accounts in one account list: Berlin Group with withBalance=true, STET 1.5 with each AccountResource carrying its balances. The loader makes one getBalances call per bank, one exchange each.',
       },
       unifiedLatency: {
         bankLatencyMs: Object.fromEntries(BANKS.map((bank) => [bank.slug, bank.latencyMs])),
