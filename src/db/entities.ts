@@ -7,6 +7,7 @@ import { Institution } from '../modules/institutions/institution.entity';
 import { Invoice } from '../modules/invoices/invoice.entity';
 import { ApiKey } from '../modules/principals/api-key.entity';
 import { Match } from '../modules/reconciliation/match.entity';
+import { ReconciliationRequest } from '../modules/reconciliation/reconciliation-request.entity';
 import { AccountSyncState } from '../modules/sync/account-sync-state.entity';
 import { Transaction } from '../modules/transactions/transaction.entity';
 import { Principal } from '../modules/principals/principal.entity';
@@ -25,4 +26,5 @@ export const entities = [
   AccountSyncState,
   Invoice,
   Match,
+  ReconciliationRequest,
 ];

@@ -152,6 +152,15 @@ describe('reconciliation of pushed invoices with the synced bank feed', () => {
     expect(refused.body.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'id' } });
   });
 
+  it('matches every invoice of a burst of concurrent pushes', async () => {
+    const owner = await connectAndSync();
+    const input = await invoicesPaidBy(owner.id, 6);
+    await Promise.all(input.map((invoice) => gateway.graphql(UpsertInvoicesDocument, { input: [invoice] }, owner.apiKey)));
+    await gateway.jobs.whenIdle();
+
+    expect((await matchesOf(owner.apiKey)).map((match) => match.invoice.number).sort()).toEqual(input.map((invoice) => invoice.number).sort());
+  });
+
   it('matches invoices pushed before the bank was connected as soon as the first sync brings their payments', async () => {
     const reader = await connectAndSync();
     const input = await invoicesPaidBy(reader.id, 2);

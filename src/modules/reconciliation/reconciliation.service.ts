@@ -38,13 +38,21 @@ export interface ReconciliationServiceDeps {
  */
 export class ReconciliationService {
   constructor(private readonly deps: ReconciliationServiceDeps) {
-    deps.jobs.register<ReconcileJobData>(RECONCILE_JOB, async (data) => void (await this.run(data.ownerId)), {
+    deps.jobs.register<ReconcileJobData>(RECONCILE_JOB, (data) => this.runUntilCurrent(data.ownerId), {
       exclusiveKey: (data) => `reconcile.${data.ownerId}`,
     });
   }
 
-  /** Queues a run for this owner; a run already queued absorbs it, so a burst of pushes and syncs runs once. */
-  request(ownerId: string): Promise<string> {
+  /**
+   * Queues a run for this owner; a run already queued absorbs it, so a burst of pushes and syncs runs once. The count
+   * tells a run already reading that it was asked again (see ReconciliationRequest).
+   */
+  async request(ownerId: string): Promise<string> {
+    await this.deps.dataSource.query(
+      `INSERT INTO reconciliation_request (owner_id, requested) VALUES ($1, 1)
+       ON CONFLICT (owner_id) DO UPDATE SET requested = reconciliation_request.requested + 1`,
+      [ownerId],
+    );
     return this.deps.jobs.enqueue<ReconcileJobData>(RECONCILE_JOB, { ownerId }, { dedupId: `reconcile.${ownerId}`, attempts: 3, backoffMs: 2_000 });
   }
 
@@ -54,10 +62,29 @@ export class ReconciliationService {
    * Returns the matches it created.
    */
   async run(ownerId: string): Promise<Match[]> {
-    const { created, events } = await this.deps.dataSource.transaction(async (manager) => {
+    return (await this.runOnce(ownerId)).created;
+  }
+
+  /** Runs until a run has read everything that asked for one (see ReconciliationRequest). */
+  private async runUntilCurrent(ownerId: string): Promise<void> {
+    for (;;) {
+      const { requested } = await this.runOnce(ownerId);
+      if ((await this.requestCount(this.deps.dataSource.manager, ownerId)) === requested) return;
+    }
+  }
+
+  private async requestCount(manager: EntityManager, ownerId: string): Promise<string> {
+    const [row] = (await manager.query('SELECT requested::text AS requested FROM reconciliation_request WHERE owner_id = $1', [ownerId])) as Array<{ requested: string }>;
+    return row?.requested ?? '0';
+  }
+
+  private async runOnce(ownerId: string): Promise<{ created: Match[]; requested: string }> {
+    const { created, events, requested } = await this.deps.dataSource.transaction(async (manager) => {
       await lockInvoicesOf(manager, ownerId);
+      // Read before the invoices and lines: every change behind a request counted here committed before it was counted.
+      const requested = await this.requestCount(manager, ownerId);
       const invoices = await manager.getRepository(Invoice).findBy({ ownerId, status: In([InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID]) });
-      if (invoices.length === 0) return { created: [], events: [] };
+      if (invoices.length === 0) return { created: [], events: [], requested };
       const lines = await manager
         .getRepository(Transaction)
         .createQueryBuilder('t')
@@ -77,10 +104,10 @@ export class ReconciliationService {
         ownerId,
         created.map((match): Record<string, unknown> => ({ matchId: match.id, state: match.state })),
       );
-      return { created, events };
+      return { created, events, requested };
     });
     await this.deps.events.publish(events);
-    return created;
+    return { created, requested };
   }
 
   async list(ownerId: string, state?: MatchState | null): Promise<Match[]> {
