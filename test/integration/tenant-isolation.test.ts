@@ -1,25 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildSchema, print, type ExecutionResult, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
+import Decimal from 'decimal.js';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { buildSchema, getNullableType, isListType, parse, print, type ExecutionResult, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { ApiScope } from '../../src/modules/principals/api-scope';
+import { Match } from '../../src/modules/reconciliation/match.entity';
+import { Transaction } from '../../src/modules/transactions/transaction.entity';
 import { walkScaForm } from '../../src/providers/testing/sandbox-harness';
 import {
   AccountDocument,
   AccountsDocument,
+  AccountingExportDocument,
   CompleteConnectionDocument,
+  ConfirmMatchDocument,
   ConnectionsDocument,
   ConsentDocument,
   ConsentStatusChangedDocument,
   InstitutionsDocument,
+  InvoicesDocument,
   RefreshConnectionDocument,
+  RejectMatchDocument,
   RenewConsentDocument,
   RevokeConsentDocument,
   StartConnectionDocument,
   TransactionsDocument,
+  UpsertInvoicesDocument,
   ViewerDocument,
+  type InvoiceInput,
 } from '../generated/graphql';
 import { connectSandbox, REDIRECT_URI, sandboxInstitutionId } from '../support/journey';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
@@ -52,6 +62,11 @@ interface Victim extends Caller {
   /** Lines the first sync stored, and a cursor into the owner's own transaction list. */
   transactionIds: string[];
   transactionCursor: string;
+  /** Invoices the owner pushed for payments the bank feed shows, and the matches the engine made of them. */
+  invoices: InvoiceInput[];
+  invoiceIds: string[];
+  invoiceCursor: string;
+  matchIds: string[];
 }
 
 let victim: Victim;
@@ -97,6 +112,30 @@ beforeAll(async () => {
   }
   const edges = transactions.body.data!.transactions.edges;
   expect(edges.length).toBeGreaterThan(1);
+  await gateway.jobs.whenIdle();
+  const lines = await gateway.dataSource.getRepository(Transaction).find({ where: { ownerId: owner.id }, order: { date: 'ASC', id: 'ASC' } });
+
+  // Invoices the owner's customers paid, as the owner's invoicing tool would push them: the engine matches them.
+  const invoices = new Map<string, InvoiceInput>();
+  for (const line of lines) {
+    const number = /\bINV-\d{4}-\d{4}\b/.exec(line.remittanceInformation ?? '')?.[0];
+    if (!number || invoices.has(number) || line.status !== 'BOOKED' || new Decimal(line.amount).lte(0) || invoices.size >= 3) continue;
+    invoices.set(number, {
+      number,
+      customerName: line.counterpartyName ?? 'Customer',
+      customerIban: line.counterpartyIban,
+      amount: new Decimal(line.amount).toFixed(2),
+      currency: line.currency,
+      issueDate: line.date,
+      dueDate: line.date,
+    });
+  }
+  expect(invoices.size).toBeGreaterThan(0);
+  expect((await gateway.graphql(UpsertInvoicesDocument, { input: [...invoices.values()] }, owner.apiKey)).body.errors).toBeUndefined();
+  await gateway.jobs.whenIdle();
+  const invoiceEdges = (await gateway.graphql(InvoicesDocument, { first: 100 }, owner.apiKey)).body.data!.invoices.edges;
+  const matches = await gateway.dataSource.getRepository(Match).findBy({ ownerId: owner.id });
+  expect(matches.length).toBeGreaterThan(0);
 
   victim = {
     ...owner,
@@ -109,8 +148,12 @@ beforeAll(async () => {
     stetConnectionId: connections.find((connection) => connection.institution.name === 'Sandbox STET Bank')!.id,
     accountIds: accounts.map((account) => account.id),
     ibans: accounts.map((account) => account.iban).filter((iban): iban is string => Boolean(iban)),
-    transactionIds: edges.map((edge) => edge.node.id),
+    transactionIds: lines.map((line) => line.id),
     transactionCursor: edges[0].cursor,
+    invoices: [...invoices.values()],
+    invoiceIds: invoiceEdges.map((edge) => edge.node.id),
+    invoiceCursor: invoiceEdges[0].cursor,
+    matchIds: matches.map((match) => match.id),
   };
 
   const other = await gateway.makeOwner();
@@ -165,6 +208,8 @@ function victimMarkers(): string[] {
     ...victim.accountIds,
     ...victim.ibans,
     ...victim.transactionIds,
+    ...victim.invoiceIds,
+    ...victim.matchIds,
   ].map((marker) => marker.toLowerCase());
 }
 
@@ -200,6 +245,18 @@ function guessedIds(): string[] {
     '1',
   ];
 }
+
+/**
+ * `matches`, read as the committed schema shapes it (a list, or a Relay connection), selecting every id a match
+ * exposes, so that any match of the owner's would show.
+ */
+const MATCHES = (() => {
+  const schema = buildSchema(readFileSync(path.join(__dirname, '../../schema/schema.graphql'), 'utf8'));
+  const field = schema.getQueryType()!.getFields().matches;
+  const match = 'id transaction { id account { id } } invoice { id number }';
+  const selection = isListType(getNullableType(field?.type)) ? match : `edges { node { ${match} } }`;
+  return parse(`query ($status: MatchState) { matches(status: $status) { ${selection} } }`) as TypedDocumentNode<Record<string, unknown>, { status: string | null }>;
+})();
 
 const coveredRootFields = new Set<string>();
 
@@ -281,6 +338,61 @@ describe('callers with no right to an owner’s rows', () => {
       const { body } = await gateway.graphql(RefreshConnectionDocument, { id }, caller.apiKey);
       expectRefused(body);
     }
+  });
+
+  isolationCase('Query.invoices', 'invoices lists none of the owner’s invoices, not even from the owner’s own cursor', async (caller) => {
+    for (const variables of [{ first: 100 }, { first: 100, after: victim.invoiceCursor }, { first: 100, status: 'PAID' as const }]) {
+      const { body } = await gateway.graphql(InvoicesDocument, variables, caller.apiKey);
+      if (body.data) expect(body.data.invoices.edges.map((edge) => edge.node.id).filter((id) => victim.invoiceIds.includes(id))).toEqual([]);
+      else expectRefused(body);
+      expectNothingOfVictim(body);
+    }
+  });
+
+  isolationCase('Query.matches', 'matches lists none of the owner’s matches, in any state', async (caller) => {
+    for (const status of [null, 'AUTO_CONFIRMED', 'SUGGESTED', 'CONFIRMED', 'REJECTED']) {
+      const { body } = await gateway.graphql(MATCHES, { status }, caller.apiKey);
+      if (body.data) expect(JSON.stringify(body.data)).not.toMatch(/"id"/);
+      else expectRefused(body);
+      expectNothingOfVictim(body);
+    }
+  });
+
+  isolationCase('Query.accountingExport', 'accountingExport exports none of the owner’s reconciled entries, in CSV or FEC', async (caller) => {
+    for (const format of ['CSV', 'FEC'] as const) {
+      const { body } = await gateway.graphql(AccountingExportDocument, { format }, caller.apiKey);
+      if (body.data) expect(body.data.accountingExport.entryCount).toBe(0);
+      else expectRefused(body);
+      expectNothingOfVictim(body);
+    }
+  });
+
+  isolationCase('Mutation.confirmMatch', 'confirmMatch(id) cannot decide on the owner’s matches', async (caller) => {
+    for (const id of [...victim.matchIds, ...victim.invoiceIds, ...guessedIds()]) {
+      expectRefused((await gateway.graphql(ConfirmMatchDocument, { id }, caller.apiKey)).body);
+    }
+  });
+
+  isolationCase('Mutation.rejectMatch', 'rejectMatch(id) cannot decide on the owner’s matches', async (caller) => {
+    for (const id of [...victim.matchIds, ...victim.invoiceIds, ...guessedIds()]) {
+      expectRefused((await gateway.graphql(RejectMatchDocument, { id }, caller.apiKey)).body);
+    }
+  });
+
+  isolationCase('Mutation.upsertInvoices', 'upsertInvoices with the owner’s invoice numbers neither touches the owner’s invoices nor matches the owner’s bank lines', async (caller, callerName) => {
+    const { body } = await gateway.graphql(UpsertInvoicesDocument, { input: victim.invoices }, caller.apiKey);
+    if (callerName === 'another owner') {
+      // An owner may push invoices that share numbers with another owner's: they are its own, and only its own
+      // bank lines can pay them.
+      expect(body.data!.upsertInvoices.map((invoice) => invoice.number).sort()).toEqual(victim.invoices.map((invoice) => invoice.number).sort());
+      await gateway.jobs.whenIdle();
+      const matches = await gateway.graphql(MATCHES, { status: null }, caller.apiKey);
+      expect(JSON.stringify(matches.body.data)).not.toMatch(/"id"/);
+      expectNothingOfVictim(matches.body);
+    } else {
+      expectRefused(body);
+    }
+    expectNothingOfVictim(body);
   });
 
   isolationCase('Mutation.revokeConsent', 'revokeConsent(id) cannot revoke or purge the owner’s consents', async (caller) => {
@@ -444,6 +556,7 @@ const SUBSCRIPTIONS = {
     { query: TRANSACTION_ADDED, variables: { after: '0' } },
     { query: TRANSACTION_ADDED, variables: { after: '0', accountIds: victim.accountIds } },
   ],
+  'Subscription.reconciliationUpdated': () => [{ query: RECONCILIATION_UPDATED, variables: { after: '0' } }],
   'Subscription.transactionChanged': () => [
     { query: TRANSACTION_CHANGED, variables: { after: '0' } },
     { query: TRANSACTION_CHANGED, variables: { after: '0', accountIds: victim.accountIds } },
@@ -451,6 +564,7 @@ const SUBSCRIPTIONS = {
 } as const;
 const SYNC_PROGRESS = 'subscription($after: String, $connectionId: ID) { syncProgress(after: $after, connectionId: $connectionId) { cursor connectionId state added } }';
 const TRANSACTION_ADDED = 'subscription($after: String, $accountIds: [ID!]) { transactionAdded(after: $after, accountIds: $accountIds) { cursor transaction { id amount account { id iban } } } }';
+const RECONCILIATION_UPDATED = 'subscription($after: String) { reconciliationUpdated(after: $after) { cursor state match { id transaction { id } invoice { id number } } } }';
 const TRANSACTION_CHANGED = 'subscription($after: String, $accountIds: [ID!]) { transactionChanged(after: $after, accountIds: $accountIds) { cursor kind transaction { id amount account { id iban } } } }';
 
 describe('subscriptions', () => {
