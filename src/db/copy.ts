@@ -43,15 +43,21 @@ async function insertValues(manager: EntityManager, table: string, columns: read
 
 /** COPY's text format: tab-separated, `\N` for null, backslash escapes for the characters that would break a row. */
 function* encodeRows(rows: CopyValue[][]): Generator<string> {
-  const chunk: string[] = [];
-  for (const row of rows) {
-    chunk.push(row.map(encodeValue).join('\t'));
-    if (chunk.length === 1000) {
-      yield `${chunk.join('\n')}\n`;
-      chunk.length = 0;
+  // Built by concatenation, not map/join: a first sync encodes a million values, and the arrays were most of its time.
+  let chunk = '';
+  for (let index = 0; index < rows.length; index += 1) {
+    const row = rows[index];
+    for (let column = 0; column < row.length; column += 1) {
+      if (column > 0) chunk += '\t';
+      chunk += encodeValue(row[column]);
+    }
+    chunk += '\n';
+    if (index % 1000 === 999) {
+      yield chunk;
+      chunk = '';
     }
   }
-  if (chunk.length) yield `${chunk.join('\n')}\n`;
+  if (chunk) yield chunk;
 }
 
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
