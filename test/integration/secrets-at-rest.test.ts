@@ -123,11 +123,6 @@ const secretKinds = [
   ['the STET bank’s bearer tokens', () => secrets.stetBearerTokens],
 ] as const;
 
-// The Berlin Group bank's SCA link is /sca/consents/<its consent id>, and ConnectionsService.openConsent stores that
-// link in clear in consent.authorisation_url, a column nothing reads back (see the report on issue 4). Left failing
-// on purpose until the column goes or is encrypted; when it is, jest reports these cases and `.failing` must go.
-const leaksToday = (kind: string) => kind === 'the Berlin Group bank’s consent id';
-
 describe('a SQL dump of every table in the public schema, taken after both journeys', () => {
   let dump: { tables: string[]; texts: string[] };
   beforeAll(async () => {
@@ -140,7 +135,7 @@ describe('a SQL dump of every table in the public schema, taken after both journ
   });
 
   for (const [kind, values] of secretKinds) {
-    (leaksToday(kind) ? it.failing : it)(`holds ${kind} nowhere in clear`, () => {
+    it(`holds ${kind} nowhere in clear`, () => {
       for (const secret of values()) expect(dump.texts.flatMap((text) => findInClear(text, secret))).toEqual([]);
     });
   }
@@ -160,7 +155,7 @@ describe('pg_dump of the test database, taken after both journeys', () => {
   });
 
   for (const [kind, values] of secretKinds) {
-    const test = !onServices ? it.skip : leaksToday(kind) ? it.failing : it;
+    const test = onServices ? it : it.skip;
     test(`holds ${kind} nowhere in clear${onServices ? '' : skipped}`, () => {
       for (const secret of values()) expect(findInClear(dump, secret)).toEqual([]);
     });

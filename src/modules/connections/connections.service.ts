@@ -323,7 +323,6 @@ export class ConnectionsService {
         redirectUri: terms.redirectUri,
         stateHash: sha256(state),
         createdAt: this.now(),
-        authorisationUrl: created.authorisationUrl,
         renewsConsentId: terms.renewsConsentId,
         ...this.deps.secrets.seal(created.providerConsentId),
       });

@@ -62,9 +62,6 @@ export class Consent {
   @Column({ name: 'state_hash', type: 'char', length: 64 })
   stateHash: string;
 
-  @Column({ name: 'authorisation_url', type: 'text' })
-  authorisationUrl: string;
-
   /** The bank's consent id, encrypted; null once revoked. */
   @Column({ name: 'provider_consent_id_enc', type: 'text', nullable: true })
   providerConsentIdEnc: string | null;
