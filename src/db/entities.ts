@@ -5,6 +5,7 @@ import { Consent } from '../modules/connections/consent.entity';
 import { OutboxEvent } from '../modules/events/outbox-event.entity';
 import { Institution } from '../modules/institutions/institution.entity';
 import { Invoice } from '../modules/invoices/invoice.entity';
+import { PayoutReport } from '../modules/payouts/payout-report.entity';
 import { ApiKey } from '../modules/principals/api-key.entity';
 import { Match } from '../modules/reconciliation/match.entity';
 import { ReconciliationRequest } from '../modules/reconciliation/reconciliation-request.entity';
@@ -24,6 +25,7 @@ export const entities = [
   OutboxEvent,
   Transaction,
   AccountSyncState,
+  PayoutReport,
   Invoice,
   Match,
   ReconciliationRequest,

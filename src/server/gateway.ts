@@ -30,6 +30,8 @@ import { InstitutionsResolver } from '../modules/institutions/institutions.resol
 import { InstitutionsService } from '../modules/institutions/institutions.service';
 import { InvoicesResolver } from '../modules/invoices/invoices.resolver';
 import { InvoicesService } from '../modules/invoices/invoices.service';
+import { PayoutsResolver } from '../modules/payouts/payouts.resolver';
+import { PayoutsService } from '../modules/payouts/payouts.service';
 import { ReconciliationResolver } from '../modules/reconciliation/reconciliation.resolver';
 import { ReconciliationService } from '../modules/reconciliation/reconciliation.service';
 import { seedSandboxInstitutions } from '../modules/institutions/institution.seed';
@@ -128,6 +130,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     // New and settled lines may pay open invoices: match them, once per burst of syncs.
     const sync = new SyncService({ dataSource, consentAccess, events, jobs, logger, now, onSynced: (ownerId) => reconciliation.request(ownerId) });
     const invoices = new InvoicesService({ dataSource, onChanged: (ownerId) => reconciliation.request(ownerId) });
+    const payouts = new PayoutsService({ dataSource, onChanged: (ownerId) => reconciliation.request(ownerId) });
     const connections: ConnectionsService = new ConnectionsService({
       dataSource,
       registry,
@@ -151,6 +154,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       [AccountTransactionsResolver, new AccountTransactionsResolver(transactions)],
       [SyncResolver, new SyncResolver(sync)],
       [InvoicesResolver, new InvoicesResolver(invoices)],
+      [PayoutsResolver, new PayoutsResolver(payouts)],
       [ReconciliationResolver, new ReconciliationResolver(reconciliation)],
     ]);
     const schema = await buildGatewaySchema({ get: (resolverClass) => resolverInstances.get(resolverClass) });

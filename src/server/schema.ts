@@ -4,6 +4,7 @@ import { AccountsResolver } from '../modules/accounts/accounts.resolver';
 import { ConnectionsResolver } from '../modules/connections/connections.resolver';
 import { InstitutionsResolver } from '../modules/institutions/institutions.resolver';
 import { InvoicesResolver } from '../modules/invoices/invoices.resolver';
+import { PayoutsResolver } from '../modules/payouts/payouts.resolver';
 import { ReconciliationResolver } from '../modules/reconciliation/reconciliation.resolver';
 import { SyncResolver } from '../modules/sync/sync.resolver';
 import { AccountTransactionsResolver, TransactionsResolver } from '../modules/transactions/transactions.resolver';
@@ -20,6 +21,7 @@ export const resolvers = [
   AccountTransactionsResolver,
   SyncResolver,
   InvoicesResolver,
+  PayoutsResolver,
   ReconciliationResolver,
 ] as const;
 

@@ -19,8 +19,10 @@ import {
   ConnectionsDocument,
   ConsentDocument,
   ConsentStatusChangedDocument,
+  ImportPayoutsDocument,
   InstitutionsDocument,
   InvoicesDocument,
+  PayoutsDocument,
   RefreshConnectionDocument,
   RejectMatchDocument,
   RenewConsentDocument,
@@ -70,6 +72,15 @@ interface Victim extends Caller {
 }
 
 let victim: Victim;
+
+/** A payout report of the owner's; dated long before any synced line, so it settles nothing and changes no match. */
+const VICTIM_PAYOUT = {
+  payoutId: `po_isolation_${randomUUID().slice(0, 8)}`,
+  arrivalDate: '2020-01-15',
+  amount: '98.00',
+  currency: 'EUR',
+  items: [{ chargeId: 'ch_1', invoiceNumber: null, customerName: 'Card customer', gross: '100.00', fee: '-2.00', net: '98.00' }],
+};
 /** Callers with no right to the first owner's rows. Their keys are made in beforeAll; the names label the tests. */
 const INTRUDERS = ['another owner', 'another owner’s read-only key', 'a lender'] as const;
 const intruders = {} as Record<(typeof INTRUDERS)[number], Caller>;
@@ -132,6 +143,7 @@ beforeAll(async () => {
   }
   expect(invoices.size).toBeGreaterThan(0);
   expect((await gateway.graphql(UpsertInvoicesDocument, { input: [...invoices.values()] }, owner.apiKey)).body.errors).toBeUndefined();
+  expect((await gateway.graphql(ImportPayoutsDocument, { input: [VICTIM_PAYOUT] }, owner.apiKey)).body.errors).toBeUndefined();
   await gateway.jobs.whenIdle();
   const invoiceEdges = (await gateway.graphql(InvoicesDocument, { first: 100 }, owner.apiKey)).body.data!.invoices.edges;
   const matches = await gateway.dataSource.getRepository(Match).findBy({ ownerId: owner.id });
@@ -365,6 +377,21 @@ describe('callers with no right to an owner’s rows', () => {
       else expectRefused(body);
       expectNothingOfVictim(body);
     }
+  });
+
+  isolationCase('Query.payouts', 'payouts lists none of the owner’s payout reports', async (caller) => {
+    const { body } = await gateway.graphql(PayoutsDocument, {}, caller.apiKey);
+    if (body.data) expect(body.data.payouts.map((payout) => payout.payoutId)).not.toContain(VICTIM_PAYOUT.payoutId);
+    else expectRefused(body);
+    expectNothingOfVictim(body);
+  });
+
+  isolationCase('Mutation.importPayouts', 'importPayouts under the owner’s payout id never touches the owner’s report', async (caller, callerName) => {
+    const { body } = await gateway.graphql(ImportPayoutsDocument, { input: [{ ...VICTIM_PAYOUT, arrivalDate: '2020-02-01' }] }, caller.apiKey);
+    if (callerName === 'another owner') expect(body.data!.importPayouts.map((payout) => payout.payoutId)).toEqual([VICTIM_PAYOUT.payoutId]);
+    else expectRefused(body);
+    const own = (await gateway.graphql(PayoutsDocument, {}, victim.apiKey)).body.data!.payouts;
+    expect(own.find((payout) => payout.payoutId === VICTIM_PAYOUT.payoutId)!.arrivalDate).toBe(VICTIM_PAYOUT.arrivalDate);
   });
 
   isolationCase('Mutation.confirmMatch', 'confirmMatch(id) cannot decide on the owner’s matches', async (caller) => {

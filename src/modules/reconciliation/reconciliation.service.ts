@@ -5,11 +5,12 @@ import { InvalidInputError, NotFoundError } from '../../common/errors';
 import { isUuid } from '../../common/ids';
 import { bulkInsert } from '../../db/copy';
 import type { JobRunner } from '../../jobs';
-import { reconcile, type BankCredit, type MatchMemory, type OpenInvoice, type ReconciliationResult } from '../../reconciliation';
+import { reconcile, type BankCredit, type MatchMemory, type OpenInvoice, type PayoutReport as EnginePayout, type ReconciliationResult } from '../../reconciliation';
 import type { EventsService } from '../events/events.service';
 import { Invoice, InvoiceStatus } from '../invoices/invoice.entity';
 import { lockInvoicesOf } from '../invoices/invoice-lock';
 import { statusOf } from '../invoices/invoices.service';
+import { PayoutReport } from '../payouts/payout-report.entity';
 import { Transaction, TransactionStatus } from '../transactions/transaction.entity';
 import { toCsv, toFec, type ReconciledEntry } from './accounting-export';
 import { Match, MatchState } from './match.entity';
@@ -97,6 +98,7 @@ export class ReconciliationService {
         invoices: invoices.map(toOpenInvoice),
         // Debits go in too: a debit sending the same money back to the payer marks a credit as reversed.
         credits: lines.filter((line) => new Decimal(line.amount).decimalPlaces() <= 2).map(toBankCredit),
+        payouts: (await manager.getRepository(PayoutReport).findBy({ ownerId })).map(toPayoutReport),
         memory: await this.memoryOf(manager, ownerId),
       });
       const created = await this.store(manager, ownerId, result, invoices);
@@ -285,6 +287,10 @@ function toOpenInvoice(invoice: Invoice): OpenInvoice {
     structuredReference: invoice.structuredReference,
     amountPaid: new Decimal(invoice.amountPaid).plus(invoice.amountWrittenOff).toFixed(2),
   };
+}
+
+function toPayoutReport(report: PayoutReport): EnginePayout {
+  return { payoutId: report.payoutId, arrivalDate: report.arrivalDate, amount: new Decimal(report.amount).toFixed(2), currency: report.currency, items: report.items };
 }
 
 function toBankCredit(line: Transaction): BankCredit {
