@@ -1,5 +1,6 @@
 /** The Berlin Group NextGenPSD2 1.3.x adapter: consent, account information and SEPA credit transfers. */
 import { requestIdForIdempotencyKey } from '../shared/request-id';
+import { readEachAccount } from '../shared/per-account';
 import { withQuery } from '../shared/urls';
 import { withInstitution, type FetchFn, type ResilienceOptions, type UpstreamObserver } from '../shared/upstream';
 import {
@@ -150,19 +151,10 @@ export class BerlinGroupAdapter implements ProviderAdapter {
       }
       return result;
     }
-    const settled = await Promise.allSettled(
-      providerAccountIds.map(async (id) => {
-        const response = await this.client.getBalances(consent.providerConsentId, id, psu);
-        return withInstitution(this.institutionId, () => response.balances.map(balanceFromBg));
-      }),
-    );
-    settled.forEach((outcome, index) => {
-      const id = providerAccountIds[index]!;
-      if (outcome.status === 'fulfilled') result.set(id, outcome.value);
-      else if (outcome.reason instanceof ProviderError) result.set(id, outcome.reason);
-      else throw outcome.reason;
+    return readEachAccount(providerAccountIds, async (id) => {
+      const response = await this.client.getBalances(consent.providerConsentId, id, psu);
+      return withInstitution(this.institutionId, () => response.balances.map(balanceFromBg));
     });
-    return result;
   }
 
   /** Reads every page: the first from the query, then `_links.next` until the bank gives none. */

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { nextDay } from '../shared/dates';
+import { readEachAccount } from '../shared/per-account';
 import { requestIdForIdempotencyKey } from '../shared/request-id';
 import { withQuery } from '../shared/urls';
 import { withInstitution, type FetchFn, type ResilienceOptions, type UpstreamObserver } from '../shared/upstream';
@@ -187,21 +188,12 @@ export class StetAdapter implements ProviderAdapter {
       return result;
     }
     const byId = new Map(listed.map((account) => [account.resourceId, account]));
-    const settled = await Promise.allSettled(
-      providerAccountIds.map(async (id) => {
-        const listedBalances = byId.get(id)?.balances;
-        if (listedBalances?.length) return withInstitution(this.institutionId, () => listedBalances.map(balanceFromStet));
-        const body = await this.withToken(consent, (token) => this.client.getBalances(token, id, psu));
-        return withInstitution(this.institutionId, () => (body?.balances ?? []).map(balanceFromStet));
-      }),
-    );
-    settled.forEach((outcome, index) => {
-      const id = providerAccountIds[index]!;
-      if (outcome.status === 'fulfilled') result.set(id, outcome.value);
-      else if (outcome.reason instanceof ProviderError) result.set(id, outcome.reason);
-      else throw outcome.reason;
+    return readEachAccount(providerAccountIds, async (id) => {
+      const listedBalances = byId.get(id)?.balances;
+      if (listedBalances?.length) return withInstitution(this.institutionId, () => listedBalances.map(balanceFromStet));
+      const body = await this.withToken(consent, (token) => this.client.getBalances(token, id, psu));
+      return withInstitution(this.institutionId, () => (body?.balances ?? []).map(balanceFromStet));
     });
-    return result;
   }
 
   /**
