@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { DataSource } from 'typeorm';
 import { NotFoundError } from '../../common/errors';
+import { isUuid } from '../../common/ids';
 import type { GatewayContext } from '../../server/context';
 import { ownerOf } from '../connections/connections.service';
 import { AccessBudget, Balance, BalancesFreshness } from '../balances/balance.types';
@@ -21,8 +22,7 @@ export class AccountsResolver {
   @Authorized(ApiScope.READ)
   @Query(() => Account)
   async account(@Arg('id', () => ID) id: string, @Ctx() { principal }: GatewayContext): Promise<Account> {
-    // Only a well-formed UUID reaches Postgres: anything else would fail the uuid cast there and surface as an internal error.
-    const account = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
+    const account = isUuid(id)
       ? await this.dataSource.getRepository(Account).findOneBy({ id, ownerId: ownerOf(principal) })
       : null;
     if (!account) throw new NotFoundError('no account with this id');

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { In, IsNull, type DataSource, type EntityManager } from 'typeorm';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../../common/errors';
+import { isUuid } from '../../common/ids';
 import type { Logger } from '../../logger';
 import { ProviderError, type ProviderAccount, type ProviderTokens, type PsuContext } from '../../providers';
 import { Account, AccountType } from '../accounts/account.entity';
@@ -443,10 +444,6 @@ function wiped(): Pick<Consent, 'providerConsentIdEnc' | 'providerTokensEnc' | '
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-function isUuid(text: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
 }
 
 /**
