@@ -9,7 +9,7 @@ export type CopyValue = string | number | null | undefined;
 
 /**
  * Bulk-writes rows inside the caller's transaction, so they commit or roll back with the rest of it. A first sync
- * writes a year of lines and as many outbox events at once: on PostgreSQL this uses `COPY ... FROM STDIN`, which
+ * writes a year of lines and their outbox events at once: on PostgreSQL this uses `COPY ... FROM STDIN`, which
  * keeps that near the database's raw ingest speed (bench:unified), where parameterised INSERTs spend most of their
  * time encoding; the embedded PGlite server has no COPY, so there it falls back to multi-row INSERTs.
  */

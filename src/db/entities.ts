@@ -2,7 +2,7 @@ import { Account } from '../modules/accounts/account.entity';
 import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { Connection } from '../modules/connections/connection.entity';
 import { Consent } from '../modules/connections/consent.entity';
-import { OutboxEvent } from '../modules/events/outbox-event.entity';
+import { OutboxBatch } from '../modules/events/outbox-batch.entity';
 import { Institution } from '../modules/institutions/institution.entity';
 import { Invoice } from '../modules/invoices/invoice.entity';
 import { PayoutReport } from '../modules/payouts/payout-report.entity';
@@ -22,7 +22,7 @@ export const entities = [
   Consent,
   Account,
   AuditEvent,
-  OutboxEvent,
+  OutboxBatch,
   Transaction,
   AccountSyncState,
   PayoutReport,

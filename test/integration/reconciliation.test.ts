@@ -252,6 +252,6 @@ describe('reconciliation of pushed invoices with the synced bank feed', () => {
 });
 
 async function reconciliationEventCount(ownerId: string): Promise<number> {
-  const [row] = (await gateway.dataSource.query(`SELECT count(*)::int AS count FROM outbox_event WHERE topic = 'reconciliation' AND owner_id = $1`, [ownerId])) as Array<{ count: number }>;
+  const [row] = (await gateway.dataSource.query(`SELECT coalesce(sum(json_array_length(payloads)), 0)::int AS count FROM outbox_batch WHERE topic = 'reconciliation' AND owner_id = $1`, [ownerId])) as Array<{ count: number }>;
   return row.count;
 }

@@ -51,7 +51,7 @@ afterAll(() => gateway?.close());
 /** Waits until the owner's rows stop changing, so the dump also holds what the first sync after each journey wrote. */
 async function settled(ownerId: string): Promise<void> {
   const snapshot = async () =>
-    JSON.stringify(await gateway.dataSource.query('SELECT (SELECT count(*) FROM outbox_event WHERE owner_id = $1) AS events, (SELECT max(updated_at) FROM consent WHERE owner_id = $1) AS consents', [ownerId]));
+    JSON.stringify(await gateway.dataSource.query('SELECT (SELECT max(last_sequence) FROM outbox_batch WHERE owner_id = $1) AS events, (SELECT max(updated_at) FROM consent WHERE owner_id = $1) AS consents', [ownerId]));
   let previous = await snapshot();
   for (let attempt = 0; attempt < 100; attempt += 1) {
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -130,7 +130,7 @@ describe('a SQL dump of every table in the public schema, taken after both journ
   });
 
   it('covers the journey’s tables and rows', () => {
-    expect(dump.tables).toEqual(expect.arrayContaining(['principal', 'api_key', 'connection', 'consent', 'account', 'audit_event', 'outbox_event']));
+    expect(dump.tables).toEqual(expect.arrayContaining(['principal', 'api_key', 'connection', 'consent', 'account', 'audit_event', 'outbox_batch']));
     for (const marker of [...journeyConsentIds, ...ibans]) expect(dump.texts.filter((text) => text.includes(marker))).not.toEqual([]);
   });
 

@@ -22,6 +22,10 @@ afterAll(() => gateway?.close());
 interface TransactionEventData {
   transactionAdded: { cursor: string; transaction: { id: string; status: string } };
 }
+/** The outbox's transaction events of a connection's owner, one row each, numbered as their cursors. */
+const TRANSACTION_EVENTS = `SELECT count(*)::int AS count
+    FROM outbox_batch b CROSS JOIN LATERAL json_array_elements(b.payloads) WITH ORDINALITY AS e(payload, position)
+   WHERE b.topic = 'transaction' AND b.owner_id = (SELECT owner_id FROM connection WHERE id = $1)`;
 const TRANSACTION_ADDED = 'subscription($after: String) { transactionAdded(after: $after) { cursor transaction { id status } } }';
 
 async function connectAndSync(bankName: string, psuId = 'alice') {
@@ -138,7 +142,7 @@ describe('transactionAdded', () => {
     const { apiKey, connection } = await connectAndSync('Sandbox Berlin Group Bank');
     const first = subscribe<TransactionEventData>(gateway.url, apiKey, TRANSACTION_ADDED, { after: '0' });
     const { count } = (await gateway.dataSource.query(
-      `SELECT count(*)::int AS count FROM outbox_event WHERE topic = 'transaction' AND owner_id = (SELECT owner_id FROM connection WHERE id = $1) AND payload->>'kind' = 'ADDED'`,
+      `${TRANSACTION_EVENTS} AND e.payload->>'kind' = 'ADDED'`,
       [connection.id],
     ))[0];
     await eventually(() => expect(first.received).toHaveLength(count));
@@ -149,8 +153,8 @@ describe('transactionAdded', () => {
     await gateway.sync.syncConnection(connection.id);
 
     const resumed = subscribe<TransactionEventData>(gateway.url, apiKey, TRANSACTION_ADDED, { after: lastCursor });
-    const { added } = (await gateway.dataSource.query(
-      `SELECT count(*)::int AS added FROM outbox_event WHERE topic = 'transaction' AND owner_id = (SELECT owner_id FROM connection WHERE id = $1) AND payload->>'kind' = 'ADDED' AND sequence > $2`,
+    const { count: added } = (await gateway.dataSource.query(
+      `${TRANSACTION_EVENTS} AND e.payload->>'kind' = 'ADDED' AND b.first_sequence + e.position - 1 > $2`,
       [connection.id, lastCursor],
     ))[0];
     expect(added).toBeGreaterThan(0);

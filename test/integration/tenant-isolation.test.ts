@@ -187,7 +187,7 @@ async function rowsOf(ownerId: string): Promise<Record<string, string[]>> {
   const tables = ((await gateway.dataSource.query(
     "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'owner_id' ORDER BY table_name",
   )) as Array<{ table_name: string }>).map((row) => row.table_name);
-  expect(tables).toEqual(expect.arrayContaining(['connection', 'consent', 'account', 'audit_event', 'outbox_event']));
+  expect(tables).toEqual(expect.arrayContaining(['connection', 'consent', 'account', 'audit_event', 'outbox_batch']));
   const rows: Record<string, string[]> = {};
   for (const table of tables) {
     const found = (await gateway.dataSource.query(`SELECT t::text AS row FROM "${table}" t WHERE owner_id = $1 ORDER BY t::text`, [ownerId])) as Array<{ row: string }>;

@@ -1,18 +1,28 @@
 import { Repeater } from '@repeaterjs/repeater';
 import type { DataSource, EntityManager } from 'typeorm';
+import { InvalidInputError } from '../../common/errors';
 import { bulkInsert } from '../../db/copy';
 import type { Logger } from '../../logger';
 import type { Messaging } from '../../pubsub/messaging';
-import { OutboxEvent } from './outbox-event.entity';
+import { OutboxBatch } from './outbox-batch.entity';
 
 /** Serializes outbox appends so sequence order is commit order: a reader never sees 12 before 11 commits. */
 const OUTBOX_LOCK = 0x6f757462;
-const PAGE = 500;
+/** At most this many events share one outbox row, so one replay page (PAGE rows) holds a bounded number of them. */
+const EVENTS_PER_ROW = 500;
+const PAGE = 50;
+const CURSOR = /^(0|[1-9][0-9]{0,18})$/;
 
 export interface DeliveredEvent<T> {
-  /** The outbox sequence, as an opaque string: the subscription cursor. */
+  /** The event's outbox sequence number, as an opaque string: the subscription cursor. */
   cursor: string;
   payload: T;
+}
+
+/** What `publish` needs to wake the subscribers of appended events. */
+export interface AppendedEvents {
+  topic: string;
+  ownerId: string;
 }
 
 /**
@@ -27,26 +37,36 @@ export class EventsService {
     private readonly logger: Logger,
   ) {}
 
-  async append(manager: EntityManager, topic: string, ownerId: string, payload: Record<string, unknown>): Promise<OutboxEvent> {
-    await manager.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_LOCK]);
-    // TypeORM types jsonb columns as deep partials of the declared type; any JSON object is a valid payload.
-    const inserted = await manager.insert(OutboxEvent, { topic, ownerId, payload: payload as never });
-    return { ...(inserted.generatedMaps[0] as OutboxEvent), topic, ownerId, payload };
+  async append(manager: EntityManager, topic: string, ownerId: string, payload: Record<string, unknown>): Promise<AppendedEvents> {
+    const [appended] = await this.appendMany(manager, topic, ownerId, [payload]);
+    return appended;
   }
 
   /**
-   * Many events of one topic and owner at once (a first sync writes a year of lines), by COPY, in the given order.
-   * Returns what `publish` needs to wake the subscribers.
+   * Events of one topic and owner, numbered in the given order. A first sync appends a year of lines at once: they
+   * take one range of the sequence and are written a few hundred to a row, by COPY.
    */
-  async appendMany(manager: EntityManager, topic: string, ownerId: string, payloads: Record<string, unknown>[]): Promise<Pick<OutboxEvent, 'topic' | 'ownerId'>[]> {
+  async appendMany(manager: EntityManager, topic: string, ownerId: string, payloads: Record<string, unknown>[]): Promise<AppendedEvents[]> {
     if (payloads.length === 0) return [];
     await manager.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_LOCK]);
-    await bulkInsert(manager, 'outbox_event', ['topic', 'owner_id', 'payload'], payloads.map((payload) => [topic, ownerId, JSON.stringify(payload)]));
+    // Under the lock no other append draws from the sequence, so nextval..setval is one unbroken range.
+    const [{ last }] = (await manager.query(
+      `SELECT setval('outbox_sequence', nextval('outbox_sequence') + $1 - 1)::text AS last`,
+      [payloads.length],
+    )) as Array<{ last: string }>;
+    const first = BigInt(last) - BigInt(payloads.length) + 1n;
+    const rows: string[][] = [];
+    for (let offset = 0; offset < payloads.length; offset += EVENTS_PER_ROW) {
+      const chunk = payloads.slice(offset, offset + EVENTS_PER_ROW);
+      const chunkFirst = first + BigInt(offset);
+      rows.push([String(chunkFirst), String(chunkFirst + BigInt(chunk.length) - 1n), topic, ownerId, JSON.stringify(chunk)]);
+    }
+    await bulkInsert(manager, 'outbox_batch', ['first_sequence', 'last_sequence', 'topic', 'owner_id', 'payloads'], rows);
     return [{ topic, ownerId }];
   }
 
   /** Call after the appending transaction committed. */
-  async publish(events: Pick<OutboxEvent, 'topic' | 'ownerId'>[]): Promise<void> {
+  async publish(events: AppendedEvents[]): Promise<void> {
     const channels = new Set(events.map((event) => channelOf(event.topic, event.ownerId)));
     await Promise.all([...channels].map((channel) => this.messaging.publish(channel, 'new')));
   }
@@ -62,24 +82,33 @@ export class EventsService {
     after: string | null | undefined,
     accept: (payload: T) => Promise<boolean> | boolean = () => true,
   ): AsyncIterableIterator<DeliveredEvent<T>> {
+    // Checked before the stream starts, so a bad cursor is the caller's error, not a broken stream.
+    const from = after === null || after === undefined ? null : parseCursor(after);
     return new Repeater<DeliveredEvent<T>>(async (push, stop) => {
-      let last = after ?? (await this.latestSequence(topic, ownerId));
+      let last = from ?? (await this.latestSequence(topic, ownerId));
       let reading: Promise<void> | null = null;
       let wokenWhileReading = false;
       const drain = async (): Promise<void> => {
         for (;;) {
-          const events = await this.dataSource
-            .getRepository(OutboxEvent)
-            .createQueryBuilder('event')
-            .where('event.topic = :topic AND event.owner_id = :ownerId AND event.sequence > :last', { topic, ownerId, last })
-            .orderBy('event.sequence', 'ASC')
+          const batches = await this.dataSource
+            .getRepository(OutboxBatch)
+            .createQueryBuilder('batch')
+            .where('batch.topic = :topic AND batch.owner_id = :ownerId AND batch.last_sequence > :last', { topic, ownerId, last: String(last) })
+            .orderBy('batch.last_sequence', 'ASC')
             .limit(PAGE)
             .getMany();
-          for (const event of events) {
-            last = event.sequence;
-            if (await accept(event.payload as T)) await push({ cursor: event.sequence, payload: event.payload as T });
+          for (const batch of batches) {
+            let sequence = BigInt(batch.firstSequence);
+            for (const payload of batch.payloads) {
+              // A cursor can point inside a row: the events up to it were delivered before the reconnect.
+              if (sequence > last) {
+                last = sequence;
+                if (await accept(payload as T)) await push({ cursor: String(sequence), payload: payload as T });
+              }
+              sequence += 1n;
+            }
           }
-          if (events.length < PAGE) return;
+          if (batches.length < PAGE) return;
         }
       };
       const wake = (): void => {
@@ -108,13 +137,19 @@ export class EventsService {
     });
   }
 
-  private async latestSequence(topic: string, ownerId: string): Promise<string> {
+  private async latestSequence(topic: string, ownerId: string): Promise<bigint> {
     const [row] = (await this.dataSource.query(
-      'SELECT coalesce(max(sequence), 0)::text AS sequence FROM outbox_event WHERE topic = $1 AND owner_id = $2',
+      'SELECT coalesce(max(last_sequence), 0)::text AS sequence FROM outbox_batch WHERE topic = $1 AND owner_id = $2',
       [topic, ownerId],
     )) as Array<{ sequence: string }>;
-    return row.sequence;
+    return BigInt(row.sequence);
   }
+}
+
+/** A cursor is an event's sequence number, or "0" for the beginning. */
+function parseCursor(after: string): bigint {
+  if (!CURSOR.test(after)) throw new InvalidInputError('after', 'after is not a cursor returned by this API');
+  return BigInt(after);
 }
 
 function channelOf(topic: string, ownerId: string): string {
