@@ -231,6 +231,26 @@ describe('two identical coffees (same amount, same payee, same day)', () => {
     expect(after).toHaveLength(3);
   });
 
+  it('keep their own ids when a second one books under the derived id the first already has, in any feed order', () => {
+    // Found by the property test: a bank without ids derives one from amount, payee, date and status, so a payment
+    // that books on the day an earlier identical one was booked takes that one's id. Each stored line must stay with
+    // the line it is, not with whichever of the two the bank happens to list first.
+    const fuel = { amount: eur('250.00'), counterparty: { name: 'TotalEnergies Station' }, bookingDate: '2026-11-12', date: '2026-11-12' };
+    const before = [
+      stored('ptx-earlier', bankLine('h-250|2026-11-12|BOOKED', { ...fuel, valueDate: '2026-11-08' })),
+      stored('ptx-later', pendingLine('h-250|2026-11-10|PENDING', { ...fuel, bookingDate: undefined, date: '2026-11-10', valueDate: '2026-11-10' })),
+    ];
+    const feed = [
+      bankLine('h-250|2026-11-12|BOOKED', { ...fuel, valueDate: '2026-11-10' }),
+      bankLine('h-250|2026-11-12|BOOKED', { ...fuel, valueDate: '2026-11-08' }),
+    ];
+    for (const order of [feed, [...feed].reverse()]) {
+      const { diff, after } = sync(before, order);
+      expect(only(diff.changes, 'SETTLED').id).toBe('ptx-later');
+      expect(Object.fromEntries(after.map((line) => [line.id, line.valueDate]))).toEqual({ 'ptx-earlier': '2026-11-08', 'ptx-later': '2026-11-10' });
+    }
+  });
+
   it('settle one each when both authorisations book under new ids', () => {
     const before = [stored('ptx-1', pendingLine('A1')), stored('ptx-2', pendingLine('A2'))];
     const { diff, after } = sync(before, [bankLine('C1'), bankLine('C2')]);

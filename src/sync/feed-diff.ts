@@ -6,8 +6,8 @@
  * Matching rule, in order; every pass pairs a stored line and an incoming line at most once:
  *
  * 1. Same bank transaction id: same line. A bank that derives ids from the fields (no id of its own) gives two
- *    identical coffees one id, so lines sharing an id are paired one to one, each with the stored line it differs
- *    least from (booked lines first); the extra ones are new lines, never merged.
+ *    identical coffees one id, so lines sharing an id are paired one to one, best pairs first (booked lines first,
+ *    then the fewest differing fields, never the feed's order); the extra ones are new lines, never merged.
  * 2. A stored PENDING line left over and an incoming BOOKED line left over with the same fingerprint (amount and
  *    currency, counterparty by normalized IBAN else normalized name) dated within the settlement tolerance
  *    (-2..+7 days, any of date / booking date / value date): the bank booked the line under a new id (card schemes
@@ -224,39 +224,59 @@ function withoutPendingEchoes(feed: readonly ProviderTransaction[]): ProviderTra
 }
 
 /**
- * Pass 1. Within one bank id, each incoming line takes the free stored line it differs least from; booked lines
- * choose first, so a stored authorisation goes to its booked version rather than to a pending line left beside it.
+ * Pass 1. Lines sharing a bank id are paired one to one, best pairs first: booked incoming lines before pending ones
+ * (a stored authorisation goes to its booked version rather than to a pending line left beside it), then the pairs
+ * that differ in the fewest fields. The order is total and looks only at the lines' contents and ids, never at where
+ * they sit in the feed, so a bank listing twins in another order gets the same pairs.
  */
 function pairByBankId(stored: readonly StoredTransaction[], incoming: readonly Incoming[]): Pair[] {
-  const storedByBankId = new Map<string, StoredTransaction[]>();
-  for (const line of [...stored].sort((a, b) => compareText(a.id, b.id))) {
-    const group = storedByBankId.get(line.providerTransactionId) ?? [];
-    group.push(line);
-    storedByBankId.set(line.providerTransactionId, group);
-  }
+  const storedByBankId = groupBy(stored, (line) => line.providerTransactionId);
+  const incomingByBankId = groupBy(incoming, (line) => line.transaction.providerTransactionId);
   const pairs: Pair[] = [];
-  const taken = new Set<string>();
-  const bookedFirst = [...incoming].sort(
-    (a, b) => Number(a.transaction.status !== 'BOOKED') - Number(b.transaction.status !== 'BOOKED') || a.index - b.index,
-  );
-  for (const line of bookedFirst) {
-    const free = (storedByBankId.get(line.transaction.providerTransactionId) ?? []).filter((s) => !taken.has(s.id));
-    if (free.length === 0) continue;
-    let best = free[0];
-    // Only a bank id shared by twins needs the comparison; the usual single candidate is taken as is.
-    if (free.length > 1) {
-      const differences = (candidate: StoredTransaction): number =>
-        changedFields(candidate, { ...line.transaction, fingerprint: line.fingerprint }).length;
-      let fewest = differences(best);
-      for (const candidate of free.slice(1)) {
-        const count = differences(candidate);
-        if (count < fewest) [best, fewest] = [candidate, count];
-      }
+  for (const [bankId, lines] of incomingByBankId) {
+    const candidates = storedByBankId.get(bankId);
+    if (!candidates) continue;
+    // The usual case, one line on each side, needs no comparison.
+    if (candidates.length === 1 && lines.length === 1) {
+      pairs.push({ stored: candidates[0], incoming: lines[0], matchedBy: 'BANK_ID' });
+      continue;
     }
-    taken.add(best.id);
-    pairs.push({ stored: best, incoming: line, matchedBy: 'BANK_ID' });
+    const options = lines.flatMap((line) =>
+      candidates.map((candidate) => ({
+        stored: candidate,
+        incoming: line,
+        booked: line.transaction.status === 'BOOKED',
+        differences: changedFields(candidate, { ...line.transaction, fingerprint: line.fingerprint }).length,
+        content: JSON.stringify(line.transaction),
+      })),
+    );
+    options.sort(
+      (a, b) =>
+        Number(b.booked) - Number(a.booked) ||
+        a.differences - b.differences ||
+        compareText(a.stored.id, b.stored.id) ||
+        compareText(a.content, b.content),
+    );
+    const storedTaken = new Set<string>();
+    const incomingTaken = new Set<number>();
+    for (const option of options) {
+      if (storedTaken.has(option.stored.id) || incomingTaken.has(option.incoming.index)) continue;
+      storedTaken.add(option.stored.id);
+      incomingTaken.add(option.incoming.index);
+      pairs.push({ stored: option.stored, incoming: option.incoming, matchedBy: 'BANK_ID' });
+    }
   }
   return pairs;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
 }
 
 /** Passes 2 and 3: every (stored pending, incoming booked) pair the pass allows, with its tie-breaking measures. */
