@@ -5,7 +5,7 @@ import { isValidIBAN } from 'ibantools';
 import { type BankContext, bankBase, recordBankBase } from './bank-context';
 import { apiFaults, latency } from './faults';
 import { type VisibleEntry, decimalString } from './ledger';
-import { readScaForm, renderScaPage, withQuery } from './sca-page';
+import { renderScaPage, serveScaPage, withQuery } from './sca-page';
 import { DAY_MS, type SandboxAccount, isoDate } from './seed-data';
 
 /**
@@ -603,57 +603,30 @@ export function berlinGroupBank(ctx: BankContext): Router {
     return { accounts, balances, transactions };
   }
 
-  function scaAction(req: Request): string {
-    return `${bankBase(req)}${req.path}`;
-  }
-
-  router.get('/sca/consents/:consentId', (req, res) => {
-    const consent = consents.get(req.params.consentId);
-    if (!consent) {
-      res.status(404).type('html').send('<p>Unknown consent.</p>');
-      return;
-    }
-    res.type('html').send(
-      renderScaPage({
-        bankName: bank.name,
-        title: 'Authorise access to your accounts',
-        action: scaAction(req),
-        details: consentDetails(consent),
-        ...(consent.status === 'received' ? {} : { error: `This consent is already ${consent.status}.` }),
-      }),
-    );
-  });
-
-  router.post('/sca/consents/:consentId', (req, res) => {
-    const consent = consents.get(req.params.consentId);
-    if (!consent) {
-      res.status(404).type('html').send('<p>Unknown consent.</p>');
-      return;
-    }
-    const page = { bankName: bank.name, title: 'Authorise access to your accounts', action: scaAction(req), details: consentDetails(consent) };
-    if (consent.status !== 'received') {
-      res.status(409).type('html').send(renderScaPage({ ...page, error: `This consent is already ${consent.status}.` }));
-      return;
-    }
-    const submission = readScaForm(req.body as Record<string, unknown>);
-    if (!submission.psu) {
-      res.status(401).type('html').send(renderScaPage({ ...page, error: submission.error }));
-      return;
-    }
-    if (submission.decision === 'deny') {
-      consent.status = 'rejected';
-      res.redirect(302, withQuery(consent.nokRedirectUri ?? consent.redirectUri, { consentId: consent.id, error: 'access_denied' }));
-      return;
-    }
-    const grants = grantsFor(consent, submission.psu.id);
-    if (grants.accounts.size === 0) {
-      res.status(403).type('html').send(renderScaPage({ ...page, error: 'None of the requested accounts is held by this user.' }));
-      return;
-    }
-    consent.psuId = submission.psu.id;
-    consent.grants = grants;
-    consent.status = 'valid';
-    res.redirect(302, withQuery(consent.redirectUri, { consentId: consent.id }));
+  serveScaPage(router, bank.name, {
+    path: '/sca/consents/:id',
+    find: (id) => consents.get(id),
+    notFound: 'Unknown consent.',
+    title: 'Authorise access to your accounts',
+    details: consentDetails,
+    openStatus: 'received',
+    noun: 'consent',
+    onAuthenticated: (consent, { psu, decision }, res, page) => {
+      if (decision === 'deny') {
+        consent.status = 'rejected';
+        res.redirect(302, withQuery(consent.nokRedirectUri ?? consent.redirectUri, { consentId: consent.id, error: 'access_denied' }));
+        return;
+      }
+      const grants = grantsFor(consent, psu.id);
+      if (grants.accounts.size === 0) {
+        res.status(403).type('html').send(renderScaPage({ ...page, error: 'None of the requested accounts is held by this user.' }));
+        return;
+      }
+      consent.psuId = psu.id;
+      consent.grants = grants;
+      consent.status = 'valid';
+      res.redirect(302, withQuery(consent.redirectUri, { consentId: consent.id }));
+    },
   });
 
   function paymentDetails(payment: Payment): [string, string][] {
@@ -667,67 +640,45 @@ export function berlinGroupBank(ctx: BankContext): Router {
     ];
   }
 
-  router.get('/sca/payments/:paymentId', (req, res) => {
-    const payment = payments.get(req.params.paymentId);
-    if (!payment) {
-      res.status(404).type('html').send('<p>Unknown payment.</p>');
-      return;
-    }
-    res.type('html').send(
-      renderScaPage({
-        bankName: bank.name,
-        title: 'Confirm this SEPA credit transfer',
-        action: scaAction(req),
-        details: paymentDetails(payment),
-        ...(payment.status === 'RCVD' ? {} : { error: `This payment is already ${payment.status}.` }),
-      }),
-    );
-  });
-
-  router.post('/sca/payments/:paymentId', (req, res) => {
-    const payment = payments.get(req.params.paymentId);
-    if (!payment) {
-      res.status(404).type('html').send('<p>Unknown payment.</p>');
-      return;
-    }
-    const page = { bankName: bank.name, title: 'Confirm this SEPA credit transfer', action: scaAction(req), details: paymentDetails(payment) };
-    if (payment.status !== 'RCVD') {
-      res.status(409).type('html').send(renderScaPage({ ...page, error: `This payment is already ${payment.status}.` }));
-      return;
-    }
-    const submission = readScaForm(req.body as Record<string, unknown>);
-    if (!submission.psu) {
-      res.status(401).type('html').send(renderScaPage({ ...page, error: submission.error }));
-      return;
-    }
-    const debtor = ledger.accountByIban(payment.debtorIban) as SandboxAccount;
-    if (submission.decision === 'deny') {
-      payment.status = 'RJCT';
-      res.redirect(302, withQuery(payment.nokRedirectUri ?? payment.redirectUri, { paymentId: payment.id, error: 'access_denied' }));
-      return;
-    }
-    if (debtor.psuId !== submission.psu.id) {
-      res.status(403).type('html').send(renderScaPage({ ...page, error: 'The debtor account is not held by this user.' }));
-      return;
-    }
-    if (ledger.balances(debtor).expected.lessThan(payment.amount)) {
-      // ISO 20022 AM04 (insufficient funds): the bank rejects after SCA; the TPP reads RJCT from the status.
-      payment.status = 'RJCT';
-    } else {
-      payment.status = 'ACSP';
-      payment.authorisedAt = now();
-      ledger.transfer({
-        debtor,
-        creditorIban: payment.creditorIban,
-        creditorName: payment.creditorName,
-        amount: payment.amount,
-        remittanceUnstructured: payment.remittanceUnstructured,
-        endToEndId: payment.endToEndId,
-        paymentId: payment.id,
-        authorisedAt: payment.authorisedAt,
-      });
-    }
-    res.redirect(302, withQuery(payment.redirectUri, { paymentId: payment.id }));
+  serveScaPage(router, bank.name, {
+    path: '/sca/payments/:id',
+    find: (id) => payments.get(id),
+    notFound: 'Unknown payment.',
+    title: 'Confirm this SEPA credit transfer',
+    details: paymentDetails,
+    openStatus: 'RCVD',
+    noun: 'payment',
+    onAuthenticated: (payment, { psu, decision }, res, page) => {
+      const debtor = ledger.accountByIban(payment.debtorIban) as SandboxAccount;
+      // Only the payer decides: another customer of the bank may neither approve nor deny this payment.
+      if (debtor.psuId !== psu.id) {
+        res.status(403).type('html').send(renderScaPage({ ...page, error: 'The debtor account is not held by this user.' }));
+        return;
+      }
+      if (decision === 'deny') {
+        payment.status = 'RJCT';
+        res.redirect(302, withQuery(payment.nokRedirectUri ?? payment.redirectUri, { paymentId: payment.id, error: 'access_denied' }));
+        return;
+      }
+      if (ledger.balances(debtor).expected.lessThan(payment.amount)) {
+        // ISO 20022 AM04 (insufficient funds): the bank rejects after SCA; the TPP reads RJCT from the status.
+        payment.status = 'RJCT';
+      } else {
+        payment.status = 'ACSP';
+        payment.authorisedAt = now();
+        ledger.transfer({
+          debtor,
+          creditorIban: payment.creditorIban,
+          creditorName: payment.creditorName,
+          amount: payment.amount,
+          remittanceUnstructured: payment.remittanceUnstructured,
+          endToEndId: payment.endToEndId,
+          paymentId: payment.id,
+          authorisedAt: payment.authorisedAt,
+        });
+      }
+      res.redirect(302, withQuery(payment.redirectUri, { paymentId: payment.id }));
+    },
   });
 
   router.use('/v1', (_req: Request, _res: Response, next: NextFunction) => {

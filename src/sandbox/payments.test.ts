@@ -150,6 +150,16 @@ describe('Sandbox payments move money between sandbox accounts', () => {
     expect(refused.text).toContain('<form method="post"');
   });
 
+  it('lets no other PSU deny a payment either: it stays waiting for its payer', async () => {
+    const bobConsent = await connectBerlinGroup(bg, { psuId: 'bob' });
+    const [bobMain] = await bgAccounts(bobConsent);
+    const created = (await initiate(bobMain.iban, 'DE89370400440532013000', '10.00')).json as { paymentId: string; _links: { scaRedirect: { href: string } } };
+    const refused = await submitSca(created._links.scaRedirect.href, { psuId: 'alice', decision: 'deny' });
+    expect(refused.status).toBe(403);
+    const status = await http(`${bg}/v1/payments/sepa-credit-transfers/${created.paymentId}/status`, { headers: bgHeaders() });
+    expect(status.json).toEqual({ transactionStatus: 'RCVD' });
+  });
+
   it('executes a STET payment request after the PSU approves and the PISP confirms', async () => {
     const client = (await http(`${stet}/oauth/token`, { method: 'POST', form: { grant_type: 'client_credentials', client_id: 'passerelle', scope: 'pisp' } }))
       .json as { access_token: string };

@@ -1,3 +1,5 @@
+import type { Request, Response, Router } from 'express';
+import { bankBase } from './bank-context';
 import { SANDBOX_OTP, SANDBOX_PASSWORD, SANDBOX_PSUS, type SandboxPsu } from './seed-data';
 
 /**
@@ -76,4 +78,59 @@ export function withQuery(uri: string, params: Record<string, string>): string {
   const url = new URL(uri);
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
   return url.toString();
+}
+
+/** One kind of resource a PSU approves or denies on the SCA page: a consent, a payment. */
+export interface ScaResource<T extends { status: string }> {
+  /** Where the page is served; `find` looks up the `:id` parameter. */
+  path: `${string}/:id`;
+  find: (id: string) => T | undefined;
+  /** The 404 answer when `find` finds nothing. */
+  notFound: string;
+  title: string;
+  details: (resource: T) => [string, string][];
+  /**
+   * The status in which the PSU may still decide; in any other the page says `This ${noun} is already ${status}.`
+   * and a post is refused with 409.
+   */
+  openStatus: T['status'];
+  noun: string;
+  /** The outcome of a post by a PSU who logged in, whether approving or denying; `page` is for answering with an error. */
+  onAuthenticated: (resource: T, submission: { psu: SandboxPsu; decision: ScaSubmission['decision'] }, res: Response, page: ScaPage) => void;
+}
+
+/** Serves the SCA page of one kind of resource: GET shows it, POST reads the PSU's login and decision. */
+export function serveScaPage<T extends { status: string }>(router: Router, bankName: string, spec: ScaResource<T>): void {
+  /** The resource, its page and, once decided, the error the page shows; undefined once 404 is answered. */
+  function load(req: Request, res: Response) {
+    const resource = spec.find(req.params.id as string);
+    if (!resource) {
+      res.status(404).type('html').send(`<p>${spec.notFound}</p>`);
+      return undefined;
+    }
+    const page: ScaPage = { bankName, title: spec.title, action: `${bankBase(req)}${req.path}`, details: spec.details(resource) };
+    const closed = resource.status === spec.openStatus ? undefined : `This ${spec.noun} is already ${resource.status}.`;
+    return { resource, page, closed };
+  }
+
+  router.get(spec.path, (req, res) => {
+    const loaded = load(req, res);
+    if (loaded) res.type('html').send(renderScaPage({ ...loaded.page, error: loaded.closed }));
+  });
+
+  router.post(spec.path, (req, res) => {
+    const loaded = load(req, res);
+    if (!loaded) return;
+    const { resource, page, closed } = loaded;
+    if (closed) {
+      res.status(409).type('html').send(renderScaPage({ ...page, error: closed }));
+      return;
+    }
+    const { psu, decision, error } = readScaForm(req.body as Record<string, unknown>);
+    if (!psu) {
+      res.status(401).type('html').send(renderScaPage({ ...page, error }));
+      return;
+    }
+    spec.onAuthenticated(resource, { psu, decision }, res, page);
+  });
 }

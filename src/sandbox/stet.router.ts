@@ -5,7 +5,7 @@ import { isValidIBAN } from 'ibantools';
 import { type BankContext, bankBase, recordBankBase } from './bank-context';
 import { apiFaults, latency } from './faults';
 import { type VisibleEntry, decimalString } from './ledger';
-import { readScaForm, renderScaPage, withQuery } from './sca-page';
+import { readScaForm, renderScaPage, serveScaPage, withQuery } from './sca-page';
 import { DAY_MS, type SandboxAccount, isoDate } from './seed-data';
 
 /**
@@ -572,53 +572,31 @@ export function stetBank(ctx: BankContext): Router {
 
   router.use('/sca', express.urlencoded({ extended: false }));
 
-  router.get('/sca/payment-requests/:id', (req, res) => {
-    const payment = payments.get(req.params.id);
-    if (!payment) {
-      res.status(404).type('html').send('<p>Unknown payment request.</p>');
-      return;
-    }
-    res.type('html').send(
-      renderScaPage({
-        bankName: bank.name,
-        title: 'Confirm this SEPA credit transfer',
-        action: `${bankBase(req)}${req.path}`,
-        details: paymentDetails(payment),
-        ...(payment.status === 'RCVD' ? {} : { error: `This payment is already ${payment.status}.` }),
-      }),
-    );
-  });
-
-  router.post('/sca/payment-requests/:id', (req, res) => {
-    const payment = payments.get(req.params.id);
-    if (!payment) {
-      res.status(404).type('html').send('<p>Unknown payment request.</p>');
-      return;
-    }
-    const page = { bankName: bank.name, title: 'Confirm this SEPA credit transfer', action: `${bankBase(req)}${req.path}`, details: paymentDetails(payment) };
-    if (payment.status !== 'RCVD') {
-      res.status(409).type('html').send(renderScaPage({ ...page, error: `This payment is already ${payment.status}.` }));
-      return;
-    }
-    const submission = readScaForm(req.body as Record<string, unknown>);
-    if (!submission.psu) {
-      res.status(401).type('html').send(renderScaPage({ ...page, error: submission.error }));
-      return;
-    }
-    if (submission.decision === 'deny') {
-      payment.status = 'RJCT';
-      res.redirect(302, withQuery(payment.unsuccessfulReportUrl ?? payment.successfulReportUrl, { paymentRequestResourceId: payment.id, error: 'access_denied' }));
-      return;
-    }
-    const own = ledger.accountsOf(slug, submission.psu.id);
-    const debtor = payment.debtorIban ? own.find((a) => a.iban === payment.debtorIban) : own.find((a) => a.kind === 'main');
-    if (!debtor) {
-      res.status(403).type('html').send(renderScaPage({ ...page, error: 'The debtor account is not held by this user.' }));
-      return;
-    }
-    payment.debtorIban = debtor.iban;
-    payment.status = 'ACCP';
-    res.redirect(302, withQuery(payment.successfulReportUrl, { paymentRequestResourceId: payment.id }));
+  serveScaPage(router, bank.name, {
+    path: '/sca/payment-requests/:id',
+    find: (id) => payments.get(id),
+    notFound: 'Unknown payment request.',
+    title: 'Confirm this SEPA credit transfer',
+    details: paymentDetails,
+    openStatus: 'RCVD',
+    noun: 'payment',
+    onAuthenticated: (payment, { psu, decision }, res, page) => {
+      // Only the payer decides: another customer of the bank may neither approve nor deny this payment.
+      const own = ledger.accountsOf(slug, psu.id);
+      const debtor = payment.debtorIban ? own.find((a) => a.iban === payment.debtorIban) : own.find((a) => a.kind === 'main');
+      if (!debtor) {
+        res.status(403).type('html').send(renderScaPage({ ...page, error: 'The debtor account is not held by this user.' }));
+        return;
+      }
+      if (decision === 'deny') {
+        payment.status = 'RJCT';
+        res.redirect(302, withQuery(payment.unsuccessfulReportUrl ?? payment.successfulReportUrl, { paymentRequestResourceId: payment.id, error: 'access_denied' }));
+        return;
+      }
+      payment.debtorIban = debtor.iban;
+      payment.status = 'ACCP';
+      res.redirect(302, withQuery(payment.successfulReportUrl, { paymentRequestResourceId: payment.id }));
+    },
   });
 
   router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
