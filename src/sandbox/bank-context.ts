@@ -1,6 +1,6 @@
-import type { NextFunction, Request, Response } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { SandboxBank } from './banks';
-import type { FaultSwitch } from './faults';
+import { type FaultSwitch, latency } from './faults';
 import type { Ledger } from './ledger';
 import type { AccessCounter, RequestLog } from './request-log';
 
@@ -25,4 +25,21 @@ export function recordBankBase(req: Request, res: Response, next: NextFunction):
 
 export function bankBase(req: Request): string {
   return (req.res as Response).locals.bankBase as string;
+}
+
+/**
+ * A bank's router with what every sandbox bank does first: log the request, apply the latency knob, record the base
+ * URL, and echo `X-Request-ID` as both standards require.
+ */
+export function bankRouter({ bank, log, now, faults }: BankContext): Router {
+  const router = express.Router();
+  router.use(log.middleware(bank.slug, now));
+  router.use(latency(faults, bank.slug));
+  router.use(recordBankBase);
+  router.use((req, res, next) => {
+    const requestId = req.get('X-Request-ID');
+    if (requestId) res.set('X-Request-ID', requestId);
+    next();
+  });
+  return router;
 }

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { isValidIBAN } from 'ibantools';
-import { type BankContext, bankBase, recordBankBase } from './bank-context';
-import { apiFaults, latency } from './faults';
+import { type BankContext, bankBase, bankRouter } from './bank-context';
+import { apiFaults } from './faults';
 import { type VisibleEntry, decimalString } from './ledger';
 import { renderScaPage, serveScaPage, withQuery } from './sca-page';
 import { DAY_MS, type SandboxAccount, isoDate } from './seed-data';
@@ -112,21 +112,12 @@ function parseDate(value: unknown, name: string): string | undefined {
 }
 
 export function berlinGroupBank(ctx: BankContext): Router {
-  const { bank, ledger, now, faults, log, access } = ctx;
+  const { bank, ledger, now, faults, access } = ctx;
   const slug = bank.slug;
   const consents = new Map<string, Consent>();
   const payments = new Map<string, Payment>();
   const paymentsByRequestId = new Map<string, string>();
-  const router = express.Router();
-
-  router.use(log.middleware(slug, now));
-  router.use(latency(faults, slug));
-  router.use(recordBankBase);
-  router.use((req, res, next) => {
-    const requestId = req.get('X-Request-ID');
-    if (requestId) res.set('X-Request-ID', requestId);
-    next();
-  });
+  const router = bankRouter(ctx);
 
   const api = express.Router();
   router.use('/v1', apiFaults(faults, slug, errorBody), express.json(), api);

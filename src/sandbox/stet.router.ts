@@ -2,8 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { isValidIBAN } from 'ibantools';
-import { type BankContext, bankBase, recordBankBase } from './bank-context';
-import { apiFaults, latency } from './faults';
+import { type BankContext, bankBase, bankRouter } from './bank-context';
+import { apiFaults } from './faults';
 import { type VisibleEntry, decimalString } from './ledger';
 import { readScaForm, renderScaPage, serveScaPage, withQuery } from './sca-page';
 import { DAY_MS, type SandboxAccount, isoDate } from './seed-data';
@@ -104,23 +104,14 @@ function token(): string {
 }
 
 export function stetBank(ctx: BankContext): Router {
-  const { bank, ledger, now, faults, log } = ctx;
+  const { bank, ledger, now, faults } = ctx;
   const slug = bank.slug;
   const codes = new Map<string, AuthorizationCode>();
   const accessTokens = new Map<string, Token>();
   const refreshTokens = new Map<string, Grant>();
   const payments = new Map<string, PaymentRequest>();
   const paymentsByRequestId = new Map<string, string>();
-  const router = express.Router();
-
-  router.use(log.middleware(slug, now));
-  router.use(latency(faults, slug));
-  router.use(recordBankBase);
-  router.use((req, res, next) => {
-    const requestId = req.get('X-Request-ID');
-    if (requestId) res.set('X-Request-ID', requestId);
-    next();
-  });
+  const router = bankRouter(ctx);
 
   const faulty = apiFaults(faults, slug, (status, code) => errorModel(status, code, 'Sandbox fault'), HAL_JSON);
 
