@@ -42,7 +42,7 @@ async function insertValues(manager: EntityManager, table: string, columns: read
 }
 
 /** COPY's text format: tab-separated, `\N` for null, backslash escapes for the characters that would break a row. */
-function* encodeRows(rows: CopyValue[][]): Generator<string> {
+export function* encodeRows(rows: CopyValue[][]): Generator<string> {
   // Built by concatenation, not map/join: a first sync encodes a million values, and the arrays were most of its time.
   let chunk = '';
   for (let index = 0; index < rows.length; index += 1) {

@@ -19,6 +19,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
+import { encodeRows } from '../../src/db/copy';
 import { createDataSource, runMigrations } from '../../src/db/data-source';
 import { createLogger } from '../../src/logger';
 import { MemoryJobRunner } from '../../src/jobs';
@@ -62,22 +63,17 @@ function feed(size: number, today: Date): ProviderTransaction[] {
   return lines;
 }
 
-function copyLine(values: (string | null)[]): string {
-  return `${values.map((value) => (value === null ? '\\N' : value.replace(/[\\\t\n\r]/g, (c) => `\\${c === '\t' ? 't' : c === '\n' ? 'n' : c === '\r' ? 'r' : '\\'}`))).join('\t')}\n`;
-}
-
 const COPY_COLUMNS =
   'id, account_id, owner_id, provider_transaction_id, status, amount, currency, date, booking_date, value_date, counterparty_name, counterparty_iban, remittance_unstructured, end_to_end_id, bank_transaction_code, fingerprint';
 
 /** COPY text for the lines, encoded before the clock starts: the baseline is the database's work alone. */
 function copyRows(lines: ProviderTransaction[], account: Account): string[] {
-  return lines.map((line) =>
-    copyLine([
-      randomUUID(), account.id, account.ownerId, line.providerTransactionId, line.status, line.amount.amount, line.amount.currency,
-      line.date, line.bookingDate ?? null, line.valueDate ?? null, line.counterparty?.name ?? null, line.counterparty?.iban ?? null,
-      line.remittanceUnstructured ?? null, line.endToEndId ?? null, line.bankTransactionCode ?? null, transactionFingerprint(line),
-    ]),
-  );
+  const rows = lines.map((line) => [
+    randomUUID(), account.id, account.ownerId, line.providerTransactionId, line.status, line.amount.amount, line.amount.currency,
+    line.date, line.bookingDate, line.valueDate, line.counterparty?.name, line.counterparty?.iban,
+    line.remittanceUnstructured, line.endToEndId, line.bankTransactionCode, transactionFingerprint(line),
+  ]);
+  return [...encodeRows(rows)];
 }
 
 async function timedCopy(pg: PoolClient, table: string, text: string[]): Promise<number> {
