@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { recordingFetch } from '../testing/openapi-contract';
-import { callbackQuery, callRecorder, startSandbox, walkScaForm, type RunningSandbox } from '../testing/sandbox-harness';
+import { callbackQuery, callRecorder, consentRequest, isoDaysAgo, startSandbox, walkScaForm, type RunningSandbox } from '../testing/sandbox-harness';
 import { ProviderError, type ConsentHandle, type PsuContext } from '../types';
 import { BerlinGroupAdapter } from './adapter';
 import type { ResilienceOptions } from '../shared/upstream';
@@ -16,10 +16,6 @@ const fastResilience: Partial<ResilienceOptions> = {
   maxRetryAfterMs: 3_000,
   breakerThreshold: 50,
 };
-
-function isoDaysAgo(days: number): string {
-  return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
-}
 
 let sandbox: RunningSandbox;
 beforeAll(async () => {
@@ -46,15 +42,7 @@ function adapterFor(slug: 'berlin-group' | 'flaky', resilience: Partial<Resilien
 /** The whole journey a user walks: consent at Passerelle, SCA at the bank, back to the callback. */
 async function connect(adapter: BerlinGroupAdapter, scopes: ConsentHandle['scopes'] = ['ACCOUNTS', 'BALANCES', 'TRANSACTIONS']) {
   const state = randomUUID();
-  const created = await adapter.createConsent({
-    scopes: scopes!,
-    validUntil: isoDaysAgo(-90),
-    frequencyPerDay: 4,
-    historyDays: 365,
-    redirectUri: callback,
-    state,
-    psu: present,
-  });
+  const created = await adapter.createConsent(consentRequest(callback, state, present, { scopes: scopes!, validUntil: isoDaysAgo(-90), historyDays: 365 }));
   const sca = await walkScaForm(created.authorisationUrl, { psuId: 'alice' });
   const query = callbackQuery(sca.location!);
   const completed = await adapter.completeConsent({ providerConsentId: created.providerConsentId, query, redirectUri: callback });
@@ -73,15 +61,7 @@ describe('Berlin Group adapter against the sandbox bank', () => {
 
   it('records a refusal at the bank as a rejected consent', async () => {
     const { adapter } = adapterFor('berlin-group');
-    const created = await adapter.createConsent({
-      scopes: ['ACCOUNTS'],
-      validUntil: isoDaysAgo(-30),
-      frequencyPerDay: 4,
-      historyDays: 90,
-      redirectUri: callback,
-      state: 's-1',
-      psu: present,
-    });
+    const created = await adapter.createConsent(consentRequest(callback, 's-1', present));
     const sca = await walkScaForm(created.authorisationUrl, { decision: 'deny' });
     const query = callbackQuery(sca.location!);
     expect(query.error).toBe('access_denied');
@@ -92,15 +72,7 @@ describe('Berlin Group adapter against the sandbox bank', () => {
 
   it('re-shows the SCA form on a wrong one-time code instead of redirecting', async () => {
     const { adapter } = adapterFor('berlin-group');
-    const created = await adapter.createConsent({
-      scopes: ['ACCOUNTS'],
-      validUntil: isoDaysAgo(-30),
-      frequencyPerDay: 4,
-      historyDays: 90,
-      redirectUri: callback,
-      state: 's-2',
-      psu: present,
-    });
+    const created = await adapter.createConsent(consentRequest(callback, 's-2', present));
     const sca = await walkScaForm(created.authorisationUrl, { otp: '000000' });
     expect(sca.location).toBeUndefined();
     expect(sca.html).toContain('<form');
@@ -242,15 +214,7 @@ describe('Berlin Group adapter against the unreliable bank', () => {
     const { adapter, calls } = adapterFor('flaky');
     sandbox.control.setFaults('flaky', { serverError: 1 });
     await expect(
-      adapter.createConsent({
-        scopes: ['ACCOUNTS'],
-        validUntil: isoDaysAgo(-30),
-        frequencyPerDay: 4,
-        historyDays: 90,
-        redirectUri: callback,
-        state: 's',
-        psu: present,
-      }),
+      adapter.createConsent(consentRequest(callback, 's', present)),
     ).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE' });
     expect(calls).toHaveLength(1);
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { recordingFetch, SpecValidator, specsAvailable, specsMissingMessage } from '../testing/openapi-contract';
-import { callbackQuery, startSandbox, walkScaForm, type RunningSandbox } from '../testing/sandbox-harness';
+import { callbackQuery, consentRequest, startSandbox, walkScaForm, type RunningSandbox } from '../testing/sandbox-harness';
 import type { PsuContext } from '../types';
 import { BerlinGroupAdapter } from './adapter';
 
@@ -26,15 +26,9 @@ describeWithSpecs('Berlin Group requests against the official psd2-api 1.3.11 Op
       fetch: recording.fetch,
     });
     const redirectUri = 'https://gateway.example/callback';
-    const created = await adapter.createConsent({
-      scopes: ['ACCOUNTS', 'BALANCES', 'TRANSACTIONS'],
-      validUntil: '9999-12-31',
-      frequencyPerDay: 4,
-      historyDays: 365,
-      redirectUri,
-      state: randomUUID(),
-      psu: present,
-    });
+    const created = await adapter.createConsent(
+      consentRequest(redirectUri, randomUUID(), present, { scopes: ['ACCOUNTS', 'BALANCES', 'TRANSACTIONS'], validUntil: '9999-12-31', historyDays: 365 }),
+    );
     const sca = await walkScaForm(created.authorisationUrl);
     await adapter.completeConsent({ providerConsentId: created.providerConsentId, query: callbackQuery(sca.location!), redirectUri });
     const consent = { providerConsentId: created.providerConsentId, scopes: ['BALANCES' as const] };
@@ -106,15 +100,7 @@ describeWithSpecs('Berlin Group requests against the official psd2-api 1.3.11 Op
       endpoint: { institutionId: 'bg', standard: 'BERLIN_GROUP', baseUrl: 'https://bank.example' },
       fetch: recording.fetch,
     });
-    const created = await adapter.createConsent({
-      scopes: ['ACCOUNTS'],
-      validUntil: '2027-01-31',
-      frequencyPerDay: 4,
-      historyDays: 90,
-      redirectUri: 'https://gateway.example/callback',
-      state: 'st',
-      psu: present,
-    });
+    const created = await adapter.createConsent(consentRequest('https://gateway.example/callback', 'st', present, { validUntil: '2027-01-31' }));
     expect(created).toEqual({ providerConsentId: 'c-42', status: 'PENDING_AUTHORISATION', authorisationUrl: 'https://bank.example/sca/a-1' });
     expect(recording.requests.map((r) => r.url)).toEqual(['https://bank.example/v1/consents', 'https://bank.example/v1/consents/c-42/authorisations']);
     expect(recording.requests.flatMap((r) => spec.validate(r, 'https://bank.example'))).toEqual([]);

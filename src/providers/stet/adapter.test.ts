@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { recordingFetch } from '../testing/openapi-contract';
-import { callbackQuery, callRecorder, startSandbox, walkScaForm, type RunningSandbox } from '../testing/sandbox-harness';
+import { callbackQuery, callRecorder, consentRequest, isoDaysAgo, startSandbox, walkScaForm, type RunningSandbox } from '../testing/sandbox-harness';
 import type { FetchFn, ResilienceOptions } from '../shared/upstream';
 import { ProviderError, type ConsentHandle, type ProviderTokens, type PsuContext } from '../types';
 import { StetAdapter } from './adapter';
@@ -10,10 +10,6 @@ const unattended: PsuContext = {};
 const callback = 'https://gateway.example/connections/callback?flow=stet';
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const fastResilience: Partial<ResilienceOptions> = { timeoutMs: 2_000, maxRetries: 3, initialBackoffMs: 5, maxBackoffMs: 50 };
-
-function isoDaysAgo(days: number): string {
-  return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
-}
 
 let sandbox: RunningSandbox;
 beforeAll(async () => {
@@ -42,15 +38,7 @@ function adapterFor(options: { now?: () => number; fetch?: FetchFn } = {}) {
 
 async function connect(adapter: StetAdapter) {
   const state = randomUUID();
-  const created = await adapter.createConsent({
-    scopes: ['ACCOUNTS', 'BALANCES', 'TRANSACTIONS'],
-    validUntil: isoDaysAgo(-90),
-    frequencyPerDay: 4,
-    historyDays: 365,
-    redirectUri: callback,
-    state,
-    psu: present,
-  });
+  const created = await adapter.createConsent(consentRequest(callback, state, present, { scopes: ['ACCOUNTS', 'BALANCES', 'TRANSACTIONS'], validUntil: isoDaysAgo(-90), historyDays: 365 }));
   const sca = await walkScaForm(created.authorisationUrl, { psuId: 'bob' });
   const query = callbackQuery(sca.location!);
   const completed = await adapter.completeConsent({ providerConsentId: created.providerConsentId, query, redirectUri: callback });
@@ -97,15 +85,7 @@ describe('STET adapter against the sandbox bank', () => {
 
   it('records a refusal on the authorization page as a rejected consent, with no token', async () => {
     const { adapter } = adapterFor();
-    const created = await adapter.createConsent({
-      scopes: ['ACCOUNTS'],
-      validUntil: isoDaysAgo(-30),
-      frequencyPerDay: 4,
-      historyDays: 90,
-      redirectUri: callback,
-      state: 'st',
-      psu: present,
-    });
+    const created = await adapter.createConsent(consentRequest(callback, 'st', present));
     const sca = await walkScaForm(created.authorisationUrl, { decision: 'deny' });
     const query = callbackQuery(sca.location!);
     expect(query).toMatchObject({ error: 'access_denied', state: 'st' });
@@ -230,15 +210,7 @@ describe('STET adapter against the sandbox bank', () => {
           refreshed.push(id);
         },
       });
-      const created = await adapter.createConsent({
-        scopes: ['ACCOUNTS'],
-        validUntil: isoDaysAgo(-30),
-        frequencyPerDay: 4,
-        historyDays: 90,
-        redirectUri: callback,
-        state: 's',
-        psu: present,
-      });
+      const created = await adapter.createConsent(consentRequest(callback, 's', present));
       const sca = await walkScaForm(created.authorisationUrl);
       const { tokens } = await adapter.completeConsent({
         providerConsentId: created.providerConsentId,

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { recordingFetch, SpecValidator, specsAvailable, specsMissingMessage } from '../testing/openapi-contract';
-import { callbackQuery, startSandbox, walkScaForm, type RunningSandbox } from '../testing/sandbox-harness';
+import { callbackQuery, consentRequest, startSandbox, walkScaForm, type RunningSandbox } from '../testing/sandbox-harness';
 import { StetAdapter } from './adapter';
 
 const describeWithSpecs = specsAvailable ? describe : describe.skip;
@@ -25,15 +25,9 @@ describeWithSpecs('STET requests against the official STET 1.5 OpenAPI file', ()
       fetch: recording.fetch,
     });
     const redirectUri = 'https://gateway.example/callback';
-    const created = await adapter.createConsent({
-      scopes: ['ACCOUNTS', 'BALANCES', 'TRANSACTIONS'],
-      validUntil: '2027-05-01',
-      frequencyPerDay: 4,
-      historyDays: 365,
-      redirectUri,
-      state: randomUUID(),
-      psu: { ipAddress: '203.0.113.7' },
-    });
+    const created = await adapter.createConsent(
+      consentRequest(redirectUri, randomUUID(), { ipAddress: '203.0.113.7' }, { scopes: ['ACCOUNTS', 'BALANCES', 'TRANSACTIONS'], validUntil: '2027-05-01', historyDays: 365 }),
+    );
     const sca = await walkScaForm(created.authorisationUrl);
     const { tokens } = await adapter.completeConsent({
       providerConsentId: created.providerConsentId,

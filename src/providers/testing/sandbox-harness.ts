@@ -3,9 +3,20 @@
  * read its one `<form method="post">`, post the fields urlencoded, do not follow the redirect).
  */
 import type { UpstreamCall } from '../shared/upstream';
+import type { CreateConsentRequest, PsuContext } from '../types';
 
 // The sandbox's own test helper starts it on a loopback port, mounted as the gateway mounts it.
 export { startSandbox, type RunningSandbox } from '../../sandbox/sandbox.test-helper';
+
+/** A date `days` before today (negative: after), as the adapters take dates. */
+export function isoDaysAgo(days: number): string {
+  return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A consent request as the gateway sends one: read-only accounts for 30 days, 90 days of history. */
+export function consentRequest(redirectUri: string, state: string, psu: PsuContext, over: Partial<CreateConsentRequest> = {}): CreateConsentRequest {
+  return { scopes: ['ACCOUNTS'], validUntil: isoDaysAgo(-30), frequencyPerDay: 4, historyDays: 90, redirectUri, state, psu, ...over };
+}
 
 function decodeEntities(text: string): string {
   return text.replace(/&#(\d+);/g, (_m, code: string) => String.fromCharCode(Number(code))).replace(/&amp;/g, '&');
