@@ -398,7 +398,7 @@ export class ConnectionsService {
 
   private emit(manager: EntityManager, consent: Consent, expiresSoon = false) {
     const payload: ConsentEventPayload = { consentId: consent.id, status: consent.status, expiresSoon };
-    return this.deps.events.append(manager, CONSENT_TOPIC, consent.ownerId, { ...payload });
+    return this.deps.events.append(manager, CONSENT_TOPIC, consent.ownerId, payload);
   }
 
   private async adapterFor(connectionId: string) {

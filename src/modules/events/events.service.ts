@@ -37,7 +37,7 @@ export class EventsService {
     private readonly logger: Logger,
   ) {}
 
-  async append(manager: EntityManager, topic: string, ownerId: string, payload: Record<string, unknown>): Promise<AppendedEvents> {
+  async append(manager: EntityManager, topic: string, ownerId: string, payload: object): Promise<AppendedEvents> {
     const [appended] = await this.appendMany(manager, topic, ownerId, [payload]);
     return appended;
   }
@@ -46,7 +46,7 @@ export class EventsService {
    * Events of one topic and owner, numbered in the given order. A first sync appends a year of lines at once: they
    * take one range of the sequence and are written a few hundred to a row, by COPY.
    */
-  async appendMany(manager: EntityManager, topic: string, ownerId: string, payloads: Record<string, unknown>[]): Promise<AppendedEvents[]> {
+  async appendMany(manager: EntityManager, topic: string, ownerId: string, payloads: readonly object[]): Promise<AppendedEvents[]> {
     if (payloads.length === 0) return [];
     await manager.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_LOCK]);
     // Under the lock no other append draws from the sequence, so nextval..setval is one unbroken range.

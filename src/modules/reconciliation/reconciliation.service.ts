@@ -106,7 +106,7 @@ export class ReconciliationService {
         manager,
         RECONCILIATION_TOPIC,
         ownerId,
-        created.map((match): Record<string, unknown> => ({ matchId: match.id, state: match.state })),
+        created.map((match): ReconciliationEventPayload => ({ matchId: match.id, state: match.state })),
       );
       return { created, events, requested };
     });
@@ -189,7 +189,7 @@ export class ReconciliationService {
       await manager.update(Match, { id }, { state });
       await after?.(manager, match);
       const payload: ReconciliationEventPayload = { matchId: id, state };
-      return [await this.deps.events.append(manager, RECONCILIATION_TOPIC, ownerId, { ...payload })];
+      return [await this.deps.events.append(manager, RECONCILIATION_TOPIC, ownerId, payload)];
     });
     await this.deps.events.publish(events);
     return (await this.findOwned(ownerId, id))!;

@@ -231,7 +231,7 @@ export class SyncService {
         ...(change.kind === 'SETTLED' ? { supersededProviderTransactionId: change.supersededProviderTransactionId } : {}),
         ...(change.kind === 'REMOVED' ? { reason: change.reason } : {}),
       }));
-    return this.deps.events.appendMany(manager, TRANSACTION_TOPIC, account.ownerId, payloads.map((payload) => ({ ...payload })));
+    return this.deps.events.appendMany(manager, TRANSACTION_TOPIC, account.ownerId, payloads);
   }
 
   private async storedLines(accountId: string, since: string): Promise<StoredTransaction[]> {
@@ -243,7 +243,7 @@ export class SyncService {
 
   private async report(ownerId: string, progress: SyncProgressPayload): Promise<void> {
     const event = await this.deps.dataSource.transaction((manager) =>
-      this.deps.events.append(manager, SYNC_TOPIC, ownerId, { ...progress }),
+      this.deps.events.append(manager, SYNC_TOPIC, ownerId, progress),
     );
     await this.deps.events.publish([event]);
   }
