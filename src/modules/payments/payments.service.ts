@@ -94,7 +94,6 @@ export class PaymentsService {
     const outcome = await this.deps.dataSource.transaction((manager) => this.createAtBank(manager, principal, ownerId, order, account, institution, psu));
     if (outcome.event) await this.deps.events.publish([outcome.event]);
     if (outcome.kind === 'failed') throw outcome.error;
-    if (outcome.created) await this.schedulePoll(outcome.payment.id, 1);
     return { payment: outcome.payment, authorisationUrl: outcome.authorisationUrl };
   }
 
@@ -167,7 +166,10 @@ export class PaymentsService {
     return (await this.changeStatus(payment.id, status, reason, null)).status;
   }
 
-  /** The poll job: read the status, then come back later with a longer wait until the status is final. */
+  /**
+   * The poll job, started by the SCA return: read the status, then come back later with a longer wait until it is
+   * final. Before the return the payer may still be at the bank, and the callback itself reads the outcome.
+   */
   async poll({ paymentId, attempt }: PaymentPollJob): Promise<void> {
     const status = await this.refreshStatus(paymentId);
     if (!FINAL_STATUSES.includes(status) && attempt < POLL_MAX_ATTEMPTS) await this.schedulePoll(paymentId, attempt + 1);
@@ -262,7 +264,7 @@ export class PaymentsService {
     });
     if (payment.requestHash !== orderHash(order)) throw idempotencyKeyReused();
     if (payment.providerPaymentId && payment.authorisationUrlEnc) {
-      return { kind: 'done', payment, authorisationUrl: this.cipher.decrypt(payment.authorisationUrlEnc), created: false };
+      return { kind: 'done', payment, authorisationUrl: this.cipher.decrypt(payment.authorisationUrlEnc) };
     }
     const adapter = this.deps.registry.forInstitution(institution);
     try {
@@ -284,7 +286,7 @@ export class PaymentsService {
       });
       await manager.save(payment);
       await this.audit(manager, payment, principal.id, 'PAYMENT_INITIATED', { amount: payment.amount, currency: payment.currency, creditorIban: payment.creditorIban });
-      return { kind: 'done', payment, authorisationUrl: created.authorisationUrl, created: true, event: await this.emit(manager, payment) };
+      return { kind: 'done', payment, authorisationUrl: created.authorisationUrl, event: await this.emit(manager, payment) };
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
       return this.creationFailed(manager, payment, principal, error);
@@ -355,7 +357,7 @@ export class PaymentsService {
 }
 
 type CreationOutcome =
-  | { kind: 'done'; payment: Payment; authorisationUrl: string; created: boolean; event?: AppendedEvents }
+  | { kind: 'done'; payment: Payment; authorisationUrl: string; event?: AppendedEvents }
   | { kind: 'failed'; error: ProviderError; event?: AppendedEvents };
 
 /** Stripe's rule: a key names one request; reusing it for another is the client's bug, said plainly. */

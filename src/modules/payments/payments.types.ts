@@ -1,4 +1,3 @@
-import { Length } from 'class-validator';
 import { ArgsType, Field, ID, InputType, ObjectType } from 'type-graphql';
 import { ConnectionType, ForwardPaginationArgs } from '../../common/relay';
 import { Payment, PaymentStatus } from './payment.entity';
@@ -8,7 +7,6 @@ export const PaymentConnection = ConnectionType(Payment, 'Payment');
 @InputType({ description: 'A SEPA credit transfer to initiate. Checked in full before any bank is called.' })
 export class InitiatePaymentInput {
   @Field({ description: 'Names this request: the same key with the same input answers the same payment (kept at least 24 h).' })
-  @Length(1, 255, { message: 'idempotencyKey must be 1 to 255 characters long' })
   idempotencyKey: string;
 
   @Field(() => ID, { description: 'One of your accounts; its bank runs the SCA.' })
