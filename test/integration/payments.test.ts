@@ -233,11 +233,24 @@ describe('cancelling', () => {
     expect(gateway.sandbox!.requests('stet').filter((call) => call.path.endsWith('/confirmation'))).toEqual([]);
   });
 
-  it('refuses to cancel once the payer authorised it at a Berlin Group bank', async () => {
+  it('cancels a Berlin Group payment at the bank before SCA, after which the bank’s page no longer takes it', async () => {
     const owner = await ownerAt('Sandbox Berlin Group Bank');
-    const { payment } = (await initiate(owner.apiKey, order(owner.accounts[0].id))).body.data!.initiatePayment;
+    const { payment, authorisationUrl } = (await initiate(owner.apiKey, order(owner.accounts[0].id))).body.data!.initiatePayment;
+    const cancelled = await gateway.graphql(CancelPaymentDocument, { id: payment.id }, owner.apiKey);
+    expect(cancelled.body.data!.cancelPayment).toMatchObject({ status: 'CANC', statusReason: expect.stringMatching(/cancelled/) });
+    const sca = await walkScaForm(authorisationUrl);
+    expect(sca.status).toBe(409);
+    expect(sca.html).toContain('already CANC');
+  });
+
+  it.each(BANKS)('refuses to cancel once the payer authorised it at the $name', async (bank) => {
+    const owner = await ownerAt(bank.name);
+    const { payment, authorisationUrl } = (await initiate(owner.apiKey, order(owner.accounts[0].id))).body.data!.initiatePayment;
+    await payAtBank(authorisationUrl);
+    offsetMs += 11 * 60 * 1000;
     const answer = await gateway.graphql(CancelPaymentDocument, { id: payment.id }, owner.apiKey);
     expect(answer.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+    expect((await gateway.graphql(PaymentDocument, { id: payment.id }, owner.apiKey)).body.data!.payment.status).not.toBe('CANC');
   });
 });
 

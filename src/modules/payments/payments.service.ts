@@ -136,7 +136,9 @@ export class PaymentsService {
     if (!payment?.providerPaymentId) return { kind: 'refused', reason: 'the callback state matches no payment' };
     const claimed = await payments.update({ id: payment.id, callbackUsedAt: IsNull() }, { callbackUsedAt: new Date() });
     if (!claimed.affected) return { kind: 'refused', reason: 'this authorisation link was already used' };
-    if (FINAL_STATUSES.includes(payment.status)) return { kind: 'completed', payment };
+    // Read again after the claim: a cancellation that committed before it must not be confirmed at the bank.
+    const current = await payments.findOneByOrFail({ id: payment.id });
+    if (FINAL_STATUSES.includes(current.status)) return { kind: 'completed', payment: current };
 
     let status: PaymentStatus;
     let reason: string | null = null;
@@ -176,27 +178,37 @@ export class PaymentsService {
   }
 
   /**
-   * Cancels a payment the bank cannot execute without the gateway: at a STET bank the transfer runs only once the
-   * gateway confirms it after SCA (STET 1.5 §4.6), so until then a cancelled payment is never confirmed. A Berlin
-   * Group bank executes at SCA on its own, and PSD2 art. 80 makes an order irrevocable once the payer's bank has it.
+   * Cancels a payment the bank has not executed. A Berlin Group bank is asked (it refuses once the payer authorised,
+   * PSD2 art. 80: the order is then irrevocable). A STET bank executes only when the gateway confirms after SCA
+   * (STET 1.5 §4.6), so until then not confirming is the cancellation.
    */
   async cancel(principal: AuthenticatedPrincipal, paymentId: string): Promise<Payment> {
     const payment = await this.owned(principal, paymentId);
-    if ((await this.adapterFor(payment)).standard !== 'STET') {
-      throw new InvalidInputError('id', 'this bank executes the payment as soon as the payer authorises it: it cannot be cancelled here');
+    if (payment.status === PaymentStatus.CANC) return payment;
+    const cancellable = [PaymentStatus.RCVD, PaymentStatus.ACTC, PaymentStatus.ACCP];
+    if (payment.callbackUsedAt || !payment.providerPaymentId || !cancellable.includes(payment.status)) {
+      throw new InvalidInputError('id', `this payment is ${payment.status} and on its way at the bank: it can no longer be cancelled`);
+    }
+    const adapter = await this.adapterFor(payment);
+    if (adapter.cancelPayment) {
+      await adapter.cancelPayment(undefined, payment.providerPaymentId).catch((error: unknown) => {
+        if (error instanceof ProviderError && error.code === 'REQUEST_REJECTED') {
+          throw new InvalidInputError('id', `the bank will not cancel this payment: ${error.message}`);
+        }
+        throw error;
+      });
     }
     const cancelled = await this.deps.dataSource.transaction(async (manager) => {
       const locked = await manager.findOneOrFail(Payment, { where: { id: payment.id }, lock: { mode: 'pessimistic_write' } });
-      if (locked.status === PaymentStatus.CANC) return { payment: locked, event: null };
-      if (locked.callbackUsedAt || ![PaymentStatus.RCVD, PaymentStatus.ACTC, PaymentStatus.ACCP].includes(locked.status)) {
-        throw new InvalidInputError('id', `this payment is ${locked.status} and confirmed at the bank: it can no longer be cancelled`);
+      if (locked.callbackUsedAt && !adapter.cancelPayment) {
+        throw new InvalidInputError('id', 'the payer authorised this payment meanwhile: it can no longer be cancelled');
       }
       Object.assign(locked, { status: PaymentStatus.CANC, statusReason: 'cancelled by the payer before execution' });
       await manager.save(locked);
       await this.audit(manager, locked, principal.id, 'PAYMENT_CANCELLED', {});
       return { payment: locked, event: await this.emit(manager, locked) };
     });
-    if (cancelled.event) await this.deps.events.publish([cancelled.event]);
+    await this.deps.events.publish([cancelled.event]);
     return cancelled.payment;
   }
 
