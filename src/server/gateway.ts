@@ -33,7 +33,7 @@ import { InvoicesService } from '../modules/invoices/invoices.service';
 import { paymentCallbackRouter } from '../modules/payments/payment-callback.router';
 import { registerPaymentJobs } from '../modules/payments/payments.jobs';
 import { PaymentsResolver } from '../modules/payments/payments.resolver';
-import { PaymentsService } from '../modules/payments/payments.service';
+import { PAYMENT_SWEEP_JOB, PaymentsService } from '../modules/payments/payments.service';
 import { PayoutsResolver } from '../modules/payouts/payouts.resolver';
 import { PayoutsService } from '../modules/payouts/payouts.service';
 import { ReconciliationResolver } from '../modules/reconciliation/reconciliation.resolver';
@@ -263,6 +263,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const { port } = httpServer.address() as AddressInfo;
     url = config.publicUrl ?? `http://${loopbackFor(config.host)}:${port}`;
     if (config.consentSweepMs > 0) await jobs.repeat(CONSENT_SWEEP_JOB, {}, { everyMs: config.consentSweepMs });
+    if (config.consentSweepMs > 0) await jobs.repeat(PAYMENT_SWEEP_JOB, {}, { everyMs: config.consentSweepMs });
     if (config.syncScheduleMs > 0) await sync.schedule(config.syncScheduleMs);
     logger.info({ url, database: embedded ? 'embedded' : 'postgres', messaging: config.redisUrl ? 'redis' : 'memory' }, 'gateway started');
     return { url, dataSource, messaging, principals, demoKeys, sandbox: sandbox?.control, connections, sync, reconciliation, payments, jobs, logger, upstreamCalls: registry.upstreamCalls, close };

@@ -177,6 +177,16 @@ describe.each(BANKS)('paying a supplier at the $name', (bank) => {
     expect(failures).toBe(2);
   });
 
+  it('learns the outcome from the sweep when the payer decided at the bank but never came back through the gateway', async () => {
+    const owner = await ownerAt(bank.name);
+    const { payment, authorisationUrl } = (await initiate(owner.apiKey, order(owner.accounts[0].id))).body.data!.initiatePayment;
+    const sca = await walkScaForm(authorisationUrl, { psuId: 'alice', decision: 'deny' });
+    expect(sca.status).toBe(302);
+    await gateway.payments.sweep({ ownerId: owner.id, staleAfterMs: 0 });
+    const read = (await gateway.graphql(PaymentDocument, { id: payment.id }, owner.apiKey)).body.data!.payment;
+    expect(read).toMatchObject({ status: 'RJCT', statusReason: expect.any(String) });
+  });
+
   it('lists payments newest first, filters them by status, and pages them', async () => {
     const owner = await ownerAt(bank.name);
     const first = (await initiate(owner.apiKey, order(owner.accounts[0].id))).body.data!.initiatePayment;

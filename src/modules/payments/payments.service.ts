@@ -24,6 +24,7 @@ import { paymentStatusFromProvider } from './payment-status';
 
 export const PAYMENT_TOPIC = 'payment';
 export const PAYMENT_POLL_JOB = 'payment-status';
+export const PAYMENT_SWEEP_JOB = 'payment-sweep';
 
 /** The payload of a `payment` outbox event. */
 export interface PaymentEventPayload {
@@ -59,6 +60,10 @@ export interface PaymentsServiceDeps {
 }
 
 const POLL_MAX_DELAY_MS = 15 * 60 * 1000;
+/** The sweep reads a payment unchanged for this long; polls cover the fresher ones. */
+const SWEEP_STALE_MS = 15 * 60 * 1000;
+/** Payments older than this are left alone by the sweep: banks answer for a payment's status for a limited time. */
+const SWEEP_HORIZON_MS = 30 * 24 * 60 * 60 * 1000;
 /** About two days of polling at the longest delay: a payment still open after that is checked again on demand. */
 const POLL_MAX_ATTEMPTS = 200;
 
@@ -175,6 +180,28 @@ export class PaymentsService {
   async poll({ paymentId, attempt }: PaymentPollJob): Promise<void> {
     const status = await this.refreshStatus(paymentId);
     if (!FINAL_STATUSES.includes(status) && attempt < POLL_MAX_ATTEMPTS) await this.schedulePoll(paymentId, attempt + 1);
+  }
+
+  /**
+   * The scheduled pass: reads the status of open payments nobody has heard of for a while. It catches a payer who
+   * authorised at the bank but never came back through the callback (a Berlin Group bank executes anyway), and polls
+   * lost when an in-process job runner restarted.
+   */
+  async sweep(scope: { ownerId?: string; staleAfterMs?: number } = {}): Promise<void> {
+    const staleBefore = new Date(Date.now() - (scope.staleAfterMs ?? SWEEP_STALE_MS));
+    const open = await this.deps.dataSource
+      .getRepository(Payment)
+      .createQueryBuilder('payment')
+      .where('payment.status NOT IN (:...final) AND payment.provider_payment_id IS NOT NULL', { final: FINAL_STATUSES })
+      .andWhere('payment.updated_at <= :staleBefore AND payment.created_at > :oldest', { staleBefore, oldest: new Date(Date.now() - SWEEP_HORIZON_MS) })
+      .andWhere(scope.ownerId ? 'payment.owner_id = :ownerId' : 'TRUE', { ownerId: scope.ownerId })
+      .getMany();
+    for (const payment of open) {
+      // One bank that cannot answer must not stop the others.
+      await this.refreshStatus(payment.id).catch((error: unknown) =>
+        this.deps.logger.warn({ err: error, paymentId: payment.id }, 'payment status could not be read in the sweep'),
+      );
+    }
   }
 
   /**
