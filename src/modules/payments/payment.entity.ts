@@ -112,8 +112,9 @@ export class Payment {
   @Column({ name: 'callback_used_at', type: 'timestamptz', nullable: true })
   callbackUsedAt: Date | null;
 
+  /** Milliseconds, as JavaScript dates hold them, so a page cursor made of it names its row exactly. */
   @Field()
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
   @Field()
