@@ -390,8 +390,9 @@ export class PaymentsService {
     return this.deps.events.append(manager, PAYMENT_TOPIC, payment.ownerId, payload);
   }
 
+  /** `principalId` is who acted (null when the bank did); `initiatedBy` always names whose key started the payment. */
   private audit(manager: EntityManager, payment: Payment, principalId: string | null, action: AuditEntry['action'], details: Record<string, unknown>) {
-    return recordAudit(manager, { principalId, ownerId: payment.ownerId, action, subjectType: 'payment', subjectId: payment.id, details: { status: payment.status, ...details } });
+    return recordAudit(manager, { principalId, ownerId: payment.ownerId, action, subjectType: 'payment', subjectId: payment.id, details: { status: payment.status, initiatedBy: payment.principalId, ...details } });
   }
 }
 
