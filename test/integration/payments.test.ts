@@ -9,6 +9,7 @@ import {
   InitiatePaymentDocument,
   PaymentDocument,
   PaymentsDocument,
+  TransactionsDocument,
   type InitiatePaymentInput,
 } from '../generated/graphql';
 import { connectSandbox } from '../support/journey';
@@ -287,7 +288,7 @@ describe('the executed payment and its bank lines', () => {
 
     const linked = (await gateway.graphql(PaymentDocument, { id: payment.id }, owner.apiKey)).body.data!.payment;
     expect(linked.transaction).toMatchObject({ amount: expect.stringMatching(/^-77\.70*$/), remittanceInformation: remittance });
-    const credit = await gateway.dataSource.query('SELECT amount::text FROM transaction WHERE account_id = $1 AND remittance_unstructured = $2', [receiver.id, remittance]);
-    expect(credit).toEqual([{ amount: expect.stringMatching(/^77\.70*$/) }]);
+    const credits = (await gateway.graphql(TransactionsDocument, { first: 10, filter: { accountIds: [receiver.id], text: remittance } }, owner.apiKey)).body.data!.transactions;
+    expect(credits.edges.map((edge) => edge.node.amount)).toEqual([expect.stringMatching(/^77\.70*$/)]);
   });
 });
