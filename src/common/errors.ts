@@ -6,12 +6,16 @@ export abstract class DomainError extends Error {
   abstract readonly code: string;
 }
 
-/** A value the caller sent cannot be used. `field` names the argument or input field, e.g. `input.validForDays`. */
+/**
+ * A value the caller sent cannot be used. `field` names the argument or input field, e.g. `input.validForDays`;
+ * `reason`, when set, is a stable code clients branch on (`IDEMPOTENCY_KEY_REUSED`).
+ */
 export class InvalidInputError extends DomainError {
   readonly code = 'BAD_USER_INPUT';
   constructor(
     readonly field: string,
     message: string,
+    readonly reason?: string,
   ) {
     super(message);
   }

@@ -5,6 +5,7 @@ import { Consent } from '../modules/connections/consent.entity';
 import { OutboxBatch } from '../modules/events/outbox-batch.entity';
 import { Institution } from '../modules/institutions/institution.entity';
 import { Invoice } from '../modules/invoices/invoice.entity';
+import { Payment } from '../modules/payments/payment.entity';
 import { PayoutReport } from '../modules/payouts/payout-report.entity';
 import { ApiKey } from '../modules/principals/api-key.entity';
 import { Match } from '../modules/reconciliation/match.entity';
@@ -29,4 +30,5 @@ export const entities = [
   Invoice,
   Match,
   ReconciliationRequest,
+  Payment,
 ];

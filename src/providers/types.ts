@@ -262,6 +262,11 @@ export interface ProviderAdapter {
    */
   completePayment(consent: ConsentHandle | undefined, callback: PaymentCallback): Promise<PaymentStatus>;
   getPaymentStatus(consent: ConsentHandle | undefined, providerPaymentId: string): Promise<PaymentStatus>;
+  /**
+   * Asks the bank to cancel a payment it has not executed; a bank that will not rejects with `REQUEST_REJECTED`.
+   * Absent where the standard executes only on the PISP's confirmation (STET): not confirming is the cancellation.
+   */
+  cancelPayment?(consent: ConsentHandle | undefined, providerPaymentId: string): Promise<void>;
 }
 
 export type ProviderErrorCode =

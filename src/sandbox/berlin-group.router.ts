@@ -61,7 +61,7 @@ interface Payment {
   currency: string;
   remittanceUnstructured?: string;
   endToEndId?: string;
-  status: 'RCVD' | 'RJCT' | 'ACSP';
+  status: 'RCVD' | 'RJCT' | 'ACSP' | 'CANC';
   authorisedAt?: Date;
   redirectUri: string;
   nokRedirectUri?: string;
@@ -541,6 +541,17 @@ export function berlinGroupBank(ctx: BankContext): Router {
   api.get('/payments/:paymentProduct/:paymentId/status', (req, res) => {
     requireProduct(req);
     res.json({ transactionStatus: paymentStatus(findPayment(req.params.paymentId)) });
+  });
+
+  // Berlin Group 1.3 §5.6: a payment not yet authorised is cancelled at once; after SCA it is the bank's to execute.
+  api.delete('/payments/:paymentProduct/:paymentId', (req, res) => {
+    requireProduct(req);
+    const payment = findPayment(req.params.paymentId);
+    if (payment.status !== 'RCVD' && payment.status !== 'CANC') {
+      throw new BgError(405, 'CANCELLATION_INVALID', `The payment is ${paymentStatus(payment)} and can no longer be cancelled`);
+    }
+    payment.status = 'CANC';
+    res.status(204).end();
   });
 
   api.get('/payments/:paymentProduct/:paymentId/authorisations/:authorisationId', (req, res) => {

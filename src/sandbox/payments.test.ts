@@ -122,6 +122,23 @@ describe('Sandbox payments move money between sandbox accounts', () => {
     expect(other.paymentId).not.toBe(first.paymentId);
   });
 
+  it('cancels a payment not yet authorised (204), and refuses once the PSU authorised it (405 CANCELLATION_INVALID)', async () => {
+    const consentId = await connectBerlinGroup(bg);
+    const [main] = await bgAccounts(consentId);
+    const cancel = (paymentId: string) => http(`${bg}/v1/payments/sepa-credit-transfers/${paymentId}`, { method: 'DELETE', headers: bgHeaders() });
+    const open = (await initiate(main.iban, 'DE89370400440532013000', '10.00')).json as { paymentId: string; _links: { scaRedirect: { href: string } } };
+    expect((await cancel(open.paymentId)).status).toBe(204);
+    const status = await http(`${bg}/v1/payments/sepa-credit-transfers/${open.paymentId}/status`, { headers: bgHeaders() });
+    expect(status.json).toEqual({ transactionStatus: 'CANC' });
+    expect((await submitSca(open._links.scaRedirect.href)).status).toBe(409);
+
+    const paid = (await initiate(main.iban, 'DE89370400440532013000', '10.00')).json as { paymentId: string; _links: { scaRedirect: { href: string } } };
+    await submitSca(paid._links.scaRedirect.href);
+    const refused = await cancel(paid.paymentId);
+    expect(refused.status).toBe(405);
+    expect(JSON.stringify(refused.json)).toContain('CANCELLATION_INVALID');
+  });
+
   it('rejects a payment the PSU denies and redirects to the Nok URI', async () => {
     const consentId = await connectBerlinGroup(bg);
     const [main] = await bgAccounts(consentId);

@@ -20,7 +20,8 @@ export function createFormatError(logger: Logger) {
       return { ...base, message, extensions: { code: 'BAD_USER_INPUT', field } };
     }
     if (original instanceof InvalidInputError) {
-      return { ...base, message: original.message, extensions: { code: original.code, field: original.field } };
+      const reason = original.reason ? { reason: original.reason } : {};
+      return { ...base, message: original.message, extensions: { code: original.code, field: original.field, ...reason } };
     }
     if (original instanceof ProviderError) {
       // The bank's failure, typed, on the part of the result it concerns; the rest of the query still resolves.

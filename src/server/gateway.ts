@@ -30,6 +30,10 @@ import { InstitutionsResolver } from '../modules/institutions/institutions.resol
 import { InstitutionsService } from '../modules/institutions/institutions.service';
 import { InvoicesResolver } from '../modules/invoices/invoices.resolver';
 import { InvoicesService } from '../modules/invoices/invoices.service';
+import { paymentCallbackRouter } from '../modules/payments/payment-callback.router';
+import { registerPaymentJobs } from '../modules/payments/payments.jobs';
+import { PaymentsResolver } from '../modules/payments/payments.resolver';
+import { PAYMENT_SWEEP_JOB, PaymentsService } from '../modules/payments/payments.service';
 import { PayoutsResolver } from '../modules/payouts/payouts.resolver';
 import { PayoutsService } from '../modules/payouts/payouts.service';
 import { ReconciliationResolver } from '../modules/reconciliation/reconciliation.resolver';
@@ -67,6 +71,7 @@ export interface Gateway {
   connections: ConnectionsService;
   sync: SyncService;
   reconciliation: ReconciliationService;
+  payments: PaymentsService;
   jobs: JobRunner;
   logger: Logger;
   /** HTTP exchanges with banks per institution and resource kind, for tests and benches. */
@@ -85,6 +90,8 @@ export interface GatewayOptions {
    * to make banks book pending lines and post new ones; in production it is the system clock.
    */
   now?: () => Date;
+  /** First wait between payment status reads (default 5 s); tests shorten it. */
+  paymentPollBaseMs?: number;
 }
 
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
@@ -143,6 +150,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       now,
     });
     const transactions = new TransactionsService(dataSource);
+    const payments = new PaymentsService({ dataSource, registry, events, jobs, encryptionKey: key, callbackUrl: () => `${url}${PAYMENT_CALLBACK_PATH}`, logger, pollBaseMs: options.paymentPollBaseMs });
+    registerPaymentJobs(jobs, payments);
     jobs.register(CONSENT_SWEEP_JOB, () => connections.sweep(), { exclusiveKey: () => CONSENT_SWEEP_JOB });
 
     const resolverInstances = new Map<unknown, object>([
@@ -156,6 +165,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       [InvoicesResolver, new InvoicesResolver(invoices)],
       [PayoutsResolver, new PayoutsResolver(payouts)],
       [ReconciliationResolver, new ReconciliationResolver(reconciliation)],
+      [PaymentsResolver, new PaymentsResolver(payments)],
     ]);
     const schema = await buildGatewaySchema({ get: (resolverClass) => resolverInstances.get(resolverClass) });
     const loaderDeps: LoaderDeps = { dataSource, consentAccess, balances: new BalancesService({ consentAccess, messaging, now }) };
@@ -232,6 +242,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       res.type(registry.upstreamCalls.metrics.contentType).send(await registry.upstreamCalls.metrics.metrics());
     });
     app.use(CALLBACK_PATH, consentCallbackRouter(connections));
+    app.use(PAYMENT_CALLBACK_PATH, paymentCallbackRouter(payments));
     app.use('/explorer', explorerRouter());
     app.get('/', (_req, res) => res.redirect('/explorer'));
     app.get('/graphql', (req, res, next) => (req.accepts(['json', 'html']) === 'html' ? res.redirect('/explorer') : next()));
@@ -252,9 +263,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const { port } = httpServer.address() as AddressInfo;
     url = config.publicUrl ?? `http://${loopbackFor(config.host)}:${port}`;
     if (config.consentSweepMs > 0) await jobs.repeat(CONSENT_SWEEP_JOB, {}, { everyMs: config.consentSweepMs });
+    if (config.consentSweepMs > 0) await jobs.repeat(PAYMENT_SWEEP_JOB, {}, { everyMs: config.consentSweepMs });
     if (config.syncScheduleMs > 0) await sync.schedule(config.syncScheduleMs);
     logger.info({ url, database: embedded ? 'embedded' : 'postgres', messaging: config.redisUrl ? 'redis' : 'memory' }, 'gateway started');
-    return { url, dataSource, messaging, principals, demoKeys, sandbox: sandbox?.control, connections, sync, reconciliation, jobs, logger, upstreamCalls: registry.upstreamCalls, close };
+    return { url, dataSource, messaging, principals, demoKeys, sandbox: sandbox?.control, connections, sync, reconciliation, payments, jobs, logger, upstreamCalls: registry.upstreamCalls, close };
   } catch (error) {
     await close();
     throw error;
@@ -299,6 +311,7 @@ function jsonErrors(logger: Logger): ErrorRequestHandler {
 }
 
 const CALLBACK_PATH = '/connections/callback';
+const PAYMENT_CALLBACK_PATH = '/payments/callback';
 const CONSENT_SWEEP_JOB = 'consent-sweep';
 
 /** A separate key for the consent-id lookup hash, derived from the encryption key so configuration holds one secret. */

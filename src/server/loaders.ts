@@ -8,6 +8,7 @@ import type { ConsentAccess } from '../modules/connections/consent-access';
 import { Consent } from '../modules/connections/consent.entity';
 import { ConsentStatus } from '../modules/connections/consent-scope';
 import { Institution } from '../modules/institutions/institution.entity';
+import { createPaymentLoaders } from '../modules/payments/payments.loaders';
 import type { PsuContext } from '../providers';
 
 /**
@@ -103,6 +104,7 @@ export function createLoaders({ dataSource, balances }: LoaderDeps, ownerId: str
         : [];
       return byKey(rows, 'connectionId', ids);
     }),
+    ...createPaymentLoaders(dataSource, ownerId),
   };
 }
 

@@ -4,6 +4,7 @@ import { AccountsResolver } from '../modules/accounts/accounts.resolver';
 import { ConnectionsResolver } from '../modules/connections/connections.resolver';
 import { InstitutionsResolver } from '../modules/institutions/institutions.resolver';
 import { InvoicesResolver } from '../modules/invoices/invoices.resolver';
+import { PaymentsResolver } from '../modules/payments/payments.resolver';
 import { PayoutsResolver } from '../modules/payouts/payouts.resolver';
 import { ReconciliationResolver } from '../modules/reconciliation/reconciliation.resolver';
 import { SyncResolver } from '../modules/sync/sync.resolver';
@@ -23,6 +24,7 @@ export const resolvers = [
   InvoicesResolver,
   PayoutsResolver,
   ReconciliationResolver,
+  PaymentsResolver,
 ] as const;
 
 /** `@Authorized(ApiScope.X, ...)`: the caller's key must carry every scope named. Authentication happened already. */

@@ -19,8 +19,13 @@ import {
   ConnectionsDocument,
   ConsentDocument,
   ConsentStatusChangedDocument,
+  CancelPaymentDocument,
   ImportPayoutsDocument,
+  InitiatePaymentDocument,
   InstitutionsDocument,
+  PaymentDocument,
+  PaymentsDocument,
+  PaymentStatusChangedDocument,
   InvoicesDocument,
   PayoutsDocument,
   RefreshConnectionDocument,
@@ -69,6 +74,10 @@ interface Victim extends Caller {
   invoiceIds: string[];
   invoiceCursor: string;
   matchIds: string[];
+  /** A payment the owner initiated (not yet authorised at the bank), its idempotency key and a cursor to it. */
+  paymentIds: string[];
+  paymentKey: string;
+  paymentCursor: string;
 }
 
 let victim: Victim;
@@ -149,6 +158,16 @@ beforeAll(async () => {
   const matches = await gateway.dataSource.getRepository(Match).findBy({ ownerId: owner.id });
   expect(matches.length).toBeGreaterThan(0);
 
+  const paymentKey = `rent-${randomUUID()}`;
+  const debtor = connections.find((connection) => connection.institution.name === 'Sandbox STET Bank')!.accounts[0];
+  const paid = await gateway.graphql(
+    InitiatePaymentDocument,
+    { input: { idempotencyKey: paymentKey, debtorAccountId: debtor.id, creditorName: 'Landlord', creditorIban: 'DE89370400440532013000', amount: '950.00' } },
+    owner.apiKey,
+  );
+  expect(paid.body.errors).toBeUndefined();
+  const paymentEdges = (await gateway.graphql(PaymentsDocument, { first: 10 }, owner.apiKey)).body.data!.payments.edges;
+
   victim = {
     ...owner,
     readOnlyKey: await gateway.makeApiClient(owner.id, [ApiScope.READ]),
@@ -166,6 +185,9 @@ beforeAll(async () => {
     invoiceIds: invoiceEdges.map((edge) => edge.node.id),
     invoiceCursor: invoiceEdges[0].cursor,
     matchIds: matches.map((match) => match.id),
+    paymentIds: [paid.body.data!.initiatePayment.payment.id],
+    paymentKey,
+    paymentCursor: paymentEdges[0].cursor,
   };
 
   const other = await gateway.makeOwner();
@@ -222,6 +244,7 @@ function victimMarkers(): string[] {
     ...victim.transactionIds,
     ...victim.invoiceIds,
     ...victim.matchIds,
+    ...victim.paymentIds,
   ].map((marker) => marker.toLowerCase());
 }
 
@@ -358,6 +381,37 @@ describe('callers with no right to an owner’s rows', () => {
       if (body.data) expect(body.data.invoices.edges.map((edge) => edge.node.id).filter((id) => victim.invoiceIds.includes(id))).toEqual([]);
       else expectRefused(body);
       expectNothingOfVictim(body);
+    }
+  });
+
+  isolationCase('Query.payment', 'payment(id) finds none of the owner’s payments, nor anything by a guessed or malformed id', async (caller) => {
+    for (const id of [...victim.paymentIds, ...guessedIds()]) {
+      expectRefused((await gateway.graphql(PaymentDocument, { id }, caller.apiKey)).body);
+    }
+  });
+
+  isolationCase('Query.payments', 'payments lists none of the owner’s payments, not even from the owner’s own cursor', async (caller) => {
+    for (const variables of [{ first: 100 }, { first: 100, after: victim.paymentCursor }, { first: 100, status: 'RCVD' as const }]) {
+      const { body } = await gateway.graphql(PaymentsDocument, variables, caller.apiKey);
+      if (body.data) expect(body.data.payments.edges).toEqual([]);
+      else expectRefused(body);
+      expectNothingOfVictim(body);
+    }
+  });
+
+  isolationCase('Mutation.initiatePayment', 'initiatePayment can neither pay from the owner’s accounts nor replay the owner’s idempotency key', async (caller) => {
+    for (const debtorAccountId of victim.accountIds) {
+      const input = { idempotencyKey: victim.paymentKey, debtorAccountId, creditorName: 'Landlord', creditorIban: 'DE89370400440532013000', amount: '950.00' };
+      const { body } = await gateway.graphql(InitiatePaymentDocument, { input }, caller.apiKey);
+      expect(body.data ?? null).toBeNull();
+      expect(body.errors?.map((error) => error.extensions?.code)).toEqual([expect.stringMatching(/^(BAD_USER_INPUT|FORBIDDEN)$/)]);
+      expectNothingOfVictim(body);
+    }
+  });
+
+  isolationCase('Mutation.cancelPayment', 'cancelPayment(id) cannot cancel the owner’s payments', async (caller) => {
+    for (const id of [...victim.paymentIds, ...guessedIds()]) {
+      expectRefused((await gateway.graphql(CancelPaymentDocument, { id }, caller.apiKey)).body);
     }
   });
 
@@ -575,6 +629,7 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
 /** Each subscription, asked from the beginning ("0") and, where it takes them, for the owner's own ids. */
 const SUBSCRIPTIONS = {
   'Subscription.consentStatusChanged': () => [{ query: print(ConsentStatusChangedDocument), variables: { after: '0' } }],
+  'Subscription.paymentStatusChanged': () => [{ query: print(PaymentStatusChangedDocument), variables: { after: '0' } }],
   'Subscription.syncProgress': () => [
     { query: SYNC_PROGRESS, variables: { after: '0' } },
     { query: SYNC_PROGRESS, variables: { after: '0', connectionId: victim.stetConnectionId } },

@@ -34,7 +34,7 @@ export const TEST_REDIRECT_ALLOW = 'http://127.0.0.1*';
 
 export const testTarget = process.env.PASSERELLE_TEST_TARGET === 'embedded' ? 'embedded' : 'services';
 
-export async function startTestGateway(options: { now?: () => Date; redisPrefix?: string } = {}): Promise<TestGateway> {
+export async function startTestGateway(options: { now?: () => Date; redisPrefix?: string; paymentPollBaseMs?: number } = {}): Promise<TestGateway> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'passerelle-test-'));
   if (testTarget === 'services') await ensureTestDatabase();
   const config = loadConfig({
@@ -52,7 +52,7 @@ export async function startTestGateway(options: { now?: () => Date; redisPrefix?
       ? { DATABASE_URL: TEST_DATABASE_URL, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: options.redisPrefix ?? `passerelle-test:${randomUUID()}:` }
       : {}),
   });
-  const gateway = await startGateway(config, { logger: createLogger('silent'), now: options.now });
+  const gateway = await startGateway(config, { logger: createLogger('silent'), now: options.now, paymentPollBaseMs: options.paymentPollBaseMs });
 
   const make = async (kind: PrincipalKind, scopes: readonly ApiScope[], ownerId?: string) => {
     const principal = await gateway.principals.create({

@@ -10,7 +10,11 @@ export type AuditAction =
   | 'CONSENT_RENEWAL_STARTED'
   | 'CONSENT_BANK_REVOCATION_FAILED'
   | 'ACCOUNTS_PURGED'
-  | 'API_KEY_ISSUED';
+  | 'API_KEY_ISSUED'
+  | 'PAYMENT_INITIATED'
+  | 'PAYMENT_CREATION_FAILED'
+  | 'PAYMENT_STATUS_CHANGED'
+  | 'PAYMENT_CANCELLED';
 
 /** Who did what to which row, and when. Append-only: nothing updates or deletes these rows. */
 @Entity('audit_event')

@@ -222,6 +222,10 @@ export class BerlinGroupAdapter implements ProviderAdapter {
     const response = await this.client.getSepaCreditTransferStatus(providerPaymentId);
     return response.transactionStatus;
   }
+
+  async cancelPayment(_consent: ConsentHandle | undefined, providerPaymentId: string): Promise<void> {
+    await this.client.cancelSepaCreditTransfer(providerPaymentId);
+  }
 }
 
 function pageTransactions(page: BgTransactionsPage, query: TransactionQuery): ProviderTransaction[] {

@@ -145,6 +145,11 @@ export class BerlinGroupClient {
     });
   }
 
+  /** Berlin Group 1.3 §5.6: 204 when the bank cancels at once; a cancellation needing its own SCA (202) is refused. */
+  cancelSepaCreditTransfer(paymentId: string) {
+    return this.call('DELETE', `/v1/payments/sepa-credit-transfers/${enc(paymentId)}`, 'payments', undefined, { retryable: true });
+  }
+
   private async call<S extends z.ZodType | undefined>(
     method: 'GET' | 'POST' | 'DELETE',
     pathOrHref: string,
