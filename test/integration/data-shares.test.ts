@@ -6,6 +6,7 @@ import { Transaction } from '../../src/modules/transactions/transaction.entity';
 import { canonicalLine, SNAPSHOT_TYPE } from '../../src/modules/data-shares/snapshot';
 import {
   AccountsDocument,
+  CategorizeTransactionDocument,
   ConnectionsDocument,
   CreateDataShareDocument,
   DataSharesDocument,
@@ -16,6 +17,7 @@ import {
   SharedTransactionsDocument,
   SharesWithMeDocument,
   SignedSnapshotDocument,
+  TransactionCategoriesDocument,
   TransactionsDocument,
   type SharedTransactionsQuery,
 } from '../generated/graphql';
@@ -288,5 +290,35 @@ describe('the cash flow', () => {
     // The sandbox moves money to savings every 28th: those lines are in the window but in no month's flows.
     const lines = (await gateway.graphql(SharedHistoryDocument, { shareId: created.id, first: 100 }, lender.apiKey)).body.data!.sharedHistory.transactions.edges.map((edge) => edge.node);
     expect(lines.some((line) => line.category === 'OWN_TRANSFERS')).toBe(true);
+  });
+});
+
+describe('categories', () => {
+  it('lets the owner correct a line’s category, and the correction teaches every line of that counterparty, the lender’s view included', async () => {
+    const lines = (await gateway.graphql(TransactionCategoriesDocument, { first: 100 }, owner.apiKey)).body.data!.transactions.edges.map((edge) => edge.node);
+    const supplier = lines.find((line) => line.category === 'SUPPLIERS' && line.counterpartyName && lines.filter((other) => other.counterpartyName === line.counterpartyName).length > 1)!;
+    expect(supplier).toBeDefined();
+    const corrected = await gateway.graphql(CategorizeTransactionDocument, { id: supplier.id, category: 'UTILITIES' }, owner.apiKey);
+    expect(corrected.body.data!.categorizeTransaction).toEqual({ id: supplier.id, category: 'UTILITIES' });
+
+    const after = (await gateway.graphql(TransactionCategoriesDocument, { first: 100 }, owner.apiKey)).body.data!.transactions.edges.map((edge) => edge.node);
+    const sameCounterparty = after.filter((line) => line.counterpartyName === supplier.counterpartyName && line.counterpartyIban === supplier.counterpartyIban);
+    expect(sameCounterparty.length).toBeGreaterThan(1);
+    expect(new Set(sameCounterparty.map((line) => line.category))).toEqual(new Set(['UTILITIES']));
+    const untouched = after.filter((line) => line.counterpartyName !== supplier.counterpartyName && line.category === 'SUPPLIERS');
+    expect(untouched.length).toBeGreaterThan(0);
+
+    const created = await share();
+    const seen = (await gateway.graphql(SharedHistoryDocument, { shareId: created.id, first: 100 }, lender.apiKey)).body.data!.sharedHistory.transactions.edges.map((edge) => edge.node);
+    expect(seen.filter((line) => line.counterpartyName === supplier.counterpartyName).map((line) => line.category)).toContain('UTILITIES');
+  });
+
+  it('refuses a category the taxonomy does not have, and a line of another owner', async () => {
+    const line = (await gateway.graphql(TransactionCategoriesDocument, { first: 1 }, owner.apiKey)).body.data!.transactions.edges[0]!.node;
+    const stranger = await gateway.makeOwner();
+    expect(codes((await gateway.graphql(CategorizeTransactionDocument, { id: line.id, category: 'RENT' }, stranger.apiKey)).body)).toEqual(['NOT_FOUND']);
+    const bad = await gateway.graphql(CategorizeTransactionDocument, { id: line.id, category: 'GAMBLING' as 'RENT' }, owner.apiKey);
+    expect(bad.status).toBe(400);
+    expect(codes(bad.body)).toEqual(['BAD_USER_INPUT']);
   });
 });
