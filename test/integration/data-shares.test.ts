@@ -49,7 +49,8 @@ beforeAll(async () => {
   expect(accountIds.length).toBeGreaterThanOrEqual(4);
   lender = await gateway.makeLender();
   otherLender = await gateway.makeLender();
-});
+  // Two banks' first syncs: on the embedded default (PGlite, one connection) they take longer than a test.
+}, 120_000);
 afterAll(() => gateway?.close());
 
 const isoDay = (offsetDays: number): string => new Date(Date.parse(now().toISOString().slice(0, 10)) + offsetDays * DAY_MS).toISOString().slice(0, 10);

@@ -8,7 +8,7 @@ import { ownerOf } from '../connections/connections.service';
 import type { DeliveredEvent } from '../events/events.service';
 import { ApiScope } from '../principals/api-scope';
 import { TransactionConnection } from '../transactions/transaction.types';
-import { sharedBalancesLoader } from './data-shares.loaders';
+import { lenderLoader, sharedBalancesLoader } from './data-shares.loaders';
 import { DATA_SHARE_TOPIC, type DataShareEventPayload, type DataSharesService } from './data-shares.service';
 import {
   CashflowMonthType,
@@ -78,8 +78,8 @@ export class DataSharesResolver {
   }
 
   @FieldResolver(() => DataShareLender)
-  async lender(@Root() share: DataShareType): Promise<DataShareLender> {
-    return this.deps.shares.lenderOf(share.source);
+  lender(@Root() share: DataShareType, @Ctx() context: GatewayContext): Promise<DataShareLender> {
+    return lenderLoader(context, this.deps.shares).load(share.source.lenderId);
   }
 
   @FieldResolver(() => [SharedAccount], { description: 'The shared accounts that still exist; empty for the lender once the share ended.' })

@@ -1,4 +1,4 @@
-import { In, IsNull, LessThanOrEqual, type DataSource } from 'typeorm';
+import { In, IsNull, LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../../common/errors';
 import { isUuid } from '../../common/ids';
 import type { Connection as Page } from '../../common/relay';
@@ -32,6 +32,11 @@ export enum DataShareChange {
 export interface DataShareEventPayload {
   shareId: string;
   change: DataShareChange;
+}
+
+export interface ShareLender {
+  id: string;
+  displayName: string;
 }
 
 export interface NewDataShare {
@@ -160,9 +165,14 @@ export class DataSharesService {
     return this.deps.dataSource.getRepository(DataShareAccess).find({ where: { shareId }, order: { at: 'DESC', id: 'ASC' } });
   }
 
-  async lenderOf(share: DataShare): Promise<{ id: string; displayName: string }> {
-    const lender = await this.deps.dataSource.getRepository(Principal).findOneByOrFail({ id: share.lenderId });
-    return { id: lender.id, displayName: lender.displayName };
+  /** The lenders of shares already read, in the order of the ids. */
+  async lenders(ids: readonly string[]): Promise<ShareLender[]> {
+    const rows = await this.deps.dataSource.getRepository(Principal).findBy({ id: In([...ids]), kind: PrincipalKind.LENDER });
+    return ids.map((id) => {
+      const lender = rows.find((row) => row.id === id);
+      if (!lender) throw new Error(`lender ${id} of a share is gone`);
+      return { id: lender.id, displayName: lender.displayName };
+    });
   }
 
   /** For a subscription event: the share if it is still this lender's. */
@@ -200,7 +210,7 @@ export class DataSharesService {
     return Math.min(...accounts.map((account) => perConnection.get(account.connectionId) ?? 0));
   }
 
-  private async changeAndAnnounce(share: DataShare, change: DataShareChange, write: (manager: import('typeorm').EntityManager) => Promise<unknown>): Promise<void> {
+  private async changeAndAnnounce(share: DataShare, change: DataShareChange, write: (manager: EntityManager) => Promise<unknown>): Promise<void> {
     const appended = await this.deps.dataSource.transaction(async (manager) => {
       await write(manager);
       const payload: DataShareEventPayload = { shareId: share.id, change };
