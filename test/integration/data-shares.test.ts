@@ -22,7 +22,9 @@ import {
   type SharedTransactionsQuery,
 } from '../generated/graphql';
 import { connectSandbox } from '../support/journey';
-import { startTestGateway, type TestGateway } from '../support/test-gateway';
+import { SigningKey } from '../../src/modules/signing/signing-key.entity';
+import { encryptionKey, TokenCipher } from '../../src/security';
+import { startTestGateway, TEST_ENCRYPTION_KEY, type TestGateway } from '../support/test-gateway';
 
 /**
  * Issue 11: an owner shares a window of bank history with a lender, for a time. The lender reads only that, only
@@ -253,6 +255,19 @@ describe('the signed snapshot', () => {
     const forged = Buffer.from(JSON.stringify({ ...payload, share: { ...(payload.share as object), window: { from: '2000-01-01', to: created.historyTo } } })).toString('base64url');
     await expect(jwtVerify(`${encodedHeader}.${forged}.${signature}`, createLocalJWKSet(jwks))).rejects.toThrow(/signature/);
     expect(encodedPayload).not.toBe(forged);
+  });
+
+  it('keeps the private half of every signing key only encrypted, under the key that encrypts bank tokens', async () => {
+    const keys = await gateway.dataSource.getRepository(SigningKey).find();
+    expect(keys.length).toBeGreaterThan(0);
+    const cipher = new TokenCipher(encryptionKey(Buffer.from(TEST_ENCRYPTION_KEY, 'base64')));
+    for (const key of keys) {
+      expect(key.privateJwkEnc).toMatch(/^v1:/);
+      const privateJwk = JSON.parse(cipher.decrypt(key.privateJwkEnc)) as { d: string; x: string };
+      expect(privateJwk.x).toBe(key.publicJwk.x);
+      expect(key.privateJwkEnc).not.toContain(privateJwk.d);
+      expect(JSON.stringify(key.publicJwk)).not.toContain(privateJwk.d);
+    }
   });
 
   it('still verifies after a key rotation, while new snapshots name the new key', async () => {
