@@ -217,20 +217,6 @@ describe('the end of a share', () => {
       await client.dispose();
     }
   });
-
-  it('drops a purged connection’s accounts and lines from the lender’s view', async () => {
-    const connections = (await gateway.graphql(ConnectionsDocument, {}, owner.apiKey)).body.data!.connections;
-    const stet = connections.find((connection) => connection.institution.name === 'Sandbox STET Bank')!;
-    const created = await share();
-    const purgedIds = stet.accounts.map((account) => account.id);
-    expect((await gateway.graphql(RevokeConsentDocument, { id: stet.currentConsent!.id, purge: true }, owner.apiKey)).body.errors).toBeUndefined();
-    const { body } = await gateway.graphql(SharedHistoryDocument, { shareId: created.id, first: 1 }, lender.apiKey);
-    const remaining = body.data!.sharedHistory.accounts.map((account) => account.id);
-    expect(remaining.length).toBeGreaterThan(0);
-    expect(remaining.filter((id) => purgedIds.includes(id))).toEqual([]);
-    const lines = await readAll(created.id);
-    expect(await gateway.dataSource.getRepository(Transaction).countBy(lines.map((line) => ({ id: line.id, accountId: purgedIds[0] })))).toBe(0);
-  });
 });
 
 describe('the signed snapshot', () => {
@@ -309,6 +295,37 @@ describe('the cash flow', () => {
   });
 });
 
+describe('transfers between the owner’s banks', () => {
+  it('are own transfers, left out of the cash flow, even when the two accounts are at different banks', async () => {
+    const connections = (await gateway.graphql(ConnectionsDocument, {}, owner.apiKey)).body.data!.connections;
+    const [berlin, stet] = ['Sandbox Berlin Group Bank', 'Sandbox STET Bank'].map((name) => connections.find((connection) => connection.institution.name === name)!);
+    const created = await share({ accountIds: berlin!.accounts.map((account) => account.id) });
+    const cashflow = async () => (await gateway.graphql(SharedCashflowDocument, { shareId: created.id }, lender.apiKey)).body.data!.sharedHistory.cashflow;
+    const before = await cashflow();
+
+    // A customer payment becomes money the owner moved in from its account at the other bank.
+    const repository = gateway.dataSource.getRepository(Transaction);
+    const line = await repository
+      .createQueryBuilder('t')
+      .where('t.account_id IN (:...ids) AND t.amount > 0 AND t.status = :booked AND t.date BETWEEN :from AND :to', {
+        ids: berlin!.accounts.map((account) => account.id),
+        booked: 'BOOKED',
+        from: created.historyFrom,
+        to: created.historyTo,
+      })
+      .andWhere("t.bank_transaction_code = 'PMNT-RCDT-ESCT'")
+      .orderBy('t.date', 'DESC')
+      .getOneOrFail();
+    await repository.update({ id: line.id }, { counterpartyIban: stet!.accounts[0]!.iban, counterpartyName: 'Own account at the other bank' });
+
+    expect((await readAll(created.id)).find((found) => found.id === line.id)?.category).toBe('OWN_TRANSFERS');
+    const after = await cashflow();
+    const month = line.date.slice(0, 7);
+    const inflowOf = (months: typeof before) => new Decimal(months.find((found) => found.month === month)!.inflow);
+    expect(inflowOf(before).minus(inflowOf(after)).toFixed(2)).toBe(new Decimal(line.amount).toFixed(2));
+  });
+});
+
 describe('categories', () => {
   it('lets the owner correct a line’s category, and the correction teaches every line of that counterparty, the lender’s view included', async () => {
     const lines = (await gateway.graphql(TransactionCategoriesDocument, { first: 100 }, owner.apiKey)).body.data!.transactions.edges.map((edge) => edge.node);
@@ -336,5 +353,22 @@ describe('categories', () => {
     const bad = await gateway.graphql(CategorizeTransactionDocument, { id: line.id, category: 'GAMBLING' as 'RENT' }, owner.apiKey);
     expect(bad.status).toBe(400);
     expect(codes(bad.body)).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
+// Last: it purges one of the owner's two connections, which the tests above read.
+describe('a purged connection', () => {
+  it('drops a purged connection’s accounts and lines from the lender’s view', async () => {
+    const connections = (await gateway.graphql(ConnectionsDocument, {}, owner.apiKey)).body.data!.connections;
+    const stet = connections.find((connection) => connection.institution.name === 'Sandbox STET Bank')!;
+    const created = await share();
+    const purgedIds = stet.accounts.map((account) => account.id);
+    expect((await gateway.graphql(RevokeConsentDocument, { id: stet.currentConsent!.id, purge: true }, owner.apiKey)).body.errors).toBeUndefined();
+    const { body } = await gateway.graphql(SharedHistoryDocument, { shareId: created.id, first: 1 }, lender.apiKey);
+    const remaining = body.data!.sharedHistory.accounts.map((account) => account.id);
+    expect(remaining.length).toBeGreaterThan(0);
+    expect(remaining.filter((id) => purgedIds.includes(id))).toEqual([]);
+    const lines = await readAll(created.id);
+    expect(await gateway.dataSource.getRepository(Transaction).countBy(lines.map((line) => ({ id: line.id, accountId: purgedIds[0] })))).toBe(0);
   });
 });
