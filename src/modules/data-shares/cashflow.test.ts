@@ -53,6 +53,23 @@ describe('the monthly cash flow', () => {
     expect(month).toMatchObject({ inflow: '500.00', outflow: '0.00', net: '500.00', byCategory: [{ category: C.REVENUE, inflow: '500.00' }] });
   });
 
+  it('keeps a partial refund, a return after 30 days and a same-amount payment to someone else, which are not money sent back', () => {
+    const iban = 'FR7630006000011234567890189';
+    const [month] = monthlyCashflow(
+      [
+        line('2026-10-01', '-60', C.SUPPLIERS, { counterpartyIban: iban }),
+        line('2026-10-05', '50', C.REFUNDS, { counterpartyIban: iban }),
+        line('2026-10-02', '-70', C.SUPPLIERS, { counterpartyIban: iban }),
+        line('2026-11-02', '70', C.REFUNDS, { counterpartyIban: iban }),
+        line('2026-10-03', '-40', C.SUPPLIERS, { counterpartyIban: iban }),
+        line('2026-10-04', '40', C.REVENUE, { counterpartyIban: 'DE89370400440532013000' }),
+      ],
+      { from: '2026-10-01', to: '2026-11-30' },
+      [],
+    );
+    expect(month).toMatchObject({ inflow: '90.00', outflow: '170.00', net: '-80.00' });
+  });
+
   it('rebuilds every day’s closing balance back from the bank’s balance, and counts the days below zero', () => {
     // Today's balance is 100 after everything; 300 came in on the 3rd and 500 left on the 2nd.
     const [month] = monthlyCashflow(

@@ -97,20 +97,27 @@ function sumFlows(lines: readonly CashflowLine[]): { inflow: Decimal; outflow: D
 /** Ids of lines that cancel out: each matched to the nearest later opposite line of the same counterparty and amount. */
 function pairsSentBack(lines: readonly CashflowLine[]): Set<string> {
   const paired = new Set<string>();
-  const sorted = [...lines].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id < b.id ? -1 : 1));
-  sorted.forEach((line, index) => {
+  // Grouped by counterparty, currency and absolute amount first: only lines in one group can cancel out.
+  const groups = new Map<string, CashflowLine[]>();
+  for (const line of lines) {
     const key = counterpartyKey(line);
-    if (!key || paired.has(line.id) || line.category === TransactionCategory.OWN_TRANSFERS) return;
-    const amount = new Decimal(line.amount);
-    const limit = Date.parse(line.date) + SENT_BACK_DAYS * DAY_MS;
-    const back = sorted
-      .slice(index + 1)
-      .find((other) => !paired.has(other.id) && Date.parse(other.date) <= limit && counterpartyKey(other) === key && new Decimal(other.amount).plus(amount).isZero() && other.currency === line.currency);
-    if (back) {
-      paired.add(line.id);
-      paired.add(back.id);
-    }
-  });
+    if (!key || line.category === TransactionCategory.OWN_TRANSFERS) continue;
+    const group = `${key}|${line.currency}|${new Decimal(line.amount).abs().toFixed(2)}`;
+    groups.set(group, [...(groups.get(group) ?? []), line]);
+  }
+  for (const group of groups.values()) {
+    const sorted = group.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id < b.id ? -1 : 1));
+    sorted.forEach((line, index) => {
+      if (paired.has(line.id)) return;
+      const limit = Date.parse(line.date) + SENT_BACK_DAYS * DAY_MS;
+      const outgoing = new Decimal(line.amount).isNegative();
+      const back = sorted.slice(index + 1).find((other) => !paired.has(other.id) && Date.parse(other.date) <= limit && new Decimal(other.amount).isNegative() !== outgoing);
+      if (back) {
+        paired.add(line.id);
+        paired.add(back.id);
+      }
+    });
+  }
   return paired;
 }
 

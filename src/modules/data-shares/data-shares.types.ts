@@ -1,4 +1,4 @@
-import { IsOptional, Max, Min } from 'class-validator';
+import { Max, Min } from 'class-validator';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { Account } from '../accounts/account.entity';
@@ -26,7 +26,6 @@ export class CreateDataShareInput {
   @Field(() => Int, { defaultValue: 30, description: `How long the lender may read, from now (1 to ${MAX_VALID_FOR_DAYS} days).` })
   @Min(1, { message: 'validForDays must be at least 1' })
   @Max(MAX_VALID_FOR_DAYS, { message: `validForDays must be at most ${MAX_VALID_FOR_DAYS}` })
-  @IsOptional()
   validForDays: number;
 }
 
