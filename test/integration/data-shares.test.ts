@@ -10,6 +10,7 @@ import {
   ConnectionsDocument,
   CreateDataShareDocument,
   DataSharesDocument,
+  OwnerCashflowDocument,
   RevokeConsentDocument,
   RevokeDataShareDocument,
   SharedCashflowDocument,
@@ -292,6 +293,20 @@ describe('the cash flow', () => {
     // The sandbox moves money to savings every 28th: those lines are in the window but in no month's flows.
     const lines = (await gateway.graphql(SharedHistoryDocument, { shareId: created.id, first: 100 }, lender.apiKey)).body.data!.sharedHistory.transactions.edges.map((edge) => edge.node);
     expect(lines.some((line) => line.category === 'OWN_TRANSFERS')).toBe(true);
+  });
+});
+
+describe('the owner’s own cash flow', () => {
+  it('is the lender’s for the same accounts and days, and refuses a window that ends before it starts', async () => {
+    const created = await share({ accountIds: accountIds.slice(0, 2) });
+    const lenders = (await gateway.graphql(SharedCashflowDocument, { shareId: created.id }, lender.apiKey)).body.data!.sharedHistory.cashflow;
+    const owners = await gateway.graphql(OwnerCashflowDocument, { from: created.historyFrom, to: created.historyTo, accountIds: accountIds.slice(0, 2) }, owner.apiKey);
+    expect(owners.body.errors).toBeUndefined();
+    expect(owners.body.data!.cashflow).toEqual(lenders);
+    expect(lenders.length).toBeGreaterThan(0);
+
+    const backwards = await gateway.graphql(OwnerCashflowDocument, { from: isoDay(0), to: isoDay(-1) }, owner.apiKey);
+    expect(backwards.body.errors?.map((error) => [error.extensions?.code, error.extensions?.field])).toEqual([['BAD_USER_INPUT', 'from']]);
   });
 });
 

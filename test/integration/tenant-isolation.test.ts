@@ -18,6 +18,7 @@ import {
   CreateApiKeyDocument,
   CreateDataShareDocument,
   DataSharesDocument,
+  OwnerCashflowDocument,
   RevokeApiKeyDocument,
   RevokeDataShareDocument,
   SharedHistoryDocument,
@@ -506,6 +507,15 @@ describe('callers with no right to an owner’s rows', () => {
   isolationCase('Mutation.categorizeTransaction', 'categorizeTransaction(id) cannot recategorise the owner’s lines or teach the owner a rule', async (caller) => {
     for (const id of [...victim.transactionIds.slice(0, 5), ...guessedIds()]) {
       expectRefused((await gateway.graphql(CategorizeTransactionDocument, { id, category: 'RENT' }, caller.apiKey)).body);
+    }
+  });
+
+  isolationCase('Query.cashflow', 'cashflow sums none of the owner’s lines or balances, by account filter either', async (caller) => {
+    for (const variables of [{}, { accountIds: victim.accountIds }, { accountIds: guessedIds() }]) {
+      const { body } = await gateway.graphql(OwnerCashflowDocument, variables, caller.apiKey);
+      if (body.data) expect(body.data.cashflow).toEqual([]);
+      else expectRefused(body);
+      expectNothingOfVictim(body);
     }
   });
 

@@ -10,8 +10,8 @@ import { ApiScope } from '../principals/api-scope';
 import { TransactionConnection } from '../transactions/transaction.types';
 import { lenderLoader, sharedBalancesLoader } from './data-shares.loaders';
 import { DATA_SHARE_TOPIC, type DataShareEventPayload, type DataSharesService } from './data-shares.service';
+import { CashflowMonthType } from '../cashflow/cashflow.types';
 import {
-  CashflowMonthType,
   CreateDataShareInput,
   DataShareAccessEntry,
   DataShareChangedEvent,

@@ -2,7 +2,6 @@ import { Max, Min } from 'class-validator';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { Account } from '../accounts/account.entity';
-import { TransactionCategory } from '../categories/category';
 import { Institution } from '../institutions/institution.entity';
 import type { DataShare } from './data-share.entity';
 import { DataShareChange, DataShareStatus, MAX_HISTORY_DAYS, MAX_VALID_FOR_DAYS } from './data-shares.service';
@@ -110,48 +109,6 @@ export class DataShareType {
       source: share,
     });
   }
-}
-
-@ObjectType('CategoryFlow', { description: 'Money in and out of one category in a month.' })
-export class CategoryFlowType {
-  @Field(() => TransactionCategory)
-  category: TransactionCategory;
-
-  @Field({ description: 'Decimal string, two decimals.' })
-  inflow: string;
-
-  @Field({ description: 'Decimal string, two decimals, positive.' })
-  outflow: string;
-}
-
-@ObjectType('CashflowMonth', { description: 'One month of the window, in one currency. Own transfers and money sent back are left out.' })
-export class CashflowMonthType {
-  @Field({ description: 'YYYY-MM.' })
-  month: string;
-
-  @Field({ description: 'ISO 4217 currency code.' })
-  currency: string;
-
-  @Field({ description: 'Money in, decimal string with two decimals.' })
-  inflow: string;
-
-  @Field({ description: 'Money out, as a positive decimal string with two decimals.' })
-  outflow: string;
-
-  @Field({ description: 'inflow - outflow.' })
-  net: string;
-
-  @Field(() => [CategoryFlowType])
-  byCategory: CategoryFlowType[];
-
-  @Field(() => String, { nullable: true, description: 'Average over the month’s days in the window of the shared accounts’ summed end-of-day balance; null when a bank could not give a balance.' })
-  averageEndOfDayBalance: string | null;
-
-  @Field(() => String, { nullable: true })
-  minimumEndOfDayBalance: string | null;
-
-  @Field(() => Int, { nullable: true, description: 'Days of the month in the window ending below zero.' })
-  daysNegative: number | null;
 }
 
 @ObjectType({ description: 'What a lender reads of one share. Every field is logged for the owner.' })

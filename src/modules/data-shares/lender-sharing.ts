@@ -3,6 +3,8 @@ import type { DataSource } from 'typeorm';
 import type { JobRunner } from '../../jobs';
 import type { TokenCipher } from '../../security/token-cipher';
 import type { BalancesService } from '../balances/balances.service';
+import { CashflowResolver } from '../cashflow/cashflow.resolver';
+import { CashflowService } from '../cashflow/cashflow.service';
 import { CategoriesResolver } from '../categories/categories.resolver';
 import { CategoriesService } from '../categories/categories.service';
 import type { EventsService } from '../events/events.service';
@@ -15,7 +17,7 @@ import { DataSharesResolver, SharedAccountResolver, SharedHistoryResolver } from
 import { DataSharesService } from './data-shares.service';
 import { SharedHistoryService } from './shared-history.service';
 
-export const LENDER_SHARING_RESOLVERS = [DataSharesResolver, SharedHistoryResolver, SharedAccountResolver, CategoriesResolver, ApiKeysResolver] as const;
+export const LENDER_SHARING_RESOLVERS = [DataSharesResolver, SharedHistoryResolver, SharedAccountResolver, CategoriesResolver, CashflowResolver, ApiKeysResolver] as const;
 
 const EXPIRY_JOB = 'data-share-expiry';
 
@@ -30,8 +32,8 @@ export interface LenderSharing {
 }
 
 /**
- * Everything the lender's side and the owner's grant need, built once per gateway: shares, categories, signing
- * (its first key made here, on first start) and API key management.
+ * Everything the lender's side and the owner's grant need, built once per gateway: shares, categories, the cash
+ * flow, signing (its first key made here, on first start) and API key management.
  */
 export async function createLenderSharing(deps: {
   dataSource: DataSource;
@@ -47,7 +49,8 @@ export async function createLenderSharing(deps: {
   await signing.ensureKey();
   const categories = new CategoriesService(deps.dataSource);
   const shares = new DataSharesService({ dataSource: deps.dataSource, events: deps.events, transactions: deps.transactions, now: deps.now });
-  const history = new SharedHistoryService({ dataSource: deps.dataSource, shares, categories, signing });
+  const cashflow = new CashflowService({ dataSource: deps.dataSource, categories, now: deps.now });
+  const history = new SharedHistoryService({ dataSource: deps.dataSource, shares, cashflow, signing });
   const resolverDeps = { shares, history, balances: deps.balances };
   deps.jobs.register(EXPIRY_JOB, async () => void (await shares.announceExpiries()), { exclusiveKey: () => EXPIRY_JOB });
   return {
@@ -56,6 +59,7 @@ export async function createLenderSharing(deps: {
       [SharedHistoryResolver, new SharedHistoryResolver(resolverDeps)],
       [SharedAccountResolver, new SharedAccountResolver(resolverDeps)],
       [CategoriesResolver, new CategoriesResolver(categories)],
+      [CashflowResolver, new CashflowResolver(cashflow)],
       [ApiKeysResolver, new ApiKeysResolver(deps.principals)],
     ],
     router: jwksRouter(signing),
