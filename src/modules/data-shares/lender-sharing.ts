@@ -52,7 +52,13 @@ export async function createLenderSharing(deps: {
   const cashflow = new CashflowService({ dataSource: deps.dataSource, categories, now: deps.now });
   const history = new SharedHistoryService({ dataSource: deps.dataSource, shares, cashflow, signing });
   const resolverDeps = { shares, history, balances: deps.balances };
-  deps.jobs.register(EXPIRY_JOB, async () => void (await shares.announceExpiries()), { exclusiveKey: () => EXPIRY_JOB });
+  deps.jobs.register(
+    EXPIRY_JOB,
+    async () => {
+      await shares.announceExpiries();
+    },
+    { exclusiveKey: () => EXPIRY_JOB },
+  );
   return {
     resolvers: [
       [DataSharesResolver, new DataSharesResolver(resolverDeps)],
