@@ -13,6 +13,7 @@ import { ReconciliationRequest } from '../modules/reconciliation/reconciliation-
 import { AccountSyncState } from '../modules/sync/account-sync-state.entity';
 import { Transaction } from '../modules/transactions/transaction.entity';
 import { Principal } from '../modules/principals/principal.entity';
+import { LENDER_SHARING_ENTITIES } from '../modules/data-shares/lender-sharing.entities';
 
 /** Every TypeORM entity, in one list for the DataSource and the migration drift check. */
 export const entities = [
@@ -31,4 +32,5 @@ export const entities = [
   Match,
   ReconciliationRequest,
   Payment,
+  ...LENDER_SHARING_ENTITIES,
 ];

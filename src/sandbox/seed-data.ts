@@ -90,7 +90,26 @@ export interface LedgerEntry {
   bankTransactionCode: string;
   merchantCategoryCode?: string;
   purposeCode?: string;
+  /** What the sandbox meant the line to be, to measure a categoriser against; banks never serve it. */
+  kind?: SandboxLineKind;
 }
+
+export type SandboxLineKind =
+  | 'rent'
+  | 'bank-fee'
+  | 'own-transfer'
+  | 'subscription'
+  | 'telecom'
+  | 'insurance'
+  | 'energy'
+  | 'customer-payment'
+  | 'card-payout'
+  | 'supplier-payment'
+  | 'card-purchase'
+  | 'salary'
+  | 'tax'
+  | 'social-charges'
+  | 'interest';
 
 const ACCOUNT_LAYOUT: Record<SandboxAccountKind, { product: string; type: 'CACC' | 'SVGS'; label: string }> = {
   main: { product: 'Business Current Account', type: 'CACC', label: 'Business account' },
@@ -187,14 +206,15 @@ interface DirectDebitCreditor {
   min: number;
   max: number;
   label: string;
+  kind: SandboxLineKind;
 }
 
 const DIRECT_DEBITS: readonly DirectDebitCreditor[] = [
-  { name: 'Google Cloud EMEA Ltd', nationalId: '00000482915', dayOfMonth: 2, min: 20, max: 140, label: 'Google Workspace' },
-  { name: 'Telekom Deutschland GmbH', nationalId: '00000012345', dayOfMonth: 3, min: 49, max: 89, label: 'Mobilfunk Rechnung' },
-  { name: 'Allianz Versicherungs-AG', nationalId: '00000098765', dayOfMonth: 5, min: 120, max: 180, label: 'Betriebshaftpflicht' },
-  { name: 'Vattenfall Europe Sales GmbH', nationalId: '00000055501', dayOfMonth: 12, min: 90, max: 260, label: 'Strom Abschlag' },
-  { name: 'DATEV eG', nationalId: '00000033317', dayOfMonth: 20, min: 59, max: 119, label: 'Buchhaltung Software' },
+  { name: 'Google Cloud EMEA Ltd', nationalId: '00000482915', dayOfMonth: 2, min: 20, max: 140, label: 'Google Workspace', kind: 'subscription' },
+  { name: 'Telekom Deutschland GmbH', nationalId: '00000012345', dayOfMonth: 3, min: 49, max: 89, label: 'Mobilfunk Rechnung', kind: 'telecom' },
+  { name: 'Allianz Versicherungs-AG', nationalId: '00000098765', dayOfMonth: 5, min: 120, max: 180, label: 'Betriebshaftpflicht', kind: 'insurance' },
+  { name: 'Vattenfall Europe Sales GmbH', nationalId: '00000055501', dayOfMonth: 12, min: 90, max: 260, label: 'Strom Abschlag', kind: 'energy' },
+  { name: 'DATEV eG', nationalId: '00000033317', dayOfMonth: 20, min: 59, max: 119, label: 'Buchhaltung Software', kind: 'subscription' },
 ];
 
 interface Authorities {
@@ -308,10 +328,12 @@ export function entriesForDay(
       remittanceUnstructured: `Miete / Rent ${MONTHS(day)} Gewerbeeinheit 3`,
       bankTransactionCode: 'PMNT-ICDT-STDO',
       purposeCode: 'RENT',
+      kind: 'rent',
     });
     booked(main, new Decimal(psu.hasOperationsAccount ? '-14.90' : '-9.90'), at(day, 5, 0), {
       remittanceUnstructured: `Account maintenance fee ${MONTHS(day)}`,
       bankTransactionCode: 'ACMT-MDOP-CHRG',
+      kind: 'bank-fee',
     });
     if (psu.hasOperationsAccount && cardAccount !== main) {
       const topUp = rand.amount(1_500, 3_000);
@@ -322,6 +344,7 @@ export function entriesForDay(
         remittanceUnstructured: 'Top-up operations account',
         endToEndId: e2e,
         bankTransactionCode: 'PMNT-ICDT-BOOK',
+        kind: 'own-transfer',
       });
       booked(cardAccount, topUp, at(day, 7, 0), {
         counterpartyName: psu.businessName,
@@ -329,6 +352,7 @@ export function entriesForDay(
         remittanceUnstructured: 'Top-up operations account',
         endToEndId: e2e,
         bankTransactionCode: 'PMNT-RCDT-BOOK',
+        kind: 'own-transfer',
       });
     }
   }
@@ -344,6 +368,7 @@ export function entriesForDay(
       creditorId: sepaCreditorId('DE', creditor.nationalId),
       endToEndId: `${creditor.nationalId.slice(-5)}-${date.replace(/-/g, '')}`,
       bankTransactionCode: 'PMNT-RDDT-ESDD',
+      kind: creditor.kind,
     });
   }
 
@@ -362,6 +387,7 @@ export function entriesForDay(
           : { remittanceUnstructured: rand.chance(50) ? `Invoice ${invoiceNumber}` : `${invoiceNumber} ${customer.name}` }),
         endToEndId: rand.chance(70) ? `E2E${rand.digits(12)}` : 'NOTPROVIDED',
         bankTransactionCode: 'PMNT-RCDT-ESCT',
+        kind: 'customer-payment',
       });
     }
 
@@ -374,6 +400,7 @@ export function entriesForDay(
         remittanceUnstructured: `${psu.payoutProvider.referencePrefix}${rand.letters(4)}${rand.digits(10)}`,
         endToEndId: `PO${rand.digits(14)}`,
         bankTransactionCode: 'PMNT-RCDT-ESCT',
+        kind: 'card-payout',
       });
     }
 
@@ -394,6 +421,7 @@ export function entriesForDay(
         remittanceUnstructured: `Rechnung R-${day.getUTCFullYear()}-${rand.digits(4)}`,
         endToEndId: `PAY${rand.digits(12)}`,
         bankTransactionCode: 'PMNT-ICDT-ESCT',
+        kind: 'supplier-payment',
       });
     }
   }
@@ -418,6 +446,7 @@ export function entriesForDay(
       remittanceUnstructured: `CARD ****${psu.id === 'alice' ? '4242' : '1881'} ${merchant.name.toUpperCase()} ${merchant.city.toUpperCase()}`,
       merchantCategoryCode: merchant.mcc,
       bankTransactionCode: 'PMNT-CCRD-POSD',
+      kind: 'card-purchase',
     });
   }
 
@@ -440,6 +469,7 @@ export function entriesForDay(
         endToEndId: `SAL-${date.slice(0, 7)}-${index + 1}`,
         bankTransactionCode: 'PMNT-ICDT-ESCT',
         purposeCode: 'SALA',
+        kind: 'salary',
       });
     });
   }
@@ -453,6 +483,7 @@ export function entriesForDay(
       remittanceUnstructured: `${authorities.taxLabel} ${period}`,
       bankTransactionCode: 'PMNT-ICDT-ESCT',
       purposeCode: 'TAXS',
+      kind: 'tax',
     });
   }
 
@@ -464,6 +495,7 @@ export function entriesForDay(
       bankTransactionCode: 'PMNT-RDDT-ESDD',
       mandateId: `SOC-${psu.id.toUpperCase()}-01`,
       creditorId: sepaCreditorId(bank.country === 'FR' ? 'FR' : 'DE', '00000777001'),
+      kind: 'social-charges',
     });
     if ([2, 5, 8, 11].includes(day.getUTCMonth())) {
       booked(main, rand.amount(2_000, 6_000).negated(), at(day, 6, 45), {
@@ -472,6 +504,7 @@ export function entriesForDay(
         remittanceUnstructured: `Corporate income tax prepayment Q${Math.floor(day.getUTCMonth() / 3) + 1}/${day.getUTCFullYear()}`,
         bankTransactionCode: 'PMNT-ICDT-ESCT',
         purposeCode: 'TAXS',
+        kind: 'tax',
       });
     }
   }
@@ -485,6 +518,7 @@ export function entriesForDay(
       remittanceUnstructured: 'Monthly transfer to savings',
       endToEndId: e2e,
       bankTransactionCode: 'PMNT-ICDT-BOOK',
+      kind: 'own-transfer',
     });
     booked(savings, amount, at(day, 8, 0), {
       counterpartyName: psu.businessName,
@@ -492,6 +526,7 @@ export function entriesForDay(
       remittanceUnstructured: 'Monthly transfer to savings',
       endToEndId: e2e,
       bankTransactionCode: 'PMNT-RCDT-BOOK',
+      kind: 'own-transfer',
     });
   }
 
@@ -500,6 +535,7 @@ export function entriesForDay(
     booked(savings, rand.amount(3, 45), at(day, 23, 0), {
       remittanceUnstructured: `Interest Q${Math.floor(day.getUTCMonth() / 3) + 1}/${day.getUTCFullYear()}`,
       bankTransactionCode: 'ACMT-MCOP-INTR',
+      kind: 'interest',
     });
   }
 

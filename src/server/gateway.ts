@@ -42,6 +42,7 @@ import { seedSandboxInstitutions } from '../modules/institutions/institution.see
 import { seedDemoPrincipals, type DemoKeys } from '../modules/principals/demo-principals.seed';
 import { PrincipalsService } from '../modules/principals/principals.service';
 import { ViewerResolver } from '../modules/principals/viewer.resolver';
+import { createLenderSharing, type LenderSharing } from '../modules/data-shares/lender-sharing';
 import { MemoryMessaging } from '../pubsub/memory-messaging';
 import type { Messaging } from '../pubsub/messaging';
 import { RedisMessaging } from '../pubsub/redis-messaging';
@@ -76,6 +77,8 @@ export interface Gateway {
   logger: Logger;
   /** HTTP exchanges with banks per institution and resource kind, for tests and benches. */
   upstreamCalls: UpstreamCallCounter;
+  /** Data shares with lenders and the keys that sign their snapshots. */
+  lenderSharing: LenderSharing;
   close(): Promise<void>;
 }
 
@@ -131,7 +134,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       sandboxBaseUrl: () => `${url}/sandbox`,
       onTokensRefreshed: (providerConsentId, tokens) => connections.storeRefreshedTokens(providerConsentId, tokens),
     });
-    const secrets = new ConsentSecrets(new TokenCipher(key), lookupKey(key));
+    const cipher = new TokenCipher(key);
+    const secrets = new ConsentSecrets(cipher, lookupKey(key));
     const consentAccess = new ConsentAccess(dataSource, registry, secrets);
     const reconciliation = new ReconciliationService({ dataSource, events, jobs });
     // New and settled lines may pay open invoices: match them, once per burst of syncs.
@@ -152,6 +156,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const transactions = new TransactionsService(dataSource);
     const payments = new PaymentsService({ dataSource, registry, events, jobs, encryptionKey: key, callbackUrl: () => `${url}${PAYMENT_CALLBACK_PATH}`, logger, pollBaseMs: options.paymentPollBaseMs });
     registerPaymentJobs(jobs, payments);
+    const balances = new BalancesService({ consentAccess, messaging, now });
+    const lenderSharing = await createLenderSharing({ dataSource, events, transactions, balances, principals, cipher, jobs, now });
     jobs.register(CONSENT_SWEEP_JOB, () => connections.sweep(), { exclusiveKey: () => CONSENT_SWEEP_JOB });
 
     const resolverInstances = new Map<unknown, object>([
@@ -166,9 +172,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       [PayoutsResolver, new PayoutsResolver(payouts)],
       [ReconciliationResolver, new ReconciliationResolver(reconciliation)],
       [PaymentsResolver, new PaymentsResolver(payments)],
+      ...lenderSharing.resolvers,
     ]);
     const schema = await buildGatewaySchema({ get: (resolverClass) => resolverInstances.get(resolverClass) });
-    const loaderDeps: LoaderDeps = { dataSource, consentAccess, balances: new BalancesService({ consentAccess, messaging, now }) };
+    const loaderDeps: LoaderDeps = { dataSource, consentAccess, balances };
     const contextFor = (principal: AuthenticatedPrincipal, psu: PsuContext, requestIp?: string): GatewayContext => {
       const context: GatewayContext = {
         principal,
@@ -243,6 +250,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     });
     app.use(CALLBACK_PATH, consentCallbackRouter(connections));
     app.use(PAYMENT_CALLBACK_PATH, paymentCallbackRouter(payments));
+    app.use(lenderSharing.router);
     app.use('/explorer', explorerRouter());
     app.get('/', (_req, res) => res.redirect('/explorer'));
     app.get('/graphql', (req, res, next) => (req.accepts(['json', 'html']) === 'html' ? res.redirect('/explorer') : next()));
@@ -264,9 +272,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     url = config.publicUrl ?? `http://${loopbackFor(config.host)}:${port}`;
     if (config.consentSweepMs > 0) await jobs.repeat(CONSENT_SWEEP_JOB, {}, { everyMs: config.consentSweepMs });
     if (config.consentSweepMs > 0) await jobs.repeat(PAYMENT_SWEEP_JOB, {}, { everyMs: config.consentSweepMs });
+    if (config.consentSweepMs > 0) await lenderSharing.schedule(config.consentSweepMs);
     if (config.syncScheduleMs > 0) await sync.schedule(config.syncScheduleMs);
     logger.info({ url, database: embedded ? 'embedded' : 'postgres', messaging: config.redisUrl ? 'redis' : 'memory' }, 'gateway started');
-    return { url, dataSource, messaging, principals, demoKeys, sandbox: sandbox?.control, connections, sync, reconciliation, payments, jobs, logger, upstreamCalls: registry.upstreamCalls, close };
+    return { url, dataSource, messaging, principals, demoKeys, sandbox: sandbox?.control, connections, sync, reconciliation, payments, jobs, logger, upstreamCalls: registry.upstreamCalls, lenderSharing, close };
   } catch (error) {
     await close();
     throw error;

@@ -11,6 +11,7 @@ import { SyncResolver } from '../modules/sync/sync.resolver';
 import { AccountTransactionsResolver, TransactionsResolver } from '../modules/transactions/transactions.resolver';
 import type { ApiScope } from '../modules/principals/api-scope';
 import { ViewerResolver } from '../modules/principals/viewer.resolver';
+import { LENDER_SHARING_RESOLVERS } from '../modules/data-shares/lender-sharing';
 import type { GatewayContext } from './context';
 
 export const resolvers = [
@@ -25,6 +26,7 @@ export const resolvers = [
   PayoutsResolver,
   ReconciliationResolver,
   PaymentsResolver,
+  ...LENDER_SHARING_RESOLVERS,
 ] as const;
 
 /** `@Authorized(ApiScope.X, ...)`: the caller's key must carry every scope named. Authentication happened already. */

@@ -13,6 +13,17 @@ import { walkScaForm } from '../../src/providers/testing/sandbox-harness';
 import {
   AccountDocument,
   AccountsDocument,
+  ApiKeysDocument,
+  CategorizeTransactionDocument,
+  CreateApiKeyDocument,
+  CreateDataShareDocument,
+  DataSharesDocument,
+  OwnerCashflowDocument,
+  RevokeApiKeyDocument,
+  RevokeDataShareDocument,
+  SharedHistoryDocument,
+  SharesWithMeDocument,
+  SignedSnapshotDocument,
   AccountingExportDocument,
   CompleteConnectionDocument,
   ConfirmMatchDocument,
@@ -78,6 +89,10 @@ interface Victim extends Caller {
   paymentIds: string[];
   paymentKey: string;
   paymentCursor: string;
+  /** A share of the owner's with a lender of its own, and the owner's API keys. */
+  shareId: string;
+  shareLender: Caller;
+  apiKeyIds: string[];
 }
 
 let victim: Victim;
@@ -188,6 +203,7 @@ beforeAll(async () => {
     paymentIds: [paid.body.data!.initiatePayment.payment.id],
     paymentKey,
     paymentCursor: paymentEdges[0].cursor,
+    ...(await shareOfVictim(owner.apiKey)),
   };
 
   const other = await gateway.makeOwner();
@@ -199,6 +215,14 @@ beforeAll(async () => {
 });
 afterAll(() => gateway?.close());
 
+/** The owner shares its history with a lender of its own, and lists its API keys. */
+async function shareOfVictim(apiKey: string): Promise<Pick<Victim, 'shareId' | 'shareLender' | 'apiKeyIds'>> {
+  const shareLender = await gateway.makeLender();
+  const created = await gateway.graphql(CreateDataShareDocument, { input: { lenderId: shareLender.id } }, apiKey);
+  const keys = await gateway.graphql(ApiKeysDocument, {}, apiKey);
+  return { shareId: created.body.data!.createDataShare.id, shareLender, apiKeyIds: keys.body.data!.apiKeys.map((key) => key.id) };
+}
+
 let before: Awaited<ReturnType<typeof rowsOf>>;
 
 /**
@@ -209,7 +233,7 @@ async function rowsOf(ownerId: string): Promise<Record<string, string[]>> {
   const tables = ((await gateway.dataSource.query(
     "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'owner_id' ORDER BY table_name",
   )) as Array<{ table_name: string }>).map((row) => row.table_name);
-  expect(tables).toEqual(expect.arrayContaining(['connection', 'consent', 'account', 'audit_event', 'outbox_batch']));
+  expect(tables).toEqual(expect.arrayContaining(['connection', 'consent', 'account', 'audit_event', 'outbox_batch', 'data_share', 'data_share_access', 'category_rule', 'category_override']));
   const rows: Record<string, string[]> = {};
   for (const table of tables) {
     const found = (await gateway.dataSource.query(`SELECT t::text AS row FROM "${table}" t WHERE owner_id = $1 ORDER BY t::text`, [ownerId])) as Array<{ row: string }>;
@@ -245,6 +269,8 @@ function victimMarkers(): string[] {
     ...victim.invoiceIds,
     ...victim.matchIds,
     ...victim.paymentIds,
+    victim.shareId,
+    ...victim.apiKeyIds,
   ].map((marker) => marker.toLowerCase());
 }
 
@@ -499,6 +525,78 @@ describe('callers with no right to an owner’s rows', () => {
     }
   });
 
+  isolationCase('Query.dataShares', 'dataShares lists none of the owner’s shares', async (caller) => {
+    const { body } = await gateway.graphql(DataSharesDocument, {}, caller.apiKey);
+    if (body.data) expect(body.data.dataShares).toEqual([]);
+    else expectRefused(body);
+    expectNothingOfVictim(body);
+  });
+
+  isolationCase('Query.sharesWithMe', 'sharesWithMe lists none of the shares the owner made with its own lender', async (caller) => {
+    const { body } = await gateway.graphql(SharesWithMeDocument, {}, caller.apiKey);
+    if (body.data) expect(body.data.sharesWithMe).toEqual([]);
+    else expectRefused(body);
+    expectNothingOfVictim(body);
+  });
+
+  isolationCase('Query.sharedHistory', 'sharedHistory(shareId) reads nothing of the owner’s share, nor anything by a guessed id', async (caller) => {
+    for (const shareId of [victim.shareId, ...victim.accountIds, ...guessedIds()]) {
+      expectRefused((await gateway.graphql(SharedHistoryDocument, { shareId, first: 100 }, caller.apiKey)).body);
+      expectRefused((await gateway.graphql(SignedSnapshotDocument, { shareId }, caller.apiKey)).body);
+    }
+  });
+
+  isolationCase('Mutation.createDataShare', 'createDataShare cannot share the owner’s accounts', async (caller, callerName) => {
+    const { body } = await gateway.graphql(CreateDataShareDocument, { input: { lenderId: victim.shareLender.id, accountIds: victim.accountIds } }, caller.apiKey);
+    // Another owner is told the accounts are not its own; the others may not share at all.
+    if (callerName === 'another owner') expect(body.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    else expectRefused(body);
+    expectNothingOfVictim(body);
+  });
+
+  isolationCase('Mutation.revokeDataShare', 'revokeDataShare(id) cannot end the owner’s share', async (caller) => {
+    for (const id of [victim.shareId, ...guessedIds()]) expectRefused((await gateway.graphql(RevokeDataShareDocument, { id }, caller.apiKey)).body);
+  });
+
+  isolationCase('Mutation.categorizeTransaction', 'categorizeTransaction(id) cannot recategorise the owner’s lines or teach the owner a rule', async (caller) => {
+    for (const id of [...victim.transactionIds.slice(0, 5), ...guessedIds()]) {
+      expectRefused((await gateway.graphql(CategorizeTransactionDocument, { id, category: 'RENT' }, caller.apiKey)).body);
+    }
+  });
+
+  isolationCase('Query.cashflow', 'cashflow sums none of the owner’s lines or balances, by account filter either', async (caller) => {
+    for (const variables of [{}, { accountIds: victim.accountIds }, { accountIds: guessedIds() }]) {
+      const { body } = await gateway.graphql(OwnerCashflowDocument, variables, caller.apiKey);
+      if (body.data) expect(body.data.cashflow).toEqual([]);
+      else expectRefused(body);
+      expectNothingOfVictim(body);
+    }
+  });
+
+  isolationCase('Query.apiKeys', 'apiKeys lists the caller’s own keys, never the owner’s', async (caller) => {
+    const { body } = await gateway.graphql(ApiKeysDocument, {}, caller.apiKey);
+    expect(body.data!.apiKeys.length).toBeGreaterThan(0);
+    expectNothingOfVictim(body);
+  });
+
+  isolationCase('Mutation.createApiKey', 'createApiKey makes a key for the caller alone, with no scope the caller lacks', async (caller, callerName) => {
+    const { body } = await gateway.graphql(CreateApiKeyDocument, { label: 'isolation', scopes: ['READ'] }, caller.apiKey);
+    expectNothingOfVictim(body);
+    if (callerName === 'another owner') {
+      const viewer = await gateway.graphql(ViewerDocument, {}, body.data!.createApiKey.secret);
+      expect(viewer.body.data!.viewer.id).toBe(caller.id);
+    } else if (callerName === 'a lender') {
+      expect(body.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    } else {
+      expectRefused(body);
+    }
+  });
+
+  isolationCase('Mutation.revokeApiKey', 'revokeApiKey(id) cannot revoke the owner’s keys', async (caller) => {
+    for (const id of [...victim.apiKeyIds, ...guessedIds()]) expectRefused((await gateway.graphql(RevokeApiKeyDocument, { id }, caller.apiKey)).body);
+    expect((await gateway.graphql(ViewerDocument, {}, victim.apiKey)).body.data!.viewer.id).toBe(victim.id);
+  });
+
   isolationCase('Mutation.startConnection', 'startConnection never adds to the owner’s connections, and a key without MANAGE_CONNECTIONS cannot use it', async (caller, callerName) => {
     const institutionId = await sandboxInstitutionId(gateway, victim.apiKey, 'Sandbox Berlin Group Bank');
     const { body } = await gateway.graphql(
@@ -696,6 +794,31 @@ describe('subscriptions', () => {
       }
     } finally {
       await Promise.all(everything.map(({ subscription }) => subscription.close()));
+    }
+  });
+});
+
+describe('Subscription.dataShareChanged', () => {
+  coveredRootFields.add('Subscription.dataShareChanged');
+
+  it('tells only the share’s own lender of the owner’s shares, and refuses keys without READ_SHARED', async () => {
+    const query = 'subscription($after: String) { dataShareChanged(after: $after) { cursor change share { id status } } }';
+    const witness = subscribeAs(victim.shareLender.apiKey, query, { after: '0' });
+    const others = INTRUDERS.map((name) => ({ name, subscription: subscribeAs(intruders[name].apiKey, query, { after: '0' }) }));
+    try {
+      await Promise.all([witness.ready, ...others.map(({ subscription }) => subscription.ready)]);
+      const created = await gateway.graphql(CreateDataShareDocument, { input: { lenderId: victim.shareLender.id } }, victim.apiKey);
+      await gateway.graphql(RevokeDataShareDocument, { id: created.body.data!.createDataShare.id }, victim.apiKey);
+      await until(() => JSON.stringify(witness.received).includes('REVOKED') && JSON.stringify(witness.received).includes(victim.shareId), 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      for (const { name, subscription } of others) {
+        expectNothingOfVictim({ received: subscription.received, failure: subscription.failure() });
+        expect(subscription.received.filter((result) => result.data)).toEqual([]);
+        const errors = [...subscription.received.flatMap((result) => result.errors ?? []), ...((subscription.failure() as GraphQLFormattedError[] | undefined) ?? [])];
+        expect({ name, codes: errors.map((error) => error.extensions?.code) }).toEqual({ name, codes: name === 'a lender' ? [] : ['FORBIDDEN'] });
+      }
+    } finally {
+      await Promise.all([witness.close(), ...others.map(({ subscription }) => subscription.close())]);
     }
   });
 });

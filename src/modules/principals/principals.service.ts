@@ -1,4 +1,6 @@
 import { IsNull, type DataSource, type Repository } from 'typeorm';
+import { ForbiddenError, InvalidInputError, NotFoundError } from '../../common/errors';
+import { isUuid } from '../../common/ids';
 import { ApiKey } from './api-key.entity';
 import { generateApiKey, parseApiKey, secretMatches } from './api-key';
 import type { ApiScope } from './api-scope';
@@ -54,6 +56,35 @@ export class PrincipalsService {
     const { key, prefix, secretHash } = generateApiKey();
     await this.apiKeys.insert({ principalId, prefix, secretHash, scopes, label });
     return key;
+  }
+
+  async apiKeysOf(caller: AuthenticatedPrincipal): Promise<ApiKey[]> {
+    return this.apiKeys.find({ where: { principalId: caller.id }, order: { createdAt: 'DESC', id: 'ASC' } });
+  }
+
+  /**
+   * A key for the caller's own principal. Only an owner's or a lender's key may make keys (not an API client's),
+   * and never with a scope it lacks itself: a read-only key cannot mint a key that pays.
+   */
+  async createApiKey(caller: AuthenticatedPrincipal, label: string, scopes: ApiScope[]): Promise<{ apiKey: ApiKey; secret: string }> {
+    if (caller.kind === PrincipalKind.API_CLIENT) throw new ForbiddenError('an API client cannot make keys: its owner does');
+    const missing = scopes.filter((scope) => !caller.scopes.includes(scope));
+    if (missing.length) throw new InvalidInputError('scopes', `this key cannot give scopes it does not hold: ${missing.join(', ')}`);
+    const trimmed = label.trim();
+    if (!trimmed) throw new InvalidInputError('label', 'label must not be blank');
+    const secret = await this.issueApiKey(caller.id, [...new Set(scopes)], trimmed);
+    const apiKey = await this.apiKeys.findOneByOrFail({ prefix: parseApiKey(secret)!.prefix });
+    return { apiKey, secret };
+  }
+
+  async revokeApiKey(caller: AuthenticatedPrincipal, id: string): Promise<ApiKey> {
+    const apiKey = isUuid(id) ? await this.apiKeys.findOneBy({ id, principalId: caller.id }) : null;
+    if (!apiKey) throw new NotFoundError('no API key with this id');
+    if (!apiKey.revokedAt) {
+      apiKey.revokedAt = new Date();
+      await this.apiKeys.update({ id: apiKey.id }, { revokedAt: apiKey.revokedAt });
+    }
+    return apiKey;
   }
 
   /** Resolves a bearer key to its principal, or null for a malformed, unknown or revoked key. */
