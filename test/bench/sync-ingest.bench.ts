@@ -32,7 +32,7 @@ import { seedSandboxInstitutions } from '../../src/modules/institutions/institut
 import { Principal, PrincipalKind } from '../../src/modules/principals/principal.entity';
 import { SyncService } from '../../src/modules/sync/sync.service';
 import type { ProviderTransaction } from '../../src/providers';
-import { transactionFingerprint } from '../../src/sync';
+import { transactionFingerprint } from '../../src/modules/sync/engine';
 import { MemoryMessaging } from '../../src/pubsub/memory-messaging';
 import { ensureTestDatabase, TEST_DATABASE_URL } from '../support/services';
 

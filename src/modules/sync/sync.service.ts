@@ -4,7 +4,7 @@ import { bulkInsert, type CopyValue } from '../../db/copy';
 import type { JobRunner } from '../../jobs';
 import type { Logger } from '../../logger';
 import { ProviderError, type ProviderTransaction, type PsuContext } from '../../providers';
-import { diffFeed, storedLinesSince, type AddedChange, type FeedChange, type StoredTransaction } from '../../sync';
+import { diffFeed, storedLinesSince, type AddedChange, type FeedChange, type StoredTransaction } from './engine';
 import { Account } from '../accounts/account.entity';
 import type { ConsentAccess } from '../connections/consent-access';
 import { Connection } from '../connections/connection.entity';

@@ -3,7 +3,7 @@
  * it is made and books one to five days later (clearing), a weekend or a bank holiday adds up to two; the booked line
  * may also carry a value date a day or two before the pending line's date (value date vs booking date, time zones).
  */
-import type { IsoDate } from '../providers/types';
+import type { IsoDate } from '../../../providers/types';
 
 /** The booked line may be dated up to this many days after its pending version: five days of clearing, a weekend. */
 export const SETTLES_LATE_DAYS = 7;

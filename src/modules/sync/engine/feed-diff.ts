@@ -24,7 +24,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
-import type { IsoDate, ProviderTransaction, TransactionStatus } from '../providers/types';
+import type { IsoDate, ProviderTransaction, TransactionStatus } from '../../../providers/types';
 import { transactionFingerprint } from './fingerprint';
 import {
   type ChangedField,

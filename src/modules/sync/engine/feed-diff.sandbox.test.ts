@@ -3,10 +3,10 @@
  * with an overlapping window: card authorisations book a day or two later, half of them under a new id; supplier
  * transfers and salaries show pending first and keep their id.
  */
-import { SANDBOX_BANKS } from '../sandbox/banks';
-import { Ledger, type VisibleEntry } from '../sandbox/ledger';
-import { SANDBOX_PSUS } from '../sandbox/seed-data';
-import type { ProviderTransaction } from '../providers/types';
+import { SANDBOX_BANKS } from '../../../sandbox/banks';
+import { Ledger, type VisibleEntry } from '../../../sandbox/ledger';
+import { SANDBOX_PSUS } from '../../../sandbox/seed-data';
+import type { ProviderTransaction } from '../../../providers/types';
 import type { FeedChange, MatchedBy, StoredTransaction } from './feed-diff';
 import { sequentialIds, sync } from './feed-diff.test-helper';
 import { addDays, storedLinesSince } from './settlement-window';

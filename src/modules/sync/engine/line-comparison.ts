@@ -3,7 +3,7 @@
  * booked amount can be the settlement of a pending one that differed (tip, currency conversion).
  */
 import Decimal from 'decimal.js';
-import type { Counterparty, ProviderTransaction } from '../providers/types';
+import type { Counterparty, ProviderTransaction } from '../../../providers/types';
 import { normalizedAmount, normalizedIban, normalizedName } from './fingerprint';
 
 /** The fields of a line whose change the sync engine records (and writes back to the store). */

@@ -4,7 +4,7 @@
  * Amounts, payees and days come from small sets so that identical twins (two coffees) are frequent.
  */
 import fc from 'fast-check';
-import type { ProviderTransaction } from '../providers/types';
+import type { ProviderTransaction } from '../../../providers/types';
 import type { FeedChange, StoredTransaction } from './feed-diff';
 import { WINDOW, sequentialIds, sync } from './feed-diff.test-helper';
 import { addDays } from './settlement-window';

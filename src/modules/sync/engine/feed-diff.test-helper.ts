@@ -1,5 +1,5 @@
 /** Builders for feed-diff tests, and a store in memory that applies changes as the sync engine's transaction would. */
-import type { Money, ProviderTransaction } from '../providers/types';
+import type { Money, ProviderTransaction } from '../../../providers/types';
 import { type FeedChange, type FeedDiff, type StoredTransaction, type SyncWindow, diffFeed } from './feed-diff';
 import { transactionFingerprint } from './fingerprint';
 

@@ -9,7 +9,7 @@
 import { hash } from 'node:crypto';
 import Decimal from 'decimal.js';
 import { electronicFormatIBAN } from 'ibantools';
-import type { Counterparty, DecimalString, Money } from '../providers/types';
+import type { Counterparty, DecimalString, Money } from '../../../providers/types';
 
 /** Bumped when the recipe changes, so a column written by an older recipe is recognisable as stale. */
 const FINGERPRINT_VERSION = 'v1';
