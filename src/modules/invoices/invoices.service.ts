@@ -4,7 +4,7 @@ import { In, type DataSource } from 'typeorm';
 import { InvalidInputError } from '../../common/errors';
 import { isUuid } from '../../common/ids';
 import { decodeCursor, toForwardConnection, type Connection } from '../../common/relay';
-import { isValidOgm, isValidRf } from '../../reconciliation';
+import { isValidOgm, isValidRf } from '../reconciliation/engine';
 import { Invoice, InvoiceStatus } from './invoice.entity';
 import { lockInvoicesOf } from './invoice-lock';
 import type { InvoiceInput } from './invoice.types';

@@ -1,7 +1,7 @@
 import Decimal from 'decimal.js';
 import type { DataSource } from 'typeorm';
 import { InvalidInputError } from '../../common/errors';
-import type { PayoutItem } from '../../reconciliation';
+import type { PayoutItem } from '../reconciliation/engine';
 import { lockInvoicesOf } from '../invoices/invoice-lock';
 import { PayoutReport } from './payout-report.entity';
 import type { PayoutInput } from './payout.types';

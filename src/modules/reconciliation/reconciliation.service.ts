@@ -5,7 +5,7 @@ import { InvalidInputError, NotFoundError } from '../../common/errors';
 import { isUuid } from '../../common/ids';
 import { bulkInsert } from '../../db/copy';
 import type { JobRunner } from '../../jobs';
-import { reconcile, type BankCredit, type MatchMemory, type OpenInvoice, type PayoutReport as EnginePayout, type ReconciliationResult } from '../../reconciliation';
+import { reconcile, type BankCredit, type MatchMemory, type OpenInvoice, type PayoutReport as EnginePayout, type ReconciliationResult } from './engine';
 import type { EventsService } from '../events/events.service';
 import { Invoice, InvoiceStatus } from '../invoices/invoice.entity';
 import { lockInvoicesOf } from '../invoices/invoice-lock';

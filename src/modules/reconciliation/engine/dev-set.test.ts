@@ -6,7 +6,7 @@ import { reconcile } from './matcher';
 import type { BankCredit, ReconciliationInput } from './types';
 
 /** `../shared` beside the repository: present on developer machines and in CI, absent in a bare clone. */
-const DEV_SET = join(__dirname, '..', '..', '..', 'shared', 'datasets', 'reconciliation', 'dev');
+const DEV_SET = join(__dirname, '..', '..', '..', '..', '..', 'shared', 'datasets', 'reconciliation', 'dev');
 const available = existsSync(DEV_SET);
 const maybe = available ? it : it.skip;
 const SKIPPED = `SKIPPED: ${DEV_SET} is absent (../shared from the repository root), so the quality targets cannot be measured`;

@@ -1,5 +1,5 @@
 /** Maps the normalized adapter shape onto the engine's, so the engine reads what every bank adapter produces. */
-import type { ProviderTransaction } from '../providers/types';
+import type { ProviderTransaction } from '../../../providers/types';
 import type { BankCredit } from './types';
 
 export function fromProviderTransaction(transaction: ProviderTransaction): BankCredit {

@@ -1,5 +1,5 @@
 /** Calendar dates as whole day numbers, so date rules are integer comparisons. */
-import type { IsoDate } from '../providers/types';
+import type { IsoDate } from '../../../providers/types';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})/;
 const MS_PER_DAY = 86_400_000;

@@ -5,7 +5,7 @@
  * Money is a decimal string with an ISO 4217 currency, as everywhere in Passerelle; inside the engine it is integer
  * minor units (bigint), never a float.
  */
-import type { DecimalString, IsoDate } from '../providers/types';
+import type { DecimalString, IsoDate } from '../../../providers/types';
 
 /** An invoice the owner is waiting to be paid for. */
 export interface OpenInvoice {
