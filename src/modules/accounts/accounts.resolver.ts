@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { NotFoundError } from '../../common/errors';
 import { isUuid } from '../../common/ids';
 import type { GatewayContext } from '../../server/context';
-import { ownerOf } from '../connections/connections.service';
+import { ownerOf } from '../principals/owner-of';
 import { AccessBudget, Balance, BalancesFreshness } from '../balances/balance.types';
 import { Institution } from '../institutions/institution.entity';
 import { ApiScope } from '../principals/api-scope';

@@ -10,6 +10,7 @@ import type { EventsService } from '../events/events.service';
 import { Institution, InstitutionCapability } from '../institutions/institution.entity';
 import type { ProviderRegistry } from '../institutions/provider-registry';
 import { ApiScope } from '../principals/api-scope';
+import { ownerOf } from '../principals/owner-of';
 import { Principal } from '../principals/principal.entity';
 import type { AuthenticatedPrincipal } from '../principals/principals.service';
 import { Connection } from './connection.entity';
@@ -412,12 +413,6 @@ export class ConnectionsService {
       throw new InvalidInputError('input.redirectUri', 'redirectUri is not on the allow-list of this API client');
     }
   }
-}
-
-/** Whose connections a principal works on; lenders see only what is shared with them, never connections. */
-export function ownerOf(principal: AuthenticatedPrincipal): string {
-  if (!principal.actsForOwnerId) throw new ForbiddenError('only an account owner or a client acting for one may do this');
-  return principal.actsForOwnerId;
 }
 
 function normalizeScopes(scopes: ConsentScope[] | null | undefined): ConsentScope[] {

@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, Field, ID, Int, Mutation, ObjectType, Resolver, R
 import { NotFoundError } from '../../common/errors';
 import { isUuid } from '../../common/ids';
 import type { GatewayContext } from '../../server/context';
-import { ownerOf } from '../connections/connections.service';
+import { ownerOf } from '../principals/owner-of';
 import { ApiScope } from '../principals/api-scope';
 import { SYNC_TOPIC, type SyncProgressPayload, type SyncService } from './sync.service';
 
