@@ -21,7 +21,7 @@ import { ConnectionsService } from '../modules/connections/connections.service';
 import { ConsentAccess } from '../modules/connections/consent-access';
 import { ConsentSecrets } from '../modules/connections/consent-secrets';
 import { EventsService } from '../modules/events/events.service';
-import { ProviderRegistry, type UpstreamCallCounter } from '../modules/institutions/provider-registry';
+import { ProviderRegistry } from '../modules/institutions/provider-registry';
 import { SyncResolver } from '../modules/sync/sync.resolver';
 import { SyncService } from '../modules/sync/sync.service';
 import { AccountTransactionsResolver, TransactionsResolver } from '../modules/transactions/transactions.resolver';
@@ -52,6 +52,7 @@ import { authenticate, type GatewayContext } from './context';
 import { explorerRouter } from './explorer';
 import { createFormatError, createWebSocketFormatError } from './format-error';
 import { healthRouter } from './health';
+import { UpstreamCallCounter } from './metrics';
 import { buildGatewaySchema } from './schema';
 
 export interface Gateway {
@@ -120,7 +121,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const key = config.encryptionKey ? parseEncryptionKey(config.encryptionKey) : await loadOrCreateEncryptionKey(config.dataDir);
     const events = new EventsService(dataSource, messaging, logger);
     let url = '';
+    const upstreamCalls = new UpstreamCallCounter();
     const registry = new ProviderRegistry({
+      observer: upstreamCalls,
       sandboxBaseUrl: () => `${url}/sandbox`,
       onTokensRefreshed: (providerConsentId, tokens) => connections.storeRefreshedTokens(providerConsentId, tokens),
     });
@@ -229,7 +232,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     app.use(healthRouter(dataSource, messaging));
     // Prometheus text format, as scrapers expect it; counts and durations of bank calls, no owner data.
     app.get('/metrics', async (_req, res) => {
-      res.type(registry.upstreamCalls.metrics.contentType).send(await registry.upstreamCalls.metrics.metrics());
+      res.type(upstreamCalls.metrics.contentType).send(await upstreamCalls.metrics.metrics());
     });
     app.use(CALLBACK_PATH, consentCallbackRouter(connections));
     app.use('/explorer', explorerRouter());
@@ -254,7 +257,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     if (config.consentSweepMs > 0) await jobs.repeat(CONSENT_SWEEP_JOB, {}, { everyMs: config.consentSweepMs });
     if (config.syncScheduleMs > 0) await sync.schedule(config.syncScheduleMs);
     logger.info({ url, database: embedded ? 'embedded' : 'postgres', messaging: config.redisUrl ? 'redis' : 'memory' }, 'gateway started');
-    return { url, dataSource, messaging, principals, demoKeys, sandbox: sandbox?.control, connections, sync, reconciliation, jobs, logger, upstreamCalls: registry.upstreamCalls, close };
+    return { url, dataSource, messaging, principals, demoKeys, sandbox: sandbox?.control, connections, sync, reconciliation, jobs, logger, upstreamCalls, close };
   } catch (error) {
     await close();
     throw error;
