@@ -1,5 +1,5 @@
 import { ProviderError, type ProviderBalance, type PsuContext } from '../../providers';
-import type { Messaging } from '../../pubsub/messaging';
+import type { Cache } from '../../pubsub/cache';
 import type { Account } from '../accounts/account.entity';
 import type { ConsentAccess } from '../connections/consent-access';
 import type { Consent } from '../connections/consent.entity';
@@ -48,7 +48,7 @@ export class BalancesService {
   private readonly now: () => Date;
 
   constructor(
-    private readonly deps: { consentAccess: ConsentAccess; messaging: Messaging; now?: () => Date },
+    private readonly deps: { consentAccess: ConsentAccess; messaging: Cache; now?: () => Date },
   ) {
     this.now = deps.now ?? (() => new Date());
   }
