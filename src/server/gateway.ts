@@ -14,6 +14,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded-pos
 import { createLogger, type Logger } from '../logger';
 import { hkdfSync } from 'node:crypto';
 import { AccountsResolver } from '../modules/accounts/accounts.resolver';
+import { AccountsService } from '../modules/accounts/accounts.service';
 import { BalancesService } from '../modules/balances/balances.service';
 import { consentCallbackRouter } from '../modules/connections/consent-callback.router';
 import { ConnectionsResolver } from '../modules/connections/connections.resolver';
@@ -152,7 +153,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       [ViewerResolver, new ViewerResolver()],
       [InstitutionsResolver, new InstitutionsResolver(new InstitutionsService(dataSource))],
       [ConnectionsResolver, new ConnectionsResolver(connections)],
-      [AccountsResolver, new AccountsResolver(dataSource)],
+      [AccountsResolver, new AccountsResolver(new AccountsService(dataSource))],
       [TransactionsResolver, new TransactionsResolver(transactions)],
       [AccountTransactionsResolver, new AccountTransactionsResolver(transactions)],
       [SyncResolver, new SyncResolver(sync)],
