@@ -13,32 +13,24 @@ import { createDataSource, runMigrations } from '../db/data-source';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded-postgres';
 import { createLogger, type Logger } from '../logger';
 import { hkdfSync } from 'node:crypto';
-import { AccountsResolver } from '../modules/accounts/accounts.resolver';
+import { entities, resolverBindings, type GatewayServices } from '../modules';
 import { AccountsService } from '../modules/accounts/accounts.service';
 import { BalancesService } from '../modules/balances/balances.service';
 import { consentCallbackRouter } from '../modules/connections/consent-callback.router';
-import { ConnectionsResolver } from '../modules/connections/connections.resolver';
 import { ConnectionsService } from '../modules/connections/connections.service';
 import { ConsentAccess } from '../modules/connections/consent-access';
 import { ConsentSecrets } from '../modules/connections/consent-secrets';
 import { EventsService } from '../modules/events/events.service';
 import { ProviderRegistry } from '../modules/institutions/provider-registry';
-import { SyncResolver } from '../modules/sync/sync.resolver';
 import { SyncService } from '../modules/sync/sync.service';
-import { AccountTransactionsResolver, TransactionsResolver } from '../modules/transactions/transactions.resolver';
 import { TransactionsService } from '../modules/transactions/transactions.service';
-import { InstitutionsResolver } from '../modules/institutions/institutions.resolver';
 import { InstitutionsService } from '../modules/institutions/institutions.service';
-import { InvoicesResolver } from '../modules/invoices/invoices.resolver';
 import { InvoicesService } from '../modules/invoices/invoices.service';
-import { PayoutsResolver } from '../modules/payouts/payouts.resolver';
 import { PayoutsService } from '../modules/payouts/payouts.service';
-import { ReconciliationResolver } from '../modules/reconciliation/reconciliation.resolver';
 import { ReconciliationService } from '../modules/reconciliation/reconciliation.service';
 import { seedSandboxInstitutions } from '../modules/institutions/institution.seed';
 import { seedDemoPrincipals, type DemoKeys } from '../modules/principals/demo-principals.seed';
 import { PrincipalsService } from '../modules/principals/principals.service';
-import { ViewerResolver } from '../modules/principals/viewer.resolver';
 import { MemoryMessaging } from '../pubsub/memory-messaging';
 import type { Messaging } from '../pubsub/messaging';
 import { RedisMessaging } from '../pubsub/redis-messaging';
@@ -149,18 +141,18 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const transactions = new TransactionsService(dataSource);
     jobs.register(CONSENT_SWEEP_JOB, () => connections.sweep(), { exclusiveKey: () => CONSENT_SWEEP_JOB });
 
-    const resolverInstances = new Map<unknown, object>([
-      [ViewerResolver, new ViewerResolver()],
-      [InstitutionsResolver, new InstitutionsResolver(new InstitutionsService(dataSource))],
-      [ConnectionsResolver, new ConnectionsResolver(connections)],
-      [AccountsResolver, new AccountsResolver(new AccountsService(dataSource))],
-      [TransactionsResolver, new TransactionsResolver(transactions)],
-      [AccountTransactionsResolver, new AccountTransactionsResolver(transactions)],
-      [SyncResolver, new SyncResolver(sync)],
-      [InvoicesResolver, new InvoicesResolver(invoices)],
-      [PayoutsResolver, new PayoutsResolver(payouts)],
-      [ReconciliationResolver, new ReconciliationResolver(reconciliation)],
-    ]);
+    const services: GatewayServices = {
+      dataSource,
+      accounts: new AccountsService(dataSource),
+      institutions: new InstitutionsService(dataSource),
+      connections,
+      transactions,
+      sync,
+      invoices,
+      payouts,
+      reconciliation,
+    };
+    const resolverInstances = new Map<unknown, object>(resolverBindings.map((binding) => [binding.type, binding.create(services)]));
     const schema = await buildGatewaySchema({ get: (resolverClass) => resolverInstances.get(resolverClass) });
     const loaderDeps: LoaderDeps = { dataSource, consentAccess, balances: new BalancesService({ consentAccess, messaging, now }) };
     const contextFor = (principal: AuthenticatedPrincipal, psu: PsuContext, requestIp?: string): GatewayContext => {
@@ -271,7 +263,7 @@ async function openDatabase(
 ): Promise<{ dataSource: DataSource; embedded?: EmbeddedPostgres }> {
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir);
   if (embedded) logger.info({ dataDir: config.dataDir }, 'no DATABASE_URL: serving an embedded PGlite database');
-  const dataSource = createDataSource({ url: embedded?.url ?? config.databaseUrl!, embedded: Boolean(embedded) });
+  const dataSource = createDataSource({ url: embedded?.url ?? config.databaseUrl!, entities, embedded: Boolean(embedded) });
   try {
     await dataSource.initialize();
   } catch (error) {
