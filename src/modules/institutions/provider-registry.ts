@@ -34,6 +34,7 @@ export class ProviderRegistry {
   forInstitution(institution: Institution): ProviderAdapter {
     let adapter = this.adapters.get(institution.id);
     if (!adapter) {
+      const signingKey = () => this.signingKey();
       adapter = createProviderAdapter(
         {
           institutionId: institution.id,
@@ -43,7 +44,11 @@ export class ProviderRegistry {
         },
         {
           observer: this.options.observer,
-          stet: { signingKey: this.signingKey(), onTokensRefreshed: this.options.onTokensRefreshed },
+          onTokensRefreshed: this.options.onTokensRefreshed,
+          // A getter: only standards that sign (STET) read it, so only they pay for making the key.
+          get signingKey() {
+            return signingKey();
+          },
         },
       );
       this.adapters.set(institution.id, adapter);
