@@ -7,7 +7,8 @@ import type { DeliveredEvent } from '../events/events.service';
 import { ApiScope } from '../principals/api-scope';
 import { Match, MatchState } from './match.entity';
 import { RECONCILIATION_TOPIC, type ReconciliationEventPayload, type ReconciliationService } from './reconciliation.service';
-import { AccountingExport, AccountingExportFormat, ReconciliationEvent } from './reconciliation.types';
+import { AccountingExportFormat } from './accounting-export';
+import { AccountingExport, ReconciliationEvent } from './reconciliation.types';
 
 @Resolver(() => Match)
 export class ReconciliationResolver {
