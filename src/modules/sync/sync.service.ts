@@ -30,7 +30,8 @@ export interface TransactionEventPayload {
   reason?: string;
 }
 
-export type SyncState = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+export const SYNC_STATES = ['RUNNING', 'SUCCEEDED', 'FAILED'] as const;
+export type SyncState = (typeof SYNC_STATES)[number];
 
 /** The payload of a `sync` outbox event: progress of one connection's sync. */
 export interface SyncProgressPayload {
