@@ -4,7 +4,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type ErrorRequestHandler } from 'express';
+import express from 'express';
 import { useServer } from 'graphql-ws/use/ws';
 import type { DataSource } from 'typeorm';
 import { WebSocketServer } from 'ws';
@@ -43,7 +43,7 @@ import type { PsuContext } from '../providers';
 import { createLoaders, type LoaderDeps } from './loaders';
 import { authenticate, type GatewayContext } from './context';
 import { explorerRouter } from './explorer';
-import { createFormatError, createWebSocketFormatError } from './format-error';
+import { createFormatError, createWebSocketFormatError, jsonErrors } from './format-error';
 import { healthRouter } from './health';
 import { UpstreamCallCounter } from './metrics';
 import { buildGatewaySchema } from './schema';
@@ -190,9 +190,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         },
         context: (ctx): GatewayContext =>
           contextFor(ctx.extra.principal!, psuFrom(ctx.connectionParams?.psuIpAddress), ctx.extra.request.socket.remoteAddress),
-        onNext: (_ctx, _id, _payload, _args, result) =>
-          result.errors ? { ...result, errors: result.errors.map((error) => formatWebSocketError(error, 'BAD_USER_INPUT')) } : undefined,
-        onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatWebSocketError(error, 'GRAPHQL_VALIDATION_FAILED')),
+        onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatWebSocketError.result(result.errors) } : undefined),
+        onError: (_ctx, _id, _payload, errors) => formatWebSocketError.refusal(errors),
       },
       wsServer,
     );
@@ -275,24 +274,6 @@ async function openDatabase(
 
 /** A failure to start that the operator can fix; `main` prints its one-line message instead of a stack trace. */
 export class StartupError extends Error {}
-
-/** Malformed bodies are refused in GraphQL's error shape, never as an HTML page or a stack trace. */
-function jsonErrors(logger: Logger): ErrorRequestHandler {
-  return (error: { type?: string; status?: number }, _req, res, _next) => {
-    if (error.type === 'entity.parse.failed') {
-      res.status(400).json({ errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
-      return;
-    }
-    if (error.type === 'entity.too.large') {
-      res.status(413).json({ errors: [{ message: 'the request body is larger than 1 MB', extensions: { code: 'BAD_REQUEST' } }] });
-      return;
-    }
-    logger.error({ err: error }, 'unexpected error while serving an HTTP request');
-    res.status(error.status && error.status < 500 ? error.status : 500).json({
-      errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
-    });
-  };
-}
 
 const CALLBACK_PATH = '/connections/callback';
 const CONSENT_SWEEP_JOB = 'consent-sweep';

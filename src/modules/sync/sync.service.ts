@@ -3,7 +3,8 @@ import { In, IsNull, MoreThanOrEqual } from 'typeorm';
 import { bulkInsert, type CopyValue } from '../../db/copy';
 import type { JobRunner } from '../../jobs';
 import type { Logger } from '../../logger';
-import { ProviderError, type ProviderTransaction, type PsuContext } from '../../providers';
+import { INTERNAL_ERROR, toClientError } from '../../common/errors';
+import type { ProviderTransaction, PsuContext } from '../../providers';
 import { diffFeed, storedLinesSince, type AddedChange, type FeedChange, type StoredTransaction } from './engine';
 import { Account } from '../accounts/account.entity';
 import type { ConsentAccess } from '../connections/consent-access';
@@ -152,11 +153,11 @@ export class SyncService {
       progress.state = 'SUCCEEDED';
     } catch (error) {
       progress.state = 'FAILED';
-      progress.error =
-        error instanceof ProviderError
-          ? { code: error.code, message: error.message }
-          : { code: 'INTERNAL_SERVER_ERROR', message: 'the sync failed' };
-      if (!(error instanceof ProviderError)) this.deps.logger.error({ err: error, connectionId }, 'sync failed');
+      const expected = toClientError(error);
+      progress.error = expected
+        ? { code: expected.extensions.code, message: expected.message }
+        : { code: INTERNAL_ERROR.extensions.code, message: 'the sync failed' };
+      if (!expected) this.deps.logger.error({ err: error, connectionId }, 'sync failed');
     }
     await this.report(connection.ownerId, progress);
     if (progress.added + progress.settled > 0) {
