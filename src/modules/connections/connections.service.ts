@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { In, IsNull, type DataSource, type EntityManager } from 'typeorm';
+import { DAY_MS } from '../../common/dates';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../../common/errors';
 import { isUuid } from '../../common/ids';
 import type { Logger } from '../../logger';
@@ -53,7 +54,6 @@ const FREQUENCY_PER_DAY = 4;
 export const AUTHORISATION_WINDOW_MS = 60 * 60 * 1000;
 /** How long before `validUntil` the owner is told the consent expires soon. */
 export const EXPIRY_WARNING_DAYS = 7;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface ConnectionsServiceDeps {
   dataSource: DataSource;

@@ -3,6 +3,7 @@ import { In, IsNull, MoreThanOrEqual } from 'typeorm';
 import { bulkInsert, type CopyValue } from '../../db/copy';
 import type { JobRunner } from '../../jobs';
 import type { Logger } from '../../logger';
+import { addDays, isoDate } from '../../common/dates';
 import { INTERNAL_ERROR, toClientError } from '../../common/errors';
 import type { ProviderTransaction, PsuContext } from '../../providers';
 import { diffFeed, storedLinesSince, type AddedChange, type FeedChange, type StoredTransaction } from './engine';
@@ -341,16 +342,6 @@ function toStored(row: Transaction): StoredTransaction {
     merchantCategoryCode: optional(row.merchantCategoryCode),
     entryReference: optional(row.entryReference),
   };
-}
-
-function isoDate(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
-
-function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return isoDate(date);
 }
 
 function maxDate(a: string, b: string): string {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { addDays } from '../../../common/dates';
 import { datasetInput, readDataset, type Dataset } from './dataset';
 import { evaluate, toLinkRecords } from './evaluation';
 import { reconcile } from './matcher';
@@ -18,9 +19,6 @@ function quality(dataset: Dataset, input: ReconciliationInput): { precision: num
   return { precision: evaluation.autoConfirmed.precision, recall: evaluation.allProposed.recall };
 }
 
-function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 function shiftCents(amount: string, cents: number): string {
   const total = Math.round(Number(amount) * 100) + cents;

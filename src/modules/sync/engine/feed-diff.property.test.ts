@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import type { ProviderTransaction } from '../../../providers/types';
 import type { FeedChange, StoredTransaction } from './feed-diff';
 import { WINDOW, sequentialIds, sync } from './feed-diff.test-helper';
-import { addDays } from './settlement-window';
+import { addDays } from '../../../common/dates';
 
 const PAYEES = [
   { name: 'Café de la Gare' },

@@ -9,7 +9,8 @@ import { SANDBOX_PSUS } from '../../../sandbox/seed-data';
 import type { ProviderTransaction } from '../../../providers/types';
 import type { FeedChange, MatchedBy, StoredTransaction } from './feed-diff';
 import { sequentialIds, sync } from './feed-diff.test-helper';
-import { addDays, storedLinesSince } from './settlement-window';
+import { addDays } from '../../../common/dates';
+import { storedLinesSince } from './settlement-window';
 
 const START = new Date('2026-11-02T05:00:00Z');
 const OVERLAP_DAYS = 10;

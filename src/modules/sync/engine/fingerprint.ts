@@ -7,18 +7,12 @@
  * to five days after it was made, so dates are compared with a tolerance beside the fingerprint, never inside it.
  */
 import { hash } from 'node:crypto';
-import Decimal from 'decimal.js';
 import { electronicFormatIBAN } from 'ibantools';
-import type { Counterparty, DecimalString, Money } from '../../../providers/types';
+import { canonical } from '../../../providers/shared/money';
+import type { Counterparty, Money } from '../../../providers/types';
 
 /** Bumped when the recipe changes, so a column written by an older recipe is recognisable as stale. */
 const FINGERPRINT_VERSION = 'v1';
-
-/** `-12.50`, `-12.5` and `-012.500` are one amount; `-0` is `0`. Decimal text, never a float. */
-export function normalizedAmount(amount: DecimalString): string {
-  const value = new Decimal(amount);
-  return value.isZero() ? '0' : value.toFixed();
-}
 
 /** Electronic format (no spaces, upper case); undefined when there is no IBAN. */
 export function normalizedIban(iban: string | undefined): string | undefined {
@@ -54,7 +48,7 @@ export interface FingerprintFields {
 
 export function transactionFingerprint(line: FingerprintFields): string {
   const material = [
-    normalizedAmount(line.amount.amount),
+    canonical(line.amount.amount),
     line.amount.currency.toUpperCase(),
     counterpartyKey(line.counterparty),
   ];

@@ -4,7 +4,8 @@
  */
 import Decimal from 'decimal.js';
 import type { Counterparty, ProviderTransaction } from '../../../providers/types';
-import { normalizedAmount, normalizedIban, normalizedName } from './fingerprint';
+import { canonical } from '../../../providers/shared/money';
+import { normalizedIban, normalizedName } from './fingerprint';
 
 /** The fields of a line whose change the sync engine records (and writes back to the store). */
 export type ChangedField =
@@ -51,7 +52,7 @@ function sameText(a: string | undefined, b: string | undefined): boolean {
 }
 
 export function sameAmount(a: string, b: string): boolean {
-  return normalizedAmount(a) === normalizedAmount(b);
+  return canonical(a) === canonical(b);
 }
 
 /** The fields that differ, in a fixed order, so a change reads the same on every run. */

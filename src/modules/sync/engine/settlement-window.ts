@@ -3,24 +3,13 @@
  * it is made and books one to five days later (clearing), a weekend or a bank holiday adds up to two; the booked line
  * may also carry a value date a day or two before the pending line's date (value date vs booking date, time zones).
  */
+import { addDays, dayNumber } from '../../../common/dates';
 import type { IsoDate } from '../../../providers/types';
 
 /** The booked line may be dated up to this many days after its pending version: five days of clearing, a weekend. */
 export const SETTLES_LATE_DAYS = 7;
 /** ...and up to this many days before it (a back-dated value date). */
 export const SETTLES_EARLY_DAYS = 2;
-
-const DAY_MS = 86_400_000;
-
-function dayNumber(date: IsoDate): number {
-  const time = Date.parse(`${date}T00:00:00Z`);
-  if (Number.isNaN(time)) throw new RangeError(`not an ISO date: "${date}"`);
-  return time / DAY_MS;
-}
-
-export function addDays(date: IsoDate, days: number): IsoDate {
-  return new Date((dayNumber(date) + days) * DAY_MS).toISOString().slice(0, 10);
-}
 
 export interface DatedLine {
   date: IsoDate;
