@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { OpenApiContract } from './openapi-contract.test-helper';
+import { OpenApiContract } from '../../test/support/openapi/response-contract';
 import {
   type HttpAnswer,
   type RunningSandbox,
@@ -12,7 +12,7 @@ import {
   startSandbox,
   stetHeaders,
   submitSca,
-} from './sandbox.test-helper';
+} from '../../test/support/sandbox-server';
 
 /** The official specs live beside the repository (`../shared/specs`), not in it. */
 const SPECS = resolve(__dirname, '../..', '../shared/specs');

@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import { ApiScope } from '../../src/modules/principals/api-scope';
 import { Match } from '../../src/modules/reconciliation/match.entity';
 import { Transaction } from '../../src/modules/transactions/transaction.entity';
-import { walkScaForm } from '../../src/providers/testing/sandbox-harness';
+import { walkScaForm } from '../support/sandbox-harness';
 import {
   AccountDocument,
   AccountsDocument,

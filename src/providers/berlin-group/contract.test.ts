@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { recordingFetch, SpecValidator, specsAvailable, specsMissingMessage } from '../testing/openapi-contract';
-import { callbackQuery, consentRequest, startSandbox, walkScaForm, type RunningSandbox } from '../testing/sandbox-harness';
+import { recordingFetch, SpecValidator, specsAvailable, specsMissingMessage } from '../../../test/support/openapi/request-contract';
+import { callbackQuery, consentRequest, startSandbox, walkScaForm, type RunningSandbox } from '../../../test/support/sandbox-harness';
 import type { PsuContext } from '../types';
 import { BerlinGroupAdapter } from './adapter';
 

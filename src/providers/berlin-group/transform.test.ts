@@ -1,5 +1,5 @@
 import { ProviderError } from '../types';
-import { SpecValidator, specsAvailable, specsMissingMessage } from '../testing/openapi-contract';
+import { SpecValidator, specsAvailable, specsMissingMessage } from '../../../test/support/openapi/request-contract';
 import { accountFromBg, balanceFromBg, consentStatusFromBg, transactionFromBg } from './transform';
 import { bgAccountList, bgBalances, bgTransactionsPage } from './types';
 

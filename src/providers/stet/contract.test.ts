@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { recordingFetch, SpecValidator, specsAvailable, specsMissingMessage } from '../testing/openapi-contract';
-import { callbackQuery, consentRequest, startSandbox, walkScaForm, type RunningSandbox } from '../testing/sandbox-harness';
+import { recordingFetch, SpecValidator, specsAvailable, specsMissingMessage } from '../../../test/support/openapi/request-contract';
+import { callbackQuery, consentRequest, startSandbox, walkScaForm, type RunningSandbox } from '../../../test/support/sandbox-harness';
 import { StetAdapter } from './adapter';
 
 const describeWithSpecs = specsAvailable ? describe : describe.skip;

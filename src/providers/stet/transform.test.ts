@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { specsAvailable, specsDir, specsMissingMessage } from '../testing/openapi-contract';
+import { specsAvailable, specsDir, specsMissingMessage } from '../../../test/support/openapi/request-contract';
 import { accountsFromStet, balanceFromStet, paymentStatusFromStet, transactionsFromStet } from './transform';
 import { stetAccounts, stetBalances, stetPaymentRequest, stetTokenResponse, stetTransactions } from './types';
 

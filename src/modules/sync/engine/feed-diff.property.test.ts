@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import type { ProviderTransaction } from '../../../providers/types';
 import type { FeedChange, StoredTransaction } from './feed-diff';
-import { WINDOW, sequentialIds, sync } from './feed-diff.test-helper';
+import { WINDOW, sequentialIds, sync } from '../../../../test/support/feed-diff-lines';
 import { addDays } from '../../../common/dates';
 
 const PAYEES = [

@@ -8,7 +8,7 @@ import { Ledger, type VisibleEntry } from '../../../sandbox/ledger';
 import { SANDBOX_PSUS } from '../../../sandbox/seed-data';
 import type { ProviderTransaction } from '../../../providers/types';
 import type { FeedChange, MatchedBy, StoredTransaction } from './feed-diff';
-import { sequentialIds, sync } from './feed-diff.test-helper';
+import { sequentialIds, sync } from '../../../../test/support/feed-diff-lines';
 import { addDays } from '../../../common/dates';
 import { storedLinesSince } from './settlement-window';
 

@@ -9,7 +9,7 @@ import {
   sequentialIds,
   stored,
   sync,
-} from './feed-diff.test-helper';
+} from '../../../../test/support/feed-diff-lines';
 
 const LANDLORD_IBAN = 'FR7630006000011234567890189';
 

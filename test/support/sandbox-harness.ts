@@ -2,11 +2,11 @@
  * Test support: the sandbox banks on a loopback port, and a browser-like walk through their SCA form (GET the page,
  * read its one `<form method="post">`, post the fields urlencoded, do not follow the redirect).
  */
-import type { UpstreamCall } from '../shared/upstream';
-import type { CreateConsentRequest, PsuContext } from '../types';
+import type { UpstreamCall } from '../../src/providers/shared/upstream';
+import type { CreateConsentRequest, PsuContext } from '../../src/providers/types';
 
 // The sandbox's own test helper starts it on a loopback port, mounted as the gateway mounts it.
-export { startSandbox, type RunningSandbox } from '../../sandbox/sandbox.test-helper';
+export { startSandbox, type RunningSandbox } from './sandbox-server';
 
 /** A date `days` before today (negative: after), as the adapters take dates. */
 export function isoDaysAgo(days: number): string {

@@ -1,7 +1,7 @@
 /** Builders for feed-diff tests, and a store in memory that applies changes as the sync engine's transaction would. */
-import type { Money, ProviderTransaction } from '../../../providers/types';
-import { type FeedChange, type FeedDiff, type StoredTransaction, type SyncWindow, diffFeed } from './feed-diff';
-import { transactionFingerprint } from './fingerprint';
+import type { Money, ProviderTransaction } from '../../src/providers/types';
+import { type FeedChange, type FeedDiff, type StoredTransaction, type SyncWindow, diffFeed } from '../../src/modules/sync/engine/feed-diff';
+import { transactionFingerprint } from '../../src/modules/sync/engine/fingerprint';
 
 export function eur(amount: string): Money {
   return { amount, currency: 'EUR' };

@@ -8,7 +8,7 @@ import path from 'node:path';
 import addFormats from 'ajv-formats';
 import { OpenAPIBackend, type Document } from 'openapi-backend';
 import YAML from 'yaml';
-import type { FetchFn } from '../shared/upstream';
+import type { FetchFn } from '../../../src/providers/shared/upstream';
 
 export const specsDir = path.resolve(__dirname, '../../../../shared/specs');
 export const specsAvailable = existsSync(specsDir);

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import express from 'express';
-import { createSandbox, type SandboxControl, type SandboxOptions } from './index';
+import { createSandbox, type SandboxControl, type SandboxOptions } from '../../src/sandbox/index';
 
 /** A sandbox listening on a free loopback port, mounted under `/sandbox` as the gateway mounts it. */
 export interface RunningSandbox {
