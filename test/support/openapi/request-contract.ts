@@ -3,53 +3,16 @@
  * `../shared/specs/` (repo root), with openapi-backend (ajv underneath), so neither side can drift into an invented
  * format. Used by tests only.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import addFormats from 'ajv-formats';
 import { OpenAPIBackend, type Document } from 'openapi-backend';
-import YAML from 'yaml';
 import type { FetchFn } from '../../../src/providers/shared/upstream';
-
-export const specsDir = path.resolve(__dirname, '../../../../shared/specs');
-export const specsAvailable = existsSync(specsDir);
-export const specsMissingMessage = `Skipped: the official specs are not at ${specsDir} (../shared/specs from the repo root)`;
-
-const specFiles = {
-  BERLIN_GROUP: 'berlin-group/psd2-api_v1.3.11-2021-10-01v1.yaml',
-  STET: 'stet/stet-ais-pis-1.5.0.json',
-} as const;
+import { readSpec, type SpecStandard } from './specs';
 
 export interface RecordedRequest {
   method: string;
   url: string;
   headers: Record<string, string>;
   body?: string;
-}
-
-/**
- * OpenAPI 3.0 schemas use JSON Schema draft-wright-00, where `exclusiveMinimum`/`exclusiveMaximum` are booleans
- * qualifying `minimum`/`maximum`; ajv 8 speaks draft-07, where they are numbers. The Berlin Group file uses the 3.0
- * form (`frequencyPerDay`), so it is rewritten to the draft-07 meaning before compiling.
- */
-function toDraft07(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(toDraft07);
-  if (node === null || typeof node !== 'object') return node;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) out[key] = toDraft07(value);
-  for (const [flag, bound] of [
-    ['exclusiveMinimum', 'minimum'],
-    ['exclusiveMaximum', 'maximum'],
-  ] as const) {
-    if (typeof out[flag] === 'boolean') {
-      if (out[flag] && typeof out[bound] === 'number') {
-        out[flag] = out[bound];
-        delete out[bound];
-      } else {
-        delete out[flag];
-      }
-    }
-  }
-  return out;
 }
 
 export class SpecValidator {
@@ -59,10 +22,8 @@ export class SpecValidator {
     private readonly outOfSpec: RegExp[],
   ) {}
 
-  static async load(standard: keyof typeof specFiles): Promise<SpecValidator> {
-    const file = path.join(specsDir, specFiles[standard]);
-    const text = readFileSync(file, 'utf8');
-    const definition = toDraft07(file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text)) as Document;
+  static async load(standard: SpecStandard): Promise<SpecValidator> {
+    const definition = readSpec(standard) as unknown as Document;
     const api = new OpenAPIBackend({
       definition,
       // quick: the definition check of openapi-backend rejects the 3.0 boolean form rewritten above; ajv still

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { parse } from 'yaml';
+import { readSpec, type SpecStandard } from './specs';
 
 /**
  * Checks answers against an official OpenAPI 3.0 document with Ajv: the document is registered once as a schema, so
@@ -10,30 +9,6 @@ import { parse } from 'yaml';
  */
 
 type Json = Record<string, unknown>;
-
-/** OpenAPI 3.0 keeps draft-04's boolean exclusiveMinimum/Maximum; JSON Schema draft-07 (Ajv) wants numbers. */
-function toDraft7(node: unknown): void {
-  if (Array.isArray(node)) {
-    node.forEach(toDraft7);
-    return;
-  }
-  if (typeof node !== 'object' || node === null) return;
-  const schema = node as Json;
-  for (const [flag, bound] of [
-    ['exclusiveMinimum', 'minimum'],
-    ['exclusiveMaximum', 'maximum'],
-  ] as const) {
-    if (typeof schema[flag] === 'boolean') {
-      if (schema[flag] && typeof schema[bound] === 'number') {
-        schema[flag] = schema[bound];
-        delete schema[bound];
-      } else {
-        delete schema[flag];
-      }
-    }
-  }
-  Object.values(schema).forEach(toDraft7);
-}
 
 function pointer(...segments: string[]): string {
   return segments.map((s) => s.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
@@ -45,11 +20,9 @@ export class OpenApiContract {
   private readonly cache = new Map<string, ValidateFunction>();
   private readonly templates: { template: string; regex: RegExp; literal: number }[];
 
-  constructor(file: string, patch?: (doc: Json) => void) {
-    const text = readFileSync(file, 'utf8');
-    this.doc = (file.endsWith('.json') ? JSON.parse(text) : parse(text)) as Json;
+  constructor(standard: SpecStandard, patch?: (doc: Json) => void) {
+    this.doc = readSpec(standard);
     patch?.(this.doc);
-    toDraft7(this.doc);
     this.ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
     addFormats(this.ajv);
     this.ajv.addSchema(this.doc, 'spec');
