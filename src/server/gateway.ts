@@ -154,7 +154,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     };
     const resolverInstances = new Map<unknown, object>(resolverBindings.map((binding) => [binding.type, binding.create(services)]));
     const schema = await buildGatewaySchema({ get: (resolverClass) => resolverInstances.get(resolverClass) });
-    const loaderDeps: LoaderDeps = { dataSource, consentAccess, balances: new BalancesService({ consentAccess, messaging, now }) };
+    const loaderDeps: LoaderDeps = { dataSource, balances: new BalancesService({ consentAccess, messaging, now }) };
     const contextFor = (principal: AuthenticatedPrincipal, psu: PsuContext, requestIp?: string): GatewayContext => {
       const context: GatewayContext = {
         principal,

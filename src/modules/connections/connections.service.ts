@@ -271,10 +271,6 @@ export class ConnectionsService {
     return this.deps.dataSource.getRepository(Connection).find({ where: { ownerId: ownerOf(principal) }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
-  async consentsOf(connectionIds: readonly string[]): Promise<Consent[]> {
-    return this.deps.dataSource.getRepository(Consent).find({ where: { connectionId: In([...connectionIds]) }, order: { createdAt: 'DESC', id: 'ASC' } });
-  }
-
   /** The consent if it belongs to the owner the principal acts for; otherwise NOT_FOUND, never a hint it exists. */
   async ownedConsent(principal: AuthenticatedPrincipal, consentId: string): Promise<Consent> {
     const consent = isUuid(consentId)

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { In, IsNull, MoreThanOrEqual } from 'typeorm';
+import { IsNull, MoreThanOrEqual } from 'typeorm';
 import { bulkInsert, type CopyValue } from '../../db/copy';
 import type { JobRunner } from '../../jobs';
 import type { Logger } from '../../logger';
@@ -249,12 +249,6 @@ export class SyncService {
       this.deps.events.append(manager, SYNC_TOPIC, ownerId, progress),
     );
     await this.deps.events.publish([event]);
-  }
-
-  /** The connections of these accounts, for callers that hold account ids. */
-  async connectionsOf(accountIds: string[]): Promise<string[]> {
-    const accounts = await this.deps.dataSource.getRepository(Account).findBy({ id: In(accountIds) });
-    return [...new Set(accounts.map((account) => account.connectionId))];
   }
 }
 
