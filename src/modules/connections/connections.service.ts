@@ -72,6 +72,9 @@ export interface ConnectionsServiceDeps {
  * The consent journey and lifecycle: start at the bank, complete from the callback, renew, revoke, expire. Every
  * method that takes a principal checks that the row belongs to the owner it acts for; every status change writes an
  * audit row and an outbox event in the same transaction.
+ *
+ * Over 400 lines on purpose: the lifecycle is one state machine, and its steps share the private transitions
+ * (`end`, `retire`, `openConsent`); split by step, those would have to be exported for each other.
  */
 export class ConnectionsService {
   private readonly now: () => Date;

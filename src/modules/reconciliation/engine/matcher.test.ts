@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: one behaviour suite for one engine, read as its specification (cases by kind of
+// payment, then bank printing quirks, then scale); split by file, the shared builders above would be copied.
 import fc from 'fast-check';
 import { fromProviderTransaction } from './bank-credit';
 import { reconcile } from './matcher';

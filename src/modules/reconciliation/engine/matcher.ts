@@ -5,6 +5,9 @@
  * invoices of the customer the payer looks like), never from a scan of every invoice. Credits are settled in order
  * of evidence, strongest first, so that a weak guess never takes an invoice a decisive payment names; within equal
  * evidence, older credits first, so instalments and double payments are seen in the order they happened.
+ *
+ * Over 400 lines on purpose: this file is the settlement order alone, one pass whose steps share the ledger; the
+ * indexes, scoring, payer memory, payouts and references it calls live in their own files.
  */
 import { dayNumber } from './calendar';
 import { screenFeed } from './feed-screening';
