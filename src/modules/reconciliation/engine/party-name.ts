@@ -5,6 +5,7 @@
  * two customers.
  */
 import { distance } from 'fastest-levenshtein';
+import { foldText } from '../../../common/text';
 
 /** Company legal forms in the countries Passerelle's banks serve (FR, BE, LU, DE, NL, ES, IT, UK). */
 const LEGAL_FORMS = new Set([
@@ -26,12 +27,7 @@ export interface NormalizedName {
 
 export function normalizeName(raw: string | null | undefined): NormalizedName | null {
   if (!raw) return null;
-  const words = raw
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toUpperCase()
-    .replace(/[^0-9A-Z]+/g, ' ')
-    .trim()
+  const words = foldText(raw)
     .split(' ')
     .filter((word) => word.length > 0 && !FILLER_WORDS.has(word));
   if (words.length === 0) return null;

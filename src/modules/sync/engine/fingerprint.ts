@@ -8,6 +8,7 @@
  */
 import { hash } from 'node:crypto';
 import { electronicFormatIBAN } from 'ibantools';
+import { foldText } from '../../../common/text';
 import { canonical } from '../../../providers/shared/money';
 import type { Counterparty, Money } from '../../../providers/types';
 
@@ -21,15 +22,10 @@ export function normalizedIban(iban: string | undefined): string | undefined {
   return compact.length > 0 ? compact : undefined;
 }
 
-/** Upper case, accents dropped, punctuation as one space: banks print "Café Éole" as "CAFE EOLE" or "Cafe-Eole". */
+/** The name folded as `foldText` does; undefined when nothing is left. */
 export function normalizedName(name: string | undefined): string | undefined {
   if (!name) return undefined;
-  const words = name
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toUpperCase()
-    .replace(/[^0-9A-Z]+/g, ' ')
-    .trim();
+  const words = foldText(name);
   return words.length > 0 ? words : undefined;
 }
 
