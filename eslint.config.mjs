@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import eslintConfigPrettier from 'eslint-config-prettier/flat';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', '.passerelle/', 'test/generated/'] },
@@ -14,4 +15,6 @@ export default tseslint.config(
   },
   { files: ['scripts/**', 'test/bench/**', '**/*.js'], languageOptions: { globals: globals.node },
     rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' } },
+  // Last: turns off the stylistic rules Prettier owns (`npm run format`).
+  eslintConfigPrettier,
 );

@@ -3,9 +3,9 @@
  * precision and recall for auto-confirmed links and for all proposed links, overall and per category.
  * Exits non-zero when the dataset is invalid or the targets are missed, so CI can run it.
  */
-import { datasetInput, DatasetError, readDataset } from '../src/reconciliation/dataset';
-import { evaluate, toLinkRecords, type PairCounts } from '../src/reconciliation/evaluation';
-import { reconcile } from '../src/reconciliation/matcher';
+import { datasetInput, DatasetError, readDataset } from '../src/modules/reconciliation/engine/dataset';
+import { evaluate, toLinkRecords, type PairCounts } from '../src/modules/reconciliation/engine/evaluation';
+import { reconcile } from '../src/modules/reconciliation/engine/matcher';
 
 const TARGETS = { autoConfirmedPrecision: 0.995, allProposedRecall: 0.95 };
 

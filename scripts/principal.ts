@@ -9,6 +9,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config';
 import { createDataSource, runMigrations } from '../src/db/data-source';
+import { entities } from '../src/modules';
 import { LENDER_SCOPES, OWNER_SCOPES } from '../src/modules/principals/api-scope';
 import { PrincipalKind } from '../src/modules/principals/principal.entity';
 import { PrincipalsService } from '../src/modules/principals/principals.service';
@@ -40,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
     console.error('DATABASE_URL is not set: this command works on a real database (the embedded default seeds a demo owner and lender itself)');
     return 2;
   }
-  const dataSource = createDataSource({ url: config.databaseUrl });
+  const dataSource = createDataSource({ url: config.databaseUrl, entities });
   await dataSource.initialize();
   try {
     await runMigrations(dataSource);

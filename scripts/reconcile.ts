@@ -4,9 +4,9 @@
  * Without `--out` the links go to standard output.
  */
 import { writeFileSync } from 'node:fs';
-import { datasetInput, DatasetError, readDataset } from '../src/reconciliation/dataset';
-import { toLinkRecords } from '../src/reconciliation/evaluation';
-import { reconcile } from '../src/reconciliation/matcher';
+import { datasetInput, DatasetError, readDataset } from '../src/modules/reconciliation/engine/dataset';
+import { toLinkRecords } from '../src/modules/reconciliation/engine/evaluation';
+import { reconcile } from '../src/modules/reconciliation/engine/matcher';
 
 function parseArgs(argv: string[]): { dir: string; out: string | null } {
   const outAt = argv.indexOf('--out');

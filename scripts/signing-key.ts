@@ -7,6 +7,7 @@
 import 'reflect-metadata';
 import { loadConfig } from '../src/config';
 import { createDataSource, runMigrations } from '../src/db/data-source';
+import { entities } from '../src/modules';
 import { SigningService } from '../src/modules/signing/signing.service';
 import { parseEncryptionKey, TokenCipher } from '../src/security';
 
@@ -20,7 +21,7 @@ async function main(argv: string[]): Promise<number> {
     console.error('DATABASE_URL and ENCRYPTION_KEY must be set: the command rotates the key of a real database');
     return 2;
   }
-  const dataSource = createDataSource({ url: config.databaseUrl });
+  const dataSource = createDataSource({ url: config.databaseUrl, entities });
   await dataSource.initialize();
   try {
     await runMigrations(dataSource);

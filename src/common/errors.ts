@@ -1,7 +1,10 @@
 /**
- * Domain errors. Services throw these; one Apollo `formatError` (src/server/format-error.ts) maps them to GraphQL
- * error codes, so no service knows GraphQL and no client ever sees a stack trace.
+ * Domain errors. Services throw these; `toClientError` below is the one mapping of them (and of the adapters'
+ * ProviderError) to the codes clients see, applied by the server's formatError (src/server/format-error.ts) and by
+ * the events that carry an error (sync progress), so no service knows GraphQL and no client ever sees a stack trace.
  */
+import { ProviderError } from '../providers/types';
+
 export abstract class DomainError extends Error {
   abstract readonly code: string;
 }
@@ -29,4 +32,28 @@ export class NotFoundError extends DomainError {
 /** The caller is known but may not do this. */
 export class ForbiddenError extends DomainError {
   readonly code = 'FORBIDDEN';
+}
+
+/** What a client may see of an error: a message and a code in `extensions`, plus fields that help it react. */
+export interface ClientError {
+  message: string;
+  extensions: { code: string } & Record<string, unknown>;
+}
+
+/** What a client sees of an unexpected error (a bug): nothing of it; the caller logs the error itself. */
+export const INTERNAL_ERROR: ClientError = { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+
+/** The client's view of an expected error, or undefined for an unexpected one (answer INTERNAL_ERROR and log it). */
+export function toClientError(error: unknown): ClientError | undefined {
+  if (error instanceof InvalidInputError) {
+    const reason = error.reason ? { reason: error.reason } : {};
+    return { message: error.message, extensions: { code: error.code, field: error.field, ...reason } };
+  }
+  if (error instanceof ProviderError) {
+    // The bank's failure, typed, on the part of the result it concerns; the rest of the query still resolves.
+    const { institutionId, retryAt } = error.details;
+    return { message: error.message, extensions: { code: error.code, institutionId, retryAt: retryAt?.toISOString() } };
+  }
+  if (error instanceof DomainError) return { message: error.message, extensions: { code: error.code } };
+  return undefined;
 }

@@ -1,15 +1,18 @@
 import path from 'node:path';
 import { DataSource } from 'typeorm';
-import { entities } from './entities';
 
 export interface DataSourceOptions {
   url: string;
+  /** The entity classes (`entities` of `src/modules`); the db layer knows no feature itself. */
+  entities: DataSourceEntities;
   /**
    * The embedded PGlite server: it serves one session, so every query must go through one connection, and it does
    * not speak the COPY sub-protocol.
    */
   embedded?: boolean;
 }
+
+type DataSourceEntities = readonly (new () => object)[];
 
 const embeddedSources = new WeakSet<DataSource>();
 
@@ -21,11 +24,11 @@ export function isEmbedded(dataSource: DataSource): boolean {
 /** Migrations are compiled with the code; this glob finds them both from `src` (ts-jest) and from `dist`. */
 const migrationsGlob = path.join(__dirname, '..', '..', 'migrations', '*.{ts,js}');
 
-export function createDataSource({ url, embedded = false }: DataSourceOptions): DataSource {
+export function createDataSource({ url, entities, embedded = false }: DataSourceOptions): DataSource {
   const dataSource = new DataSource({
     type: 'postgres',
     url,
-    entities,
+    entities: [...entities],
     migrations: [migrationsGlob],
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

@@ -7,7 +7,12 @@ import { startEmbeddedPostgres } from './embedded-postgres';
 async function migrate(): Promise<void> {
   const config = loadConfig();
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir);
-  const dataSource = createDataSource({ url: embedded?.url ?? config.databaseUrl!, embedded: Boolean(embedded) });
+  const dataSource = createDataSource({
+    url: embedded?.url ?? config.databaseUrl!,
+    // Migrations are plain SQL: applying them needs no entity metadata.
+    entities: [],
+    embedded: Boolean(embedded),
+  });
   try {
     await dataSource.initialize();
     const applied = await runMigrations(dataSource);

@@ -7,7 +7,7 @@ describe('createProviderAdapter', () => {
     const bg = createProviderAdapter({ institutionId: 'a', standard: 'BERLIN_GROUP', baseUrl: 'https://bank.example/psd2' });
     const stet = createProviderAdapter(
       { institutionId: 'b', standard: 'STET', baseUrl: 'https://bank.example/stet', clientId: 'c' },
-      { stet: { signingKey: { keyId: 'k', privateKey } } },
+      { signingKey: { keyId: 'k', privateKey } },
     );
     expect([bg.standard, stet.standard]).toEqual(['BERLIN_GROUP', 'STET']);
   });

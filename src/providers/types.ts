@@ -5,6 +5,7 @@
  * Money is a decimal string (`"-12.50"`) with an ISO 4217 currency, never a number.
  * Dates are ISO 8601 calendar dates (`"2026-11-25"`); instants are ISO 8601 timestamps in UTC.
  */
+import type { ProviderStandard } from './standards';
 
 /** A decimal amount as a string: optional minus sign, digits, optional dot and up to 5 decimals. */
 export type DecimalString = string;
@@ -13,7 +14,8 @@ export type IsoDate = string;
 /** `YYYY-MM-DDTHH:mm:ss.sssZ`. */
 export type IsoDateTime = string;
 
-export type ProviderStandard = 'BERLIN_GROUP' | 'STET';
+/** The standards are named once, in `standards.ts`. */
+export type { ProviderStandard };
 
 export interface Money {
   amount: DecimalString;

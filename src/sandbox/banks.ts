@@ -2,6 +2,7 @@
  * The sandbox institutions served by `createSandbox()`. The gateway seeds its institutions from this list, so a
  * change here is a change of the catalogue users see.
  */
+import type { ProviderStandard } from '../providers/types';
 
 export type SandboxBankSlug = 'berlin-group' | 'stet' | 'flaky';
 
@@ -11,7 +12,7 @@ export interface SandboxBank {
   /** ISO 3166-1 alpha-2. */
   country: string;
   bic: string;
-  standard: 'BERLIN_GROUP' | 'STET';
+  standard: ProviderStandard;
   /** Where the bank's API lives under the sandbox app: the adapter's base URL is `{sandbox mount}{path}`. */
   path: string;
   /** PSD2 RTS art. 10 and common bank practice: AIS consents last at most 180 days. */

@@ -1,4 +1,4 @@
-import { type RunningSandbox, bgHeaders, connectBerlinGroup, http, startSandbox, submitSca } from './sandbox.test-helper';
+import { type RunningSandbox, bgHeaders, connectBerlinGroup, http, startSandbox, submitSca } from '../../test/support/sandbox-server';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 

@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { OpenApiContract } from './openapi-contract.test-helper';
+import { OpenApiContract } from '../../test/support/openapi/response-contract';
+import { describeWithSpecs } from '../../test/support/openapi/specs';
 import {
   type HttpAnswer,
   type RunningSandbox,
@@ -12,13 +11,7 @@ import {
   startSandbox,
   stetHeaders,
   submitSca,
-} from './sandbox.test-helper';
-
-/** The official specs live beside the repository (`../shared/specs`), not in it. */
-const SPECS = resolve(__dirname, '../..', '../shared/specs');
-const specsPresent = existsSync(SPECS);
-const describeWithSpecs = specsPresent ? describe : describe.skip;
-const skipped = specsPresent ? '' : ' (skipped: ../shared/specs is absent)';
+} from '../../test/support/sandbox-server';
 
 type Init = Parameters<typeof http>[1];
 
@@ -35,7 +28,7 @@ function checkedHttp(contract: () => OpenApiContract, apiRoot: () => string, see
   };
 }
 
-describeWithSpecs(`Berlin Group sandbox answers conform to NextGenPSD2 1.3.11${skipped}`, () => {
+describeWithSpecs('Berlin Group sandbox answers conform to NextGenPSD2 1.3.11', () => {
   let contract: OpenApiContract;
   let sandbox: RunningSandbox;
   let bank: string;
@@ -43,7 +36,7 @@ describeWithSpecs(`Berlin Group sandbox answers conform to NextGenPSD2 1.3.11${s
   const call = checkedHttp(() => contract, () => bank, seen);
 
   beforeAll(() => {
-    contract = new OpenApiContract(resolve(SPECS, 'berlin-group/psd2-api_v1.3.11-2021-10-01v1.yaml'));
+    contract = new OpenApiContract('BERLIN_GROUP');
   });
   beforeEach(async () => {
     sandbox = await startSandbox({ now: () => new Date('2026-11-25T12:00:00Z'), seed: 'contract' });
@@ -141,7 +134,7 @@ describeWithSpecs(`Berlin Group sandbox answers conform to NextGenPSD2 1.3.11${s
   });
 });
 
-describeWithSpecs(`STET sandbox answers conform to STET 1.5${skipped}`, () => {
+describeWithSpecs('STET sandbox answers conform to STET 1.5', () => {
   let contract: OpenApiContract;
   let sandbox: RunningSandbox;
   let bank: string;
@@ -152,7 +145,7 @@ describeWithSpecs(`STET sandbox answers conform to STET 1.5${skipped}`, () => {
     // The one deliberate deviation: this STET 1.5.0 file types amounts as number/float, while STET's published
     // documentation and every recorded STET bank (specs/fixtures/stet) send decimal strings. The sandbox follows the
     // banks (and Passerelle's rule that money is never a float); everything else is validated as published.
-    contract = new OpenApiContract(resolve(SPECS, 'stet/stet-ais-pis-1.5.0.json'), (doc) => {
+    contract = new OpenApiContract('STET', (doc) => {
       const schemas = (doc.components as { schemas: Record<string, { properties: Record<string, unknown> }> }).schemas;
       schemas.AmountType.properties.amount = { type: 'string', pattern: '^-?[0-9]{1,14}(\\.[0-9]{1,3})?$' };
     });

@@ -1,4 +1,4 @@
-import { type RunningSandbox, bgHeaders, connectBerlinGroup, http, startSandbox } from './sandbox.test-helper';
+import { type RunningSandbox, bgHeaders, connectBerlinGroup, http, startSandbox } from '../../test/support/sandbox-server';
 
 describe('Sandbox Unreliable Bank faults', () => {
   let sandbox: RunningSandbox;

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { SANDBOX_BANKS, createSandbox } from './index';
-import { http } from './sandbox.test-helper';
+import { http } from '../../test/support/sandbox-server';
 
 describe('createSandbox', () => {
   it('lists three banks with what the gateway needs to seed its institutions', () => {

@@ -8,7 +8,7 @@ import {
   startSandbox,
   stetHeaders,
   submitSca,
-} from './sandbox.test-helper';
+} from '../../test/support/sandbox-server';
 
 interface BgTransaction {
   transactionId: string;

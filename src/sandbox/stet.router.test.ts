@@ -6,7 +6,7 @@ import {
   startSandbox,
   stetHeaders,
   submitSca,
-} from './sandbox.test-helper';
+} from '../../test/support/sandbox-server';
 
 describe('Sandbox STET Bank', () => {
   let sandbox: RunningSandbox;

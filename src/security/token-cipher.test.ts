@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { encryptedColumn } from './encrypted-column';
 import { DecryptionError, encryptionKey, TokenCipher } from './token-cipher';
 
 const newKey = () => encryptionKey(randomBytes(32));
@@ -81,24 +80,5 @@ describe('TokenCipher', () => {
     expect(encryptionKey(bytes).id).not.toBe(newKey().id);
     expect(() => encryptionKey(randomBytes(16))).toThrow('an encryption key must be 32 bytes, not 16');
     expect(() => new TokenCipher(encryptionKey(bytes), [encryptionKey(bytes)])).toThrow(/configured twice/);
-  });
-});
-
-describe('encryptedColumn', () => {
-  it('stores only ciphertext and reads back the token, passing null through', () => {
-    const cipher = new TokenCipher(newKey());
-    const column = encryptedColumn(cipher);
-    const stored = column.to(token) as string;
-    expect(stored).toMatch(/^v1:/);
-    expect(column.from(stored)).toBe(token);
-    expect(column.to(null)).toBeNull();
-    expect(column.from(null)).toBeNull();
-  });
-
-  it('takes the cipher late, for entities declared before the configuration is read', () => {
-    const startup: { cipher?: TokenCipher } = {};
-    const column = encryptedColumn(() => startup.cipher!);
-    startup.cipher = new TokenCipher(newKey());
-    expect(column.from(column.to(token))).toBe(token);
   });
 });

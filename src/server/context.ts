@@ -1,7 +1,7 @@
-import { GraphQLError } from 'graphql';
 import type { AuthenticatedPrincipal, PrincipalsService } from '../modules/principals/principals.service';
 import type { PsuContext } from '../providers';
 import type { EventsService } from '../modules/events/events.service';
+import { unauthenticated } from './format-error';
 import type { Loaders } from './loaders';
 
 /** What every resolver receives. Built per request (and per subscription event), never shared. */
@@ -40,8 +40,4 @@ export async function authenticate(
   const principal = await principals.authenticate(match[1]);
   if (!principal) throw unauthenticated('the API key is not valid (unknown, malformed or revoked)');
   return principal;
-}
-
-function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 }

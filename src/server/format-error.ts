@@ -1,14 +1,15 @@
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import type { ErrorRequestHandler } from 'express';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import type { ValidationError } from 'class-validator';
-import { DomainError, InvalidInputError } from '../common/errors';
-import { ProviderError } from '../providers';
+import { INTERNAL_ERROR, toClientError } from '../common/errors';
 import type { Logger } from '../logger';
 
 /**
- * The one place errors are shaped for clients: domain errors get their code, validation errors name the field, and
- * anything unexpected becomes a generic INTERNAL_SERVER_ERROR (logged here, with its stack, and never sent).
+ * The one place errors are shaped for clients, over HTTP, WebSocket and plain HTTP routes: domain and provider
+ * errors get their code (`toClientError`), validation errors name the field, and anything unexpected becomes a
+ * generic INTERNAL_SERVER_ERROR (logged here, with its stack, and never sent).
  */
 export function createFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -19,22 +20,8 @@ export function createFormatError(logger: Logger) {
       const [field, message] = firstViolation(original.extensions.validationErrors);
       return { ...base, message, extensions: { code: 'BAD_USER_INPUT', field } };
     }
-    if (original instanceof InvalidInputError) {
-      const reason = original.reason ? { reason: original.reason } : {};
-      return { ...base, message: original.message, extensions: { code: original.code, field: original.field, ...reason } };
-    }
-    if (original instanceof ProviderError) {
-      // The bank's failure, typed, on the part of the result it concerns; the rest of the query still resolves.
-      const { institutionId, retryAt } = original.details;
-      return {
-        ...base,
-        message: original.message,
-        extensions: { code: original.code, institutionId, retryAt: retryAt?.toISOString() },
-      };
-    }
-    if (original instanceof DomainError) {
-      return { ...base, message: original.message, extensions: { code: original.code } };
-    }
+    const expected = toClientError(original);
+    if (expected) return { ...base, ...expected };
     const code = formatted.extensions?.code;
     if (code === 'UNAUTHORIZED') {
       // type-graphql's @Authorized denial: the caller is known but lacks the scope.
@@ -42,7 +29,7 @@ export function createFormatError(logger: Logger) {
     }
     if (code === undefined || code === 'INTERNAL_SERVER_ERROR') {
       logger.error({ err: original }, 'unexpected error while serving a GraphQL request');
-      return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+      return { ...base, ...INTERNAL_ERROR };
     }
     // Apollo's own errors (parse, validation, variable coercion, UNAUTHENTICATED) already name what is wrong.
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
@@ -58,10 +45,37 @@ export function createFormatError(logger: Logger) {
  */
 export function createWebSocketFormatError(logger: Logger) {
   const format = createFormatError(logger);
-  return (error: GraphQLError, ownCode: 'GRAPHQL_VALIDATION_FAILED' | 'BAD_USER_INPUT'): GraphQLFormattedError => {
+  const formatOne = (error: GraphQLError, ownCode: 'GRAPHQL_VALIDATION_FAILED' | 'BAD_USER_INPUT'): GraphQLFormattedError => {
     const formatted = error.toJSON();
     if (error.path || formatted.extensions?.code !== undefined) return format(formatted, error);
     return format({ ...formatted, extensions: { ...formatted.extensions, code: ownCode } }, error);
+  };
+  return {
+    /** Errors in an execution result: uncoded ones outside a field come from variable coercion. */
+    result: (errors: readonly GraphQLError[]) => errors.map((error) => formatOne(error, 'BAD_USER_INPUT')),
+    /** Errors that stop an operation before it runs: parse and validation. */
+    refusal: (errors: readonly GraphQLError[]) => errors.map((error) => formatOne(error, 'GRAPHQL_VALIDATION_FAILED')),
+  };
+}
+
+/** A missing or bad API key: a GraphQLError, so that Apollo answers HTTP 401 (and graphql-ws refuses the connection). */
+export function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+/** Malformed bodies are refused in GraphQL's error shape, never as an HTML page or a stack trace. */
+export function jsonErrors(logger: Logger): ErrorRequestHandler {
+  return (error: { type?: string; status?: number }, _req, res, _next) => {
+    if (error.type === 'entity.parse.failed') {
+      res.status(400).json({ errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
+    if (error.type === 'entity.too.large') {
+      res.status(413).json({ errors: [{ message: 'the request body is larger than 1 MB', extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
+    logger.error({ err: error }, 'unexpected error while serving an HTTP request');
+    res.status(error.status && error.status < 500 ? error.status : 500).json({ errors: [INTERNAL_ERROR] });
   };
 }
 

@@ -4,7 +4,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type ErrorRequestHandler } from 'express';
+import express from 'express';
 import { useServer } from 'graphql-ws/use/ws';
 import type { DataSource } from 'typeorm';
 import { WebSocketServer } from 'ws';
@@ -13,35 +13,27 @@ import { createDataSource, runMigrations } from '../db/data-source';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded-postgres';
 import { createLogger, type Logger } from '../logger';
 import { hkdfSync } from 'node:crypto';
-import { AccountsResolver } from '../modules/accounts/accounts.resolver';
+import { entities, resolverBindings, type GatewayServices } from '../modules';
+import { AccountsService } from '../modules/accounts/accounts.service';
 import { BalancesService } from '../modules/balances/balances.service';
 import { consentCallbackRouter } from '../modules/connections/consent-callback.router';
-import { ConnectionsResolver } from '../modules/connections/connections.resolver';
 import { ConnectionsService } from '../modules/connections/connections.service';
 import { ConsentAccess } from '../modules/connections/consent-access';
 import { ConsentSecrets } from '../modules/connections/consent-secrets';
 import { EventsService } from '../modules/events/events.service';
-import { ProviderRegistry, type UpstreamCallCounter } from '../modules/institutions/provider-registry';
-import { SyncResolver } from '../modules/sync/sync.resolver';
+import { ProviderRegistry } from '../modules/institutions/provider-registry';
 import { SyncService } from '../modules/sync/sync.service';
-import { AccountTransactionsResolver, TransactionsResolver } from '../modules/transactions/transactions.resolver';
 import { TransactionsService } from '../modules/transactions/transactions.service';
-import { InstitutionsResolver } from '../modules/institutions/institutions.resolver';
 import { InstitutionsService } from '../modules/institutions/institutions.service';
-import { InvoicesResolver } from '../modules/invoices/invoices.resolver';
 import { InvoicesService } from '../modules/invoices/invoices.service';
 import { paymentCallbackRouter } from '../modules/payments/payment-callback.router';
 import { registerPaymentJobs } from '../modules/payments/payments.jobs';
-import { PaymentsResolver } from '../modules/payments/payments.resolver';
 import { PAYMENT_SWEEP_JOB, PaymentsService } from '../modules/payments/payments.service';
-import { PayoutsResolver } from '../modules/payouts/payouts.resolver';
 import { PayoutsService } from '../modules/payouts/payouts.service';
-import { ReconciliationResolver } from '../modules/reconciliation/reconciliation.resolver';
 import { ReconciliationService } from '../modules/reconciliation/reconciliation.service';
 import { seedSandboxInstitutions } from '../modules/institutions/institution.seed';
 import { seedDemoPrincipals, type DemoKeys } from '../modules/principals/demo-principals.seed';
 import { PrincipalsService } from '../modules/principals/principals.service';
-import { ViewerResolver } from '../modules/principals/viewer.resolver';
 import { createLenderSharing, type LenderSharing } from '../modules/data-shares/lender-sharing';
 import { MemoryMessaging } from '../pubsub/memory-messaging';
 import type { Messaging } from '../pubsub/messaging';
@@ -55,8 +47,9 @@ import type { PsuContext } from '../providers';
 import { createLoaders, type LoaderDeps } from './loaders';
 import { authenticate, type GatewayContext } from './context';
 import { explorerRouter } from './explorer';
-import { createFormatError, createWebSocketFormatError } from './format-error';
+import { createFormatError, createWebSocketFormatError, jsonErrors } from './format-error';
 import { healthRouter } from './health';
+import { UpstreamCallCounter } from './metrics';
 import { buildGatewaySchema } from './schema';
 
 export interface Gateway {
@@ -130,7 +123,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const key = config.encryptionKey ? parseEncryptionKey(config.encryptionKey) : await loadOrCreateEncryptionKey(config.dataDir);
     const events = new EventsService(dataSource, messaging, logger);
     let url = '';
+    const upstreamCalls = new UpstreamCallCounter();
     const registry = new ProviderRegistry({
+      observer: upstreamCalls,
       sandboxBaseUrl: () => `${url}/sandbox`,
       onTokensRefreshed: (providerConsentId, tokens) => connections.storeRefreshedTokens(providerConsentId, tokens),
     });
@@ -160,22 +155,22 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const lenderSharing = await createLenderSharing({ dataSource, events, transactions, balances, principals, cipher, jobs, now });
     jobs.register(CONSENT_SWEEP_JOB, () => connections.sweep(), { exclusiveKey: () => CONSENT_SWEEP_JOB });
 
-    const resolverInstances = new Map<unknown, object>([
-      [ViewerResolver, new ViewerResolver()],
-      [InstitutionsResolver, new InstitutionsResolver(new InstitutionsService(dataSource))],
-      [ConnectionsResolver, new ConnectionsResolver(connections)],
-      [AccountsResolver, new AccountsResolver(dataSource)],
-      [TransactionsResolver, new TransactionsResolver(transactions)],
-      [AccountTransactionsResolver, new AccountTransactionsResolver(transactions)],
-      [SyncResolver, new SyncResolver(sync)],
-      [InvoicesResolver, new InvoicesResolver(invoices)],
-      [PayoutsResolver, new PayoutsResolver(payouts)],
-      [ReconciliationResolver, new ReconciliationResolver(reconciliation)],
-      [PaymentsResolver, new PaymentsResolver(payments)],
-      ...lenderSharing.resolvers,
-    ]);
+    const services: GatewayServices = {
+      dataSource,
+      accounts: new AccountsService(dataSource),
+      institutions: new InstitutionsService(dataSource),
+      connections,
+      transactions,
+      sync,
+      invoices,
+      payouts,
+      reconciliation,
+      payments,
+      lenderSharing,
+    };
+    const resolverInstances = new Map<unknown, object>(resolverBindings.map((binding) => [binding.type, binding.create(services)]));
     const schema = await buildGatewaySchema({ get: (resolverClass) => resolverInstances.get(resolverClass) });
-    const loaderDeps: LoaderDeps = { dataSource, consentAccess, balances };
+    const loaderDeps: LoaderDeps = { dataSource, balances };
     const contextFor = (principal: AuthenticatedPrincipal, psu: PsuContext, requestIp?: string): GatewayContext => {
       const context: GatewayContext = {
         principal,
@@ -211,9 +206,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         },
         context: (ctx): GatewayContext =>
           contextFor(ctx.extra.principal!, psuFrom(ctx.connectionParams?.psuIpAddress), ctx.extra.request.socket.remoteAddress),
-        onNext: (_ctx, _id, _payload, _args, result) =>
-          result.errors ? { ...result, errors: result.errors.map((error) => formatWebSocketError(error, 'BAD_USER_INPUT')) } : undefined,
-        onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatWebSocketError(error, 'GRAPHQL_VALIDATION_FAILED')),
+        onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatWebSocketError.result(result.errors) } : undefined),
+        onError: (_ctx, _id, _payload, errors) => formatWebSocketError.refusal(errors),
       },
       wsServer,
     );
@@ -246,7 +240,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     app.use(healthRouter(dataSource, messaging));
     // Prometheus text format, as scrapers expect it; counts and durations of bank calls, no owner data.
     app.get('/metrics', async (_req, res) => {
-      res.type(registry.upstreamCalls.metrics.contentType).send(await registry.upstreamCalls.metrics.metrics());
+      res.type(upstreamCalls.metrics.contentType).send(await upstreamCalls.metrics.metrics());
     });
     app.use(CALLBACK_PATH, consentCallbackRouter(connections));
     app.use(PAYMENT_CALLBACK_PATH, paymentCallbackRouter(payments));
@@ -275,7 +269,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     if (config.consentSweepMs > 0) await lenderSharing.schedule(config.consentSweepMs);
     if (config.syncScheduleMs > 0) await sync.schedule(config.syncScheduleMs);
     logger.info({ url, database: embedded ? 'embedded' : 'postgres', messaging: config.redisUrl ? 'redis' : 'memory' }, 'gateway started');
-    return { url, dataSource, messaging, principals, demoKeys, sandbox: sandbox?.control, connections, sync, reconciliation, payments, jobs, logger, upstreamCalls: registry.upstreamCalls, lenderSharing, close };
+    return { url, dataSource, messaging, principals, demoKeys, sandbox: sandbox?.control, connections, sync, reconciliation, payments, jobs, logger, upstreamCalls, lenderSharing, close };
   } catch (error) {
     await close();
     throw error;
@@ -288,7 +282,7 @@ async function openDatabase(
 ): Promise<{ dataSource: DataSource; embedded?: EmbeddedPostgres }> {
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir);
   if (embedded) logger.info({ dataDir: config.dataDir }, 'no DATABASE_URL: serving an embedded PGlite database');
-  const dataSource = createDataSource({ url: embedded?.url ?? config.databaseUrl!, embedded: Boolean(embedded) });
+  const dataSource = createDataSource({ url: embedded?.url ?? config.databaseUrl!, entities, embedded: Boolean(embedded) });
   try {
     await dataSource.initialize();
   } catch (error) {
@@ -300,24 +294,6 @@ async function openDatabase(
 
 /** A failure to start that the operator can fix; `main` prints its one-line message instead of a stack trace. */
 export class StartupError extends Error {}
-
-/** Malformed bodies are refused in GraphQL's error shape, never as an HTML page or a stack trace. */
-function jsonErrors(logger: Logger): ErrorRequestHandler {
-  return (error: { type?: string; status?: number }, _req, res, _next) => {
-    if (error.type === 'entity.parse.failed') {
-      res.status(400).json({ errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
-      return;
-    }
-    if (error.type === 'entity.too.large') {
-      res.status(413).json({ errors: [{ message: 'the request body is larger than 1 MB', extensions: { code: 'BAD_REQUEST' } }] });
-      return;
-    }
-    logger.error({ err: error }, 'unexpected error while serving an HTTP request');
-    res.status(error.status && error.status < 500 ? error.status : 500).json({
-      errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
-    });
-  };
-}
 
 const CALLBACK_PATH = '/connections/callback';
 const PAYMENT_CALLBACK_PATH = '/payments/callback';

@@ -4,7 +4,6 @@ import { Account } from '../modules/accounts/account.entity';
 import type { AccessBudgetState, AccountBalances, BalancesService } from '../modules/balances/balances.service';
 import { NotFoundError } from '../common/errors';
 import { Connection } from '../modules/connections/connection.entity';
-import type { ConsentAccess } from '../modules/connections/consent-access';
 import { Consent } from '../modules/connections/consent.entity';
 import { ConsentStatus } from '../modules/connections/consent-scope';
 import { Institution } from '../modules/institutions/institution.entity';
@@ -19,8 +18,6 @@ import type { PsuContext } from '../providers';
 /** What loaders may use, built once per gateway; the loaders themselves are built per request. */
 export interface LoaderDeps {
   dataSource: DataSource;
-  /** The only way to a bank for reads: refuses at once when the consent is not live. */
-  consentAccess: ConsentAccess;
   balances: BalancesService;
 }
 

@@ -1,33 +1,10 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema, type AuthChecker, type ContainerType, type PubSub } from 'type-graphql';
-import { AccountsResolver } from '../modules/accounts/accounts.resolver';
-import { ConnectionsResolver } from '../modules/connections/connections.resolver';
-import { InstitutionsResolver } from '../modules/institutions/institutions.resolver';
-import { InvoicesResolver } from '../modules/invoices/invoices.resolver';
-import { PaymentsResolver } from '../modules/payments/payments.resolver';
-import { PayoutsResolver } from '../modules/payouts/payouts.resolver';
-import { ReconciliationResolver } from '../modules/reconciliation/reconciliation.resolver';
-import { SyncResolver } from '../modules/sync/sync.resolver';
-import { AccountTransactionsResolver, TransactionsResolver } from '../modules/transactions/transactions.resolver';
+import { buildSchema, type AuthChecker, type ContainerType, type BuildSchemaOptions, type PubSub } from 'type-graphql';
+import { resolverBindings } from '../modules';
 import type { ApiScope } from '../modules/principals/api-scope';
-import { ViewerResolver } from '../modules/principals/viewer.resolver';
-import { LENDER_SHARING_RESOLVERS } from '../modules/data-shares/lender-sharing';
 import type { GatewayContext } from './context';
 
-export const resolvers = [
-  ViewerResolver,
-  InstitutionsResolver,
-  ConnectionsResolver,
-  AccountsResolver,
-  TransactionsResolver,
-  AccountTransactionsResolver,
-  SyncResolver,
-  InvoicesResolver,
-  PayoutsResolver,
-  ReconciliationResolver,
-  PaymentsResolver,
-  ...LENDER_SHARING_RESOLVERS,
-] as const;
+const resolvers = resolverBindings.map((binding) => binding.type) as unknown as BuildSchemaOptions['resolvers'];
 
 /** `@Authorized(ApiScope.X, ...)`: the caller's key must carry every scope named. Authentication happened already. */
 const authChecker: AuthChecker<GatewayContext, ApiScope> = ({ context }, requiredScopes) =>

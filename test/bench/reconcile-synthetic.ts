@@ -4,8 +4,8 @@
  * the debits and unrelated credits that make up most of a real feed. The truth is kept, so the benchmark also
  * reports quality at scale.
  */
-import { makeRf } from '../../src/reconciliation/structured-reference';
-import type { BankCredit, OpenInvoice, PayoutReport, ReconciliationInput } from '../../src/reconciliation/types';
+import { makeRf } from '../../src/modules/reconciliation/engine/structured-reference';
+import type { BankCredit, OpenInvoice, PayoutReport, ReconciliationInput } from '../../src/modules/reconciliation/engine/types';
 
 export interface SyntheticSet {
   input: ReconciliationInput;

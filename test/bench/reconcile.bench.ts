@@ -7,8 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { evaluate, toLinkRecords } from '../../src/reconciliation/evaluation';
-import { reconcile } from '../../src/reconciliation/matcher';
+import { evaluate, toLinkRecords } from '../../src/modules/reconciliation/engine/evaluation';
+import { reconcile } from '../../src/modules/reconciliation/engine/matcher';
 import { syntheticSet } from './reconcile-synthetic';
 
 const SIZES = [10_000, 30_000, 100_000];

@@ -21,6 +21,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
 import { encodeRows } from '../../src/db/copy';
 import { createDataSource, runMigrations } from '../../src/db/data-source';
+import { entities } from '../../src/modules';
 import { createLogger } from '../../src/logger';
 import { MemoryJobRunner } from '../../src/jobs';
 import { Account, AccountType } from '../../src/modules/accounts/account.entity';
@@ -32,7 +33,7 @@ import { seedSandboxInstitutions } from '../../src/modules/institutions/institut
 import { Principal, PrincipalKind } from '../../src/modules/principals/principal.entity';
 import { SyncService } from '../../src/modules/sync/sync.service';
 import type { ProviderTransaction } from '../../src/providers';
-import { transactionFingerprint } from '../../src/sync';
+import { transactionFingerprint } from '../../src/modules/sync/engine';
 import { MemoryMessaging } from '../../src/pubsub/memory-messaging';
 import { ensureTestDatabase, TEST_DATABASE_URL } from '../support/services';
 
@@ -84,7 +85,7 @@ async function timedCopy(pg: PoolClient, table: string, text: string[]): Promise
 
 async function main(): Promise<void> {
   await ensureTestDatabase();
-  const dataSource = createDataSource({ url: TEST_DATABASE_URL });
+  const dataSource = createDataSource({ url: TEST_DATABASE_URL, entities });
   await dataSource.initialize();
   await runMigrations(dataSource);
   const logger = createLogger('silent');

@@ -23,6 +23,7 @@ import { Institution } from '../../src/modules/institutions/institution.entity';
 import { ProviderRegistry } from '../../src/modules/institutions/provider-registry';
 import type { PsuContext } from '../../src/providers';
 import { parseEncryptionKey } from '../../src/security/encryption-key';
+import { UpstreamCallCounter } from '../../src/server/metrics';
 import { TokenCipher } from '../../src/security/token-cipher';
 import { AccountBalancesDocument } from '../generated/graphql';
 import { connectSandbox } from '../support/journey';
@@ -45,7 +46,8 @@ const RESULTS = join(__dirname, 'results', 'unified.json');
  * still goes through ConsentAccess (a live consent) and adapters of its own registry, whose counter it reports.
  */
 function naiveSchema(gateway: TestGateway) {
-  const registry = new ProviderRegistry({ sandboxBaseUrl: () => `${gateway.url}/sandbox` });
+  const calls = new UpstreamCallCounter();
+  const registry = new ProviderRegistry({ sandboxBaseUrl: () => `${gateway.url}/sandbox`, observer: calls });
   const secrets = new ConsentSecrets(new TokenCipher(parseEncryptionKey(TEST_ENCRYPTION_KEY)), Buffer.alloc(32));
   const consentAccess = new ConsentAccess(gateway.dataSource, registry, secrets);
   const balance = new GraphQLObjectType({ name: 'Balance', fields: { amount: { type: GraphQLString }, currency: { type: GraphQLString } } });
@@ -76,7 +78,7 @@ function naiveSchema(gateway: TestGateway) {
     }),
   });
   return {
-    calls: registry.upstreamCalls,
+    calls,
     run: async (ownerId: string) => {
       const result = await graphql({ schema, source: '{ accounts { id balances { amount currency } } }', contextValue: { ownerId } });
       if (result.errors) throw new Error(`naive query failed: ${JSON.stringify(result.errors)}`);

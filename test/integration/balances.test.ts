@@ -1,4 +1,5 @@
 import { print, type ExecutionResult } from 'graphql';
+import { DAY_MS } from '../../src/common/dates';
 import { AccountBalancesDocument, RevokeConsentDocument, type AccountBalancesQuery } from '../generated/graphql';
 import { connectSandbox, sandboxInstitutionId } from '../support/journey';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
@@ -7,7 +8,6 @@ const BERLIN = 'Sandbox Berlin Group Bank';
 const STET = 'Sandbox STET Bank';
 const FLAKY = 'Sandbox Unreliable Bank';
 
-const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
 /** The gateway's and the sandbox banks' clock, which a test moves forward to cross slots of the day and midnight. */

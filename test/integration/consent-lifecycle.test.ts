@@ -8,7 +8,7 @@ import {
   StartConnectionDocument,
   type ConsentStatusChangedSubscription,
 } from '../generated/graphql';
-import { walkScaForm } from '../../src/providers/testing/sandbox-harness';
+import { walkScaForm } from '../support/sandbox-harness';
 import { connectSandbox, REDIRECT_URI, sandboxInstitutionId } from '../support/journey';
 import { eventually, subscribe } from '../support/subscriptions';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError } from '../../src/common/errors';
 import { createDataSource, runMigrations } from '../../src/db/data-source';
+import { entities } from '../../src/modules';
 import { createLogger } from '../../src/logger';
 import { EventsService, type DeliveredEvent } from '../../src/modules/events/events.service';
 import { MemoryMessaging } from '../../src/pubsub/memory-messaging';
@@ -104,7 +105,7 @@ describe('moving the outbox to batches (migration OutboxBatches)', () => {
     const url = new URL(TEST_DATABASE_URL);
     url.pathname = `/passerelle_outbox_${randomUUID().replace(/-/g, '')}`;
     await ensureTestDatabase(url.toString());
-    const dataSource = createDataSource({ url: url.toString() });
+    const dataSource = createDataSource({ url: url.toString(), entities });
     await dataSource.initialize();
     try {
       await runMigrations(dataSource);
@@ -137,7 +138,7 @@ describe('moving the outbox to batches (migration OutboxBatches)', () => {
 });
 
 async function dropDatabase(url: URL): Promise<void> {
-  const admin = createDataSource({ url: Object.assign(new URL(url), { pathname: '/postgres' }).toString() });
+  const admin = createDataSource({ url: Object.assign(new URL(url), { pathname: '/postgres' }).toString(), entities: [] });
   await admin.initialize();
   await admin.query(`DROP DATABASE "${url.pathname.slice(1)}"`);
   await admin.destroy();

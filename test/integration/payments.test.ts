@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AuditEvent } from '../../src/modules/audit/audit-event.entity';
 import { Payment } from '../../src/modules/payments/payment.entity';
-import { walkScaForm } from '../../src/providers/testing/sandbox-harness';
+import { walkScaForm } from '../support/sandbox-harness';
 import {
   AccountsDocument,
   CancelPaymentDocument,

@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: one suite walks every operation of the schema as every kind of stranger, and ends by
+// checking it covered them all; split, that completeness check could not see the whole surface.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,7 +11,7 @@ import WebSocket from 'ws';
 import { ApiScope } from '../../src/modules/principals/api-scope';
 import { Match } from '../../src/modules/reconciliation/match.entity';
 import { Transaction } from '../../src/modules/transactions/transaction.entity';
-import { walkScaForm } from '../../src/providers/testing/sandbox-harness';
+import { walkScaForm } from '../support/sandbox-harness';
 import {
   AccountDocument,
   AccountsDocument,

@@ -1,4 +1,4 @@
-import { walkScaForm } from '../../src/providers/testing/sandbox-harness';
+import { walkScaForm } from './sandbox-harness';
 import { InstitutionsDocument, StartConnectionDocument } from '../generated/graphql';
 import type { TestGateway } from './test-gateway';
 

@@ -1,32 +1,26 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import type { DataSource } from 'typeorm';
-import { NotFoundError } from '../../common/errors';
-import { isUuid } from '../../common/ids';
 import type { GatewayContext } from '../../server/context';
-import { ownerOf } from '../connections/connections.service';
+import { ownerOf } from '../principals/owner-of';
 import { AccessBudget, Balance, BalancesFreshness } from '../balances/balance.types';
 import { Institution } from '../institutions/institution.entity';
 import { ApiScope } from '../principals/api-scope';
 import { Account } from './account.entity';
+import type { AccountsService } from './accounts.service';
 
 @Resolver(() => Account)
 export class AccountsResolver {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly accountsService: AccountsService) {}
 
   @Authorized(ApiScope.READ)
   @Query(() => [Account], { description: 'The owner’s accounts at every connected bank.' })
   accounts(@Ctx() { principal }: GatewayContext): Promise<Account[]> {
-    return this.dataSource.getRepository(Account).find({ where: { ownerId: ownerOf(principal) }, order: { name: 'ASC', id: 'ASC' } });
+    return this.accountsService.list(ownerOf(principal));
   }
 
   @Authorized(ApiScope.READ)
   @Query(() => Account)
-  async account(@Arg('id', () => ID) id: string, @Ctx() { principal }: GatewayContext): Promise<Account> {
-    const account = isUuid(id)
-      ? await this.dataSource.getRepository(Account).findOneBy({ id, ownerId: ownerOf(principal) })
-      : null;
-    if (!account) throw new NotFoundError('no account with this id');
-    return account;
+  account(@Arg('id', () => ID) id: string, @Ctx() { principal }: GatewayContext): Promise<Account> {
+    return this.accountsService.findOwned(ownerOf(principal), id);
   }
 
   @FieldResolver(() => Institution)

@@ -1,5 +1,6 @@
+import { DAY_MS } from '../../common/dates';
 import { ProviderError, type ProviderBalance, type PsuContext } from '../../providers';
-import type { Messaging } from '../../pubsub/messaging';
+import type { Cache } from '../../pubsub/cache';
 import type { Account } from '../accounts/account.entity';
 import type { ConsentAccess } from '../connections/consent-access';
 import type { Consent } from '../connections/consent.entity';
@@ -23,7 +24,6 @@ interface CachedBalances {
   fetchedAt: string;
 }
 
-const DAY_MS = 86_400_000;
 /**
  * Cached balances outlive the day they were read in, so that an account whose budget ran out late in the day (or a
  * bank that answers 429) still shows its last known balances, marked CACHED, rather than nothing.
@@ -48,7 +48,7 @@ export class BalancesService {
   private readonly now: () => Date;
 
   constructor(
-    private readonly deps: { consentAccess: ConsentAccess; messaging: Messaging; now?: () => Date },
+    private readonly deps: { consentAccess: ConsentAccess; messaging: Cache; now?: () => Date },
   ) {
     this.now = deps.now ?? (() => new Date());
   }

@@ -1,6 +1,6 @@
 import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../server/context';
-import { ownerOf } from '../connections/connections.service';
+import { ownerOf } from '../principals/owner-of';
 import { ApiScope } from '../principals/api-scope';
 import type { CashflowService } from './cashflow.service';
 import { CashflowArgs, CashflowMonthType } from './cashflow.types';

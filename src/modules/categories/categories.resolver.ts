@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../../server/context';
-import { ownerOf } from '../connections/connections.service';
+import { ownerOf } from '../principals/owner-of';
 import { ApiScope } from '../principals/api-scope';
 import { Transaction } from '../transactions/transaction.entity';
 import { categoryLoader } from './categories.loaders';

@@ -4,6 +4,7 @@ import type { GatewayContext } from '../../server/context';
 import { Account } from '../accounts/account.entity';
 import { Institution } from '../institutions/institution.entity';
 import { ApiScope } from '../principals/api-scope';
+import { ownerOf } from '../principals/owner-of';
 import { Connection } from './connection.entity';
 import { Consent } from './consent.entity';
 import {
@@ -12,7 +13,7 @@ import {
   StartConnectionInput,
   StartConnectionPayload,
 } from './connection.types';
-import { CONSENT_TOPIC, ownerOf, type ConnectionsService, type ConsentEventPayload } from './connections.service';
+import { CONSENT_TOPIC, type ConnectionsService, type ConsentEventPayload } from './connections.service';
 
 @Resolver(() => Connection)
 export class ConnectionsResolver {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { In, IsNull, type DataSource, type EntityManager } from 'typeorm';
+import { DAY_MS } from '../../common/dates';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../../common/errors';
 import { isUuid } from '../../common/ids';
 import type { Logger } from '../../logger';
@@ -10,6 +11,7 @@ import type { EventsService } from '../events/events.service';
 import { Institution, InstitutionCapability } from '../institutions/institution.entity';
 import type { ProviderRegistry } from '../institutions/provider-registry';
 import { ApiScope } from '../principals/api-scope';
+import { ownerOf } from '../principals/owner-of';
 import { Principal } from '../principals/principal.entity';
 import type { AuthenticatedPrincipal } from '../principals/principals.service';
 import { Connection } from './connection.entity';
@@ -52,7 +54,6 @@ const FREQUENCY_PER_DAY = 4;
 export const AUTHORISATION_WINDOW_MS = 60 * 60 * 1000;
 /** How long before `validUntil` the owner is told the consent expires soon. */
 export const EXPIRY_WARNING_DAYS = 7;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface ConnectionsServiceDeps {
   dataSource: DataSource;
@@ -71,6 +72,9 @@ export interface ConnectionsServiceDeps {
  * The consent journey and lifecycle: start at the bank, complete from the callback, renew, revoke, expire. Every
  * method that takes a principal checks that the row belongs to the owner it acts for; every status change writes an
  * audit row and an outbox event in the same transaction.
+ *
+ * Over 400 lines on purpose: the lifecycle is one state machine, and its steps share the private transitions
+ * (`end`, `retire`, `openConsent`); split by step, those would have to be exported for each other.
  */
 export class ConnectionsService {
   private readonly now: () => Date;
@@ -270,10 +274,6 @@ export class ConnectionsService {
     return this.deps.dataSource.getRepository(Connection).find({ where: { ownerId: ownerOf(principal) }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
-  async consentsOf(connectionIds: readonly string[]): Promise<Consent[]> {
-    return this.deps.dataSource.getRepository(Consent).find({ where: { connectionId: In([...connectionIds]) }, order: { createdAt: 'DESC', id: 'ASC' } });
-  }
-
   /** The consent if it belongs to the owner the principal acts for; otherwise NOT_FOUND, never a hint it exists. */
   async ownedConsent(principal: AuthenticatedPrincipal, consentId: string): Promise<Consent> {
     const consent = isUuid(consentId)
@@ -412,12 +412,6 @@ export class ConnectionsService {
       throw new InvalidInputError('input.redirectUri', 'redirectUri is not on the allow-list of this API client');
     }
   }
-}
-
-/** Whose connections a principal works on; lenders see only what is shared with them, never connections. */
-export function ownerOf(principal: AuthenticatedPrincipal): string {
-  if (!principal.actsForOwnerId) throw new ForbiddenError('only an account owner or a client acting for one may do this');
-  return principal.actsForOwnerId;
 }
 
 function normalizeScopes(scopes: ConsentScope[] | null | undefined): ConsentScope[] {

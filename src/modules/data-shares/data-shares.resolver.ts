@@ -4,7 +4,7 @@ import { ForwardPaginationArgs } from '../../common/relay';
 import type { GatewayContext } from '../../server/context';
 import { Balance } from '../balances/balance.types';
 import type { BalancesService } from '../balances/balances.service';
-import { ownerOf } from '../connections/connections.service';
+import { ownerOf } from '../principals/owner-of';
 import type { DeliveredEvent } from '../events/events.service';
 import { ApiScope } from '../principals/api-scope';
 import { TransactionConnection } from '../transactions/transaction.types';

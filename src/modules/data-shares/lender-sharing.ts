@@ -22,7 +22,8 @@ export const LENDER_SHARING_RESOLVERS = [DataSharesResolver, SharedHistoryResolv
 const EXPIRY_JOB = 'data-share-expiry';
 
 export interface LenderSharing {
-  resolvers: Array<[unknown, object]>;
+  /** The one instance of each of LENDER_SHARING_RESOLVERS. */
+  resolverFor(type: (typeof LENDER_SHARING_RESOLVERS)[number]): object;
   /** `/.well-known/jwks.json`. */
   router: Router;
   shares: DataSharesService;
@@ -59,15 +60,16 @@ export async function createLenderSharing(deps: {
     },
     { exclusiveKey: () => EXPIRY_JOB },
   );
+  const resolvers = new Map<unknown, object>([
+    [DataSharesResolver, new DataSharesResolver(resolverDeps)],
+    [SharedHistoryResolver, new SharedHistoryResolver(resolverDeps)],
+    [SharedAccountResolver, new SharedAccountResolver(resolverDeps)],
+    [CategoriesResolver, new CategoriesResolver(categories)],
+    [CashflowResolver, new CashflowResolver(cashflow)],
+    [ApiKeysResolver, new ApiKeysResolver(deps.principals)],
+  ]);
   return {
-    resolvers: [
-      [DataSharesResolver, new DataSharesResolver(resolverDeps)],
-      [SharedHistoryResolver, new SharedHistoryResolver(resolverDeps)],
-      [SharedAccountResolver, new SharedAccountResolver(resolverDeps)],
-      [CategoriesResolver, new CategoriesResolver(categories)],
-      [CashflowResolver, new CashflowResolver(cashflow)],
-      [ApiKeysResolver, new ApiKeysResolver(deps.principals)],
-    ],
+    resolverFor: (type) => resolvers.get(type)!,
     router: jwksRouter(signing),
     shares,
     signing,

@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { InvalidInputError } from '../../common/errors';
 import { bulkInsert } from '../../db/copy';
 import type { Logger } from '../../logger';
-import type { Messaging } from '../../pubsub/messaging';
+import type { PubSub } from '../../pubsub/pubsub';
 import { OutboxBatch } from './outbox-batch.entity';
 
 /** Serializes outbox appends so sequence order is commit order: a reader never sees 12 before 11 commits. */
@@ -33,7 +33,7 @@ export interface AppendedEvents {
 export class EventsService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly messaging: Messaging,
+    private readonly messaging: PubSub,
     private readonly logger: Logger,
   ) {}
 

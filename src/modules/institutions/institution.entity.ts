@@ -1,10 +1,11 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { PROVIDER_STANDARD_NAMES, type ProviderStandard } from '../../providers';
 
-export enum ProviderStandardEnum {
-  BERLIN_GROUP = 'BERLIN_GROUP',
-  STET = 'STET',
-}
+/** The GraphQL enum of the standards in `src/providers/standards.ts`, named once there. */
+export const ProviderStandardEnum = Object.fromEntries(PROVIDER_STANDARD_NAMES.map((name) => [name, name])) as {
+  readonly [Name in ProviderStandard]: Name;
+};
 registerEnumType(ProviderStandardEnum, {
   name: 'ProviderStandard',
   description: 'The PSD2 API standard a bank speaks.',
@@ -46,7 +47,7 @@ export class Institution {
 
   @Field(() => ProviderStandardEnum)
   @Column({ type: 'varchar', length: 32 })
-  standard: ProviderStandardEnum;
+  standard: ProviderStandard;
 
   @Field(() => [InstitutionCapability])
   @Column({ type: 'text', array: true })

@@ -32,10 +32,6 @@ export class InstitutionsService {
     const rows = await query.take(first + 1).getMany();
     return toForwardConnection(rows, first, Boolean(after), (institution) => [institution.name, institution.id]);
   }
-
-  async findById(id: string): Promise<Institution | null> {
-    return this.institutions.findOneBy({ id });
-  }
 }
 
 /** A search for "100%" looks for that text, not for every name starting with 100. */

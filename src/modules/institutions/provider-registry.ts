@@ -1,13 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { Counter, Histogram, Registry } from 'prom-client';
 import {
   createProviderAdapter,
   type HttpSigningKey,
   type ProviderAdapter,
   type ProviderTokens,
-  type UpstreamCall,
   type UpstreamObserver,
-  type UpstreamResource,
 } from '../../providers';
 import type { Institution } from './institution.entity';
 import { SANDBOX_URL_SCHEME } from './institution.seed';
@@ -17,52 +14,6 @@ export interface ProviderRegistryOptions {
   sandboxBaseUrl: () => string;
   observer?: UpstreamObserver;
   onTokensRefreshed?: (providerConsentId: string, tokens: ProviderTokens) => Promise<void> | void;
-}
-
-/**
- * Upstream HTTP exchanges per institution and resource kind since start (or the last `reset`): what proves that a
- * query costs one call per bank and resource kind, for tests and the bench. Every attempt and page counts.
- * The same calls feed Prometheus metrics, in a registry of this gateway's own (several gateways share a test process).
- */
-export class UpstreamCallCounter implements UpstreamObserver {
-  private readonly counts = new Map<string, Map<UpstreamResource, number>>();
-  readonly metrics = new Registry();
-  private readonly callsTotal = new Counter({
-    name: 'passerelle_upstream_calls_total',
-    help: 'HTTP exchanges with banks, every retry attempt and page included.',
-    labelNames: ['institution_id', 'resource', 'status'],
-    registers: [this.metrics],
-  });
-  private readonly callSeconds = new Histogram({
-    name: 'passerelle_upstream_call_duration_seconds',
-    help: 'Duration of one HTTP exchange with a bank.',
-    labelNames: ['institution_id', 'resource'],
-    buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.metrics],
-  });
-
-  onUpstreamCall({ institutionId, resource, status, durationMs }: UpstreamCall): void {
-    const perResource = this.counts.get(institutionId) ?? new Map<UpstreamResource, number>();
-    perResource.set(resource, (perResource.get(resource) ?? 0) + 1);
-    this.counts.set(institutionId, perResource);
-    this.callsTotal.inc({ institution_id: institutionId, resource, status: String(status) });
-    this.callSeconds.observe({ institution_id: institutionId, resource }, durationMs / 1000);
-  }
-
-  /** `{ [institutionId]: { [resource]: calls } }`. */
-  snapshot(): Record<string, Partial<Record<UpstreamResource, number>>> {
-    return Object.fromEntries([...this.counts].map(([institutionId, perResource]) => [institutionId, Object.fromEntries(perResource)]));
-  }
-
-  total(): number {
-    let sum = 0;
-    for (const perResource of this.counts.values()) for (const calls of perResource.values()) sum += calls;
-    return sum;
-  }
-
-  reset(): void {
-    this.counts.clear();
-  }
 }
 
 /** Our OAuth2 client id at the sandbox STET bank, which accepts any registered-looking id. */
@@ -77,21 +28,13 @@ export class ProviderRegistry {
   // STET requires every request to be signed (HTTP Signatures with a QSealC key). The sandbox checks the shape, not
   // the certificate, so a key made at start serves it; a real STET bank needs the key its QSealC certifies.
   private stetSigningKey?: HttpSigningKey;
-  readonly upstreamCalls = new UpstreamCallCounter();
-  private readonly observer: UpstreamObserver;
 
-  constructor(private readonly options: ProviderRegistryOptions) {
-    this.observer = {
-      onUpstreamCall: (call) => {
-        this.upstreamCalls.onUpstreamCall(call);
-        options.observer?.onUpstreamCall?.(call);
-      },
-    };
-  }
+  constructor(private readonly options: ProviderRegistryOptions) {}
 
   forInstitution(institution: Institution): ProviderAdapter {
     let adapter = this.adapters.get(institution.id);
     if (!adapter) {
+      const signingKey = () => this.signingKey();
       adapter = createProviderAdapter(
         {
           institutionId: institution.id,
@@ -100,8 +43,12 @@ export class ProviderRegistry {
           clientId: SANDBOX_CLIENT_ID,
         },
         {
-          observer: this.observer,
-          stet: { signingKey: this.signingKey(), onTokensRefreshed: this.options.onTokensRefreshed },
+          observer: this.options.observer,
+          onTokensRefreshed: this.options.onTokensRefreshed,
+          // A getter: only standards that sign (STET) read it, so only they pay for making the key.
+          get signingKey() {
+            return signingKey();
+          },
         },
       );
       this.adapters.set(institution.id, adapter);

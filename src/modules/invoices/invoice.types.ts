@@ -2,6 +2,7 @@ import { LocalDateResolver } from 'graphql-scalars';
 import { ArgsType, Field, InputType } from 'type-graphql';
 import { ConnectionType, ForwardPaginationArgs } from '../../common/relay';
 import { Invoice, InvoiceStatus } from './invoice.entity';
+import type { InvoiceDraft } from './invoices.service';
 
 export const InvoiceConnection = ConnectionType(Invoice, 'Invoice');
 
@@ -10,7 +11,7 @@ export const InvoiceConnection = ConnectionType(Invoice, 'Invoice');
  * error names the item (`input[3].amount`) and a batch with one bad item writes nothing.
  */
 @InputType({ description: 'An invoice, keyed by its number: pushing the same number again updates it.' })
-export class InvoiceInput {
+export class InvoiceInput implements InvoiceDraft {
   @Field()
   number: string;
 

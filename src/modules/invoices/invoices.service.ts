@@ -4,10 +4,21 @@ import { In, type DataSource } from 'typeorm';
 import { InvalidInputError } from '../../common/errors';
 import { isUuid } from '../../common/ids';
 import { decodeCursor, toForwardConnection, type Connection } from '../../common/relay';
-import { isValidOgm, isValidRf } from '../../reconciliation';
+import { isValidOgm, isValidRf } from '../reconciliation/engine';
 import { Invoice, InvoiceStatus } from './invoice.entity';
 import { lockInvoicesOf } from './invoice-lock';
-import type { InvoiceInput } from './invoice.types';
+
+/** One invoice as the invoicing tool sends it, unchecked: `upsert` validates every field. */
+export interface InvoiceDraft {
+  number: string;
+  customerName: string;
+  customerIban?: string | null;
+  amount: string;
+  currency: string;
+  issueDate: string;
+  dueDate: string;
+  structuredReference?: string | null;
+}
 
 /** One push carries at most this many invoices: a larger backlog is pushed in pages. */
 export const MAX_INVOICES_PER_PUSH = 1000;
@@ -34,7 +45,7 @@ export class InvoicesService {
    * Creates or updates invoices by number. Every item is checked before anything is written, so one bad item fails
    * the push as a whole; an item equal to what is stored is not rewritten. Returns the stored invoices, in input order.
    */
-  async upsert(ownerId: string, input: InvoiceInput[]): Promise<Invoice[]> {
+  async upsert(ownerId: string, input: InvoiceDraft[]): Promise<Invoice[]> {
     if (input.length > MAX_INVOICES_PER_PUSH) {
       throw new InvalidInputError('input', `push at most ${MAX_INVOICES_PER_PUSH} invoices at once`);
     }
@@ -92,7 +103,7 @@ export class InvoicesService {
 
 type InvoiceFields = Pick<Invoice, 'number' | 'customerName' | 'customerIban' | 'amount' | 'currency' | 'issueDate' | 'dueDate' | 'structuredReference'>;
 
-function normalize(item: InvoiceInput, at: string): InvoiceFields {
+function normalize(item: InvoiceDraft, at: string): InvoiceFields {
   const number = item.number.trim();
   if (number.length < 1 || number.length > 64) throw new InvalidInputError(`${at}.number`, 'number must be 1 to 64 characters long');
   const customerName = item.customerName.trim();

@@ -2,7 +2,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolve
 import { NotFoundError } from '../../common/errors';
 import type { GatewayContext } from '../../server/context';
 import { Account } from '../accounts/account.entity';
-import { ownerOf } from '../connections/connections.service';
+import { ownerOf } from '../principals/owner-of';
 import { ApiScope } from '../principals/api-scope';
 import { Transaction } from '../transactions/transaction.entity';
 import { Payment } from './payment.entity';

@@ -10,7 +10,7 @@ import { TokenCipher, type EncryptionKey } from '../../security/token-cipher';
 import { Account } from '../accounts/account.entity';
 import { recordAudit, type AuditEntry } from '../audit/audit.service';
 import { Connection } from '../connections/connection.entity';
-import { ownerOf } from '../connections/connections.service';
+import { ownerOf } from '../principals/owner-of';
 import { isAllowedRedirect } from '../connections/redirect-allow-list';
 import type { AppendedEvents, EventsService } from '../events/events.service';
 import { InstitutionCapability, type Institution } from '../institutions/institution.entity';

@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
-import type { PayoutItem } from '../../reconciliation';
+import type { PayoutItem } from '../reconciliation/engine';
 
 /**
  * A card processor's itemised payout report: one bank credit, net of the processor's fees, settles the card payments

@@ -1,9 +1,10 @@
 import { LocalDateResolver } from 'graphql-scalars';
 import { Field, InputType } from 'type-graphql';
+import type { PayoutDraft, PayoutItemDraft } from './payouts.service';
 
 /** Values are checked by PayoutsService, so an error names the item (`input[0].items[3].net`) and nothing is written. */
 @InputType({ description: 'One line of a payout report: a card payment the payout settles.' })
-export class PayoutItemInput {
+export class PayoutItemInput implements PayoutItemDraft {
   @Field()
   chargeId: string;
 
@@ -27,7 +28,7 @@ export class PayoutItemInput {
 }
 
 @InputType({ description: 'A card processor’s itemised payout, keyed by its payout id: importing it again updates it.' })
-export class PayoutInput {
+export class PayoutInput implements PayoutDraft {
   @Field()
   payoutId: string;
 

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../server/context';
-import { ownerOf } from '../connections/connections.service';
+import { ownerOf } from '../principals/owner-of';
 import { ApiScope } from '../principals/api-scope';
 import { PayoutReport } from './payout-report.entity';
 import { PayoutInput } from './payout.types';

@@ -1,10 +1,29 @@
 import Decimal from 'decimal.js';
 import type { DataSource } from 'typeorm';
 import { InvalidInputError } from '../../common/errors';
-import type { PayoutItem } from '../../reconciliation';
+import type { PayoutItem } from '../reconciliation/engine';
 import { lockInvoicesOf } from '../invoices/invoice-lock';
 import { PayoutReport } from './payout-report.entity';
-import type { PayoutInput } from './payout.types';
+
+/** One line of a payout report as the processor sends it, unchecked. */
+export interface PayoutItemDraft {
+  chargeId: string;
+  invoiceNumber?: string | null;
+  customerName?: string | null;
+  description?: string | null;
+  gross: string;
+  fee: string;
+  net: string;
+}
+
+/** A processor's itemised payout as it is sent, unchecked: `import` validates every field. */
+export interface PayoutDraft {
+  payoutId: string;
+  arrivalDate: string;
+  amount: string;
+  currency: string;
+  items: PayoutItemDraft[];
+}
 
 export const MAX_PAYOUTS_PER_IMPORT = 200;
 const MONEY = /^-?\d{1,15}(\.\d{1,2})?$/;
@@ -19,7 +38,7 @@ export interface PayoutsServiceDeps {
 export class PayoutsService {
   constructor(private readonly deps: PayoutsServiceDeps) {}
 
-  async import(ownerId: string, input: PayoutInput[]): Promise<PayoutReport[]> {
+  async import(ownerId: string, input: PayoutDraft[]): Promise<PayoutReport[]> {
     if (input.length > MAX_PAYOUTS_PER_IMPORT) throw new InvalidInputError('input', `import at most ${MAX_PAYOUTS_PER_IMPORT} payouts at once`);
     const reports = input.map((payout, index) => normalize(payout, `input[${index}]`));
     const ids = new Set<string>();
@@ -48,7 +67,7 @@ export class PayoutsService {
   }
 }
 
-function normalize(payout: PayoutInput, at: string): Pick<PayoutReport, 'payoutId' | 'arrivalDate' | 'amount' | 'currency' | 'items'> {
+function normalize(payout: PayoutDraft, at: string): Pick<PayoutReport, 'payoutId' | 'arrivalDate' | 'amount' | 'currency' | 'items'> {
   const payoutId = payout.payoutId.trim();
   if (payoutId.length < 1 || payoutId.length > 100) throw new InvalidInputError(`${at}.payoutId`, 'payoutId must be 1 to 100 characters long');
   if (!/^[A-Z]{3}$/.test(payout.currency)) throw new InvalidInputError(`${at}.currency`, 'currency must be an ISO 4217 code such as EUR');

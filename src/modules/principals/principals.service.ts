@@ -47,10 +47,6 @@ export class PrincipalsService {
     );
   }
 
-  async findById(id: string): Promise<Principal | null> {
-    return this.principals.findOneBy({ id });
-  }
-
   /** Issues a key and returns it in clear: the only time it exists outside the caller's hands. */
   async issueApiKey(principalId: string, scopes: ApiScope[], label: string): Promise<string> {
     const { key, prefix, secretHash } = generateApiKey();

@@ -6,6 +6,25 @@
 import Decimal from 'decimal.js';
 import { stringify } from 'csv-stringify/sync';
 
+export enum AccountingExportFormat {
+  /** One row per journal line, decimal point, every currency. */
+  CSV = 'CSV',
+  /** Fichier des écritures comptables: the 18 columns French tax law asks for, tab-separated, euros only. */
+  FEC = 'FEC',
+}
+
+/** One export, ready to download. */
+export interface AccountingExportFile {
+  format: AccountingExportFormat;
+  fileName: string;
+  contentType: string;
+  /** Journal entries in the file. */
+  entryCount: number;
+  /** Reconciled matches left out: not in euros, for a FEC. */
+  skippedCount: number;
+  content: string;
+}
+
 /** One reconciled match, as the export reads it. */
 export interface ReconciledEntry {
   matchId: string;

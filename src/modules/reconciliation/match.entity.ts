@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
-import type { Signal } from '../../reconciliation';
+import type { Signal } from './engine';
 import { Invoice } from '../invoices/invoice.entity';
 import { Transaction } from '../transactions/transaction.entity';
 

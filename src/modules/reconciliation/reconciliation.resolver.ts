@@ -2,12 +2,13 @@ import { LocalDateResolver } from 'graphql-scalars';
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { NotFoundError } from '../../common/errors';
 import type { GatewayContext } from '../../server/context';
-import { ownerOf } from '../connections/connections.service';
+import { ownerOf } from '../principals/owner-of';
 import type { DeliveredEvent } from '../events/events.service';
 import { ApiScope } from '../principals/api-scope';
 import { Match, MatchState } from './match.entity';
 import { RECONCILIATION_TOPIC, type ReconciliationEventPayload, type ReconciliationService } from './reconciliation.service';
-import { AccountingExport, AccountingExportFormat, ReconciliationEvent } from './reconciliation.types';
+import { AccountingExportFormat } from './accounting-export';
+import { AccountingExport, ReconciliationEvent } from './reconciliation.types';
 
 @Resolver(() => Match)
 export class ReconciliationResolver {

@@ -5,16 +5,15 @@ import { InvalidInputError, NotFoundError } from '../../common/errors';
 import { isUuid } from '../../common/ids';
 import { bulkInsert } from '../../db/copy';
 import type { JobRunner } from '../../jobs';
-import { reconcile, type BankCredit, type MatchMemory, type OpenInvoice, type PayoutReport as EnginePayout, type ReconciliationResult } from '../../reconciliation';
+import { reconcile, type BankCredit, type MatchMemory, type OpenInvoice, type PayoutReport as EnginePayout, type ReconciliationResult } from './engine';
 import type { EventsService } from '../events/events.service';
 import { Invoice, InvoiceStatus } from '../invoices/invoice.entity';
 import { lockInvoicesOf } from '../invoices/invoice-lock';
 import { statusOf } from '../invoices/invoices.service';
 import { PayoutReport } from '../payouts/payout-report.entity';
 import { Transaction, TransactionStatus } from '../transactions/transaction.entity';
-import { toCsv, toFec, type ReconciledEntry } from './accounting-export';
+import { AccountingExportFormat, toCsv, toFec, type AccountingExportFile, type ReconciledEntry } from './accounting-export';
 import { Match, MatchState } from './match.entity';
-import { AccountingExportFormat, type AccountingExport } from './reconciliation.types';
 
 export const RECONCILIATION_TOPIC = 'reconciliation';
 const RECONCILE_JOB = 'reconcile';
@@ -131,7 +130,7 @@ export class ReconciliationService {
    * The owner's reconciled matches (confirmed by the engine or the owner; suggestions wait for the owner) as journal
    * entries, for money booked between `from` and `to` inclusive.
    */
-  async exportEntries(ownerId: string, format: AccountingExportFormat, period: { from?: string | null; to?: string | null } = {}): Promise<AccountingExport> {
+  async exportEntries(ownerId: string, format: AccountingExportFormat, period: { from?: string | null; to?: string | null } = {}): Promise<AccountingExportFile> {
     if (period.from && period.to && period.from > period.to) throw new InvalidInputError('from', 'from must not be after to');
     const builder = this.deps.dataSource
       .getRepository(Match)

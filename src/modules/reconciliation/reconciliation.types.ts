@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { AccountingExportFormat, type AccountingExportFile } from './accounting-export';
 import { Match, MatchState } from './match.entity';
 
 @ObjectType({ description: 'A decision on a match: the engine proposed or confirmed it, or the owner confirmed or rejected it.' })
@@ -13,16 +14,10 @@ export class ReconciliationEvent {
   match: Match;
 }
 
-export enum AccountingExportFormat {
-  /** One row per journal line, decimal point, every currency. */
-  CSV = 'CSV',
-  /** Fichier des écritures comptables: the 18 columns French tax law asks for, tab-separated, euros only. */
-  FEC = 'FEC',
-}
 registerEnumType(AccountingExportFormat, { name: 'AccountingExportFormat' });
 
 @ObjectType({ description: 'Reconciled matches as bank journal entries, ready to import into accounting software.' })
-export class AccountingExport {
+export class AccountingExport implements AccountingExportFile {
   @Field(() => AccountingExportFormat)
   format: AccountingExportFormat;
 

@@ -1,62 +1,11 @@
-import { Arg, Authorized, Ctx, Field, ID, Int, Mutation, ObjectType, Resolver, Root, Subscription, registerEnumType } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Mutation, Resolver, Root, Subscription } from 'type-graphql';
 import { NotFoundError } from '../../common/errors';
 import { isUuid } from '../../common/ids';
 import type { GatewayContext } from '../../server/context';
-import { ownerOf } from '../connections/connections.service';
+import { ownerOf } from '../principals/owner-of';
 import { ApiScope } from '../principals/api-scope';
 import { SYNC_TOPIC, type SyncProgressPayload, type SyncService } from './sync.service';
-
-enum SyncStateEnum {
-  RUNNING = 'RUNNING',
-  SUCCEEDED = 'SUCCEEDED',
-  FAILED = 'FAILED',
-}
-registerEnumType(SyncStateEnum, { name: 'SyncState' });
-
-@ObjectType()
-class SyncRequest {
-  @Field(() => ID)
-  connectionId: string;
-
-  @Field({ description: 'The queued sync job; a sync already queued for this connection absorbs a second request.' })
-  jobId: string;
-}
-
-@ObjectType({ description: 'How far a connection’s sync has got.' })
-class SyncProgressEvent {
-  @Field()
-  cursor: string;
-
-  @Field(() => ID)
-  connectionId: string;
-
-  @Field(() => SyncStateEnum)
-  state: SyncStateEnum;
-
-  @Field(() => Int)
-  accountsDone: number;
-
-  @Field(() => Int)
-  accountsTotal: number;
-
-  @Field(() => Int)
-  added: number;
-
-  @Field(() => Int)
-  settled: number;
-
-  @Field(() => Int)
-  modified: number;
-
-  @Field(() => Int)
-  removed: number;
-
-  @Field(() => String, { nullable: true, description: 'The typed error code when the sync failed (CONSENT_EXPIRED...).' })
-  errorCode: string | null;
-
-  @Field(() => String, { nullable: true })
-  errorMessage: string | null;
-}
+import { SyncProgressEvent, SyncRequest } from './sync.types';
 
 @Resolver()
 export class SyncResolver {
@@ -91,7 +40,7 @@ export class SyncResolver {
     return {
       cursor: event.cursor,
       ...counts,
-      state: SyncStateEnum[state],
+      state,
       errorCode: error?.code ?? null,
       errorMessage: error?.message ?? null,
     };

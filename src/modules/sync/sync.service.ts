@@ -1,10 +1,12 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { In, IsNull, MoreThanOrEqual } from 'typeorm';
+import { IsNull, MoreThanOrEqual } from 'typeorm';
 import { bulkInsert, type CopyValue } from '../../db/copy';
 import type { JobRunner } from '../../jobs';
 import type { Logger } from '../../logger';
-import { ProviderError, type ProviderTransaction, type PsuContext } from '../../providers';
-import { diffFeed, storedLinesSince, type AddedChange, type FeedChange, type StoredTransaction } from '../../sync';
+import { addDays, isoDate } from '../../common/dates';
+import { INTERNAL_ERROR, toClientError } from '../../common/errors';
+import type { ProviderTransaction, PsuContext } from '../../providers';
+import { diffFeed, storedLinesSince, type AddedChange, type FeedChange, type StoredTransaction } from './engine';
 import { Account } from '../accounts/account.entity';
 import type { ConsentAccess } from '../connections/consent-access';
 import { Connection } from '../connections/connection.entity';
@@ -30,7 +32,8 @@ export interface TransactionEventPayload {
   reason?: string;
 }
 
-export type SyncState = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+export const SYNC_STATES = ['RUNNING', 'SUCCEEDED', 'FAILED'] as const;
+export type SyncState = (typeof SYNC_STATES)[number];
 
 /** The payload of a `sync` outbox event: progress of one connection's sync. */
 export interface SyncProgressPayload {
@@ -151,11 +154,11 @@ export class SyncService {
       progress.state = 'SUCCEEDED';
     } catch (error) {
       progress.state = 'FAILED';
-      progress.error =
-        error instanceof ProviderError
-          ? { code: error.code, message: error.message }
-          : { code: 'INTERNAL_SERVER_ERROR', message: 'the sync failed' };
-      if (!(error instanceof ProviderError)) this.deps.logger.error({ err: error, connectionId }, 'sync failed');
+      const expected = toClientError(error);
+      progress.error = expected
+        ? { code: expected.extensions.code, message: expected.message }
+        : { code: INTERNAL_ERROR.extensions.code, message: 'the sync failed' };
+      if (!expected) this.deps.logger.error({ err: error, connectionId }, 'sync failed');
     }
     await this.report(connection.ownerId, progress);
     if (progress.added + progress.settled > 0) {
@@ -247,12 +250,6 @@ export class SyncService {
     );
     await this.deps.events.publish([event]);
   }
-
-  /** The connections of these accounts, for callers that hold account ids. */
-  async connectionsOf(accountIds: string[]): Promise<string[]> {
-    const accounts = await this.deps.dataSource.getRepository(Account).findBy({ id: In(accountIds) });
-    return [...new Set(accounts.map((account) => account.connectionId))];
-  }
 }
 
 /** The columns a sync writes for a new line, and the entity properties they come from. */
@@ -339,16 +336,6 @@ function toStored(row: Transaction): StoredTransaction {
     merchantCategoryCode: optional(row.merchantCategoryCode),
     entryReference: optional(row.entryReference),
   };
-}
-
-function isoDate(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
-
-function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return isoDate(date);
 }
 
 function maxDate(a: string, b: string): string {

@@ -2,7 +2,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root, S
 import { NotFoundError } from '../../common/errors';
 import type { GatewayContext } from '../../server/context';
 import { Account } from '../accounts/account.entity';
-import { ownerOf } from '../connections/connections.service';
+import { ownerOf } from '../principals/owner-of';
 import { ApiScope } from '../principals/api-scope';
 import { TRANSACTION_TOPIC, type TransactionEventPayload } from '../sync/sync.service';
 import { Transaction } from './transaction.entity';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { recordingFetch } from '../testing/openapi-contract';
-import { callbackQuery, callRecorder, consentRequest, isoDaysAgo, startSandbox, walkScaForm, type RunningSandbox } from '../testing/sandbox-harness';
+import { recordingFetch } from '../../../test/support/openapi/request-contract';
+import { callbackQuery, callRecorder, consentRequest, isoDaysAgo, startSandbox, walkScaForm, type RunningSandbox } from '../../../test/support/sandbox-harness';
 import { ProviderError, type ConsentHandle, type PsuContext } from '../types';
 import { BerlinGroupAdapter } from './adapter';
 import type { ResilienceOptions } from '../shared/upstream';

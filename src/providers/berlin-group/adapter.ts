@@ -1,5 +1,6 @@
 /** The Berlin Group NextGenPSD2 1.3.x adapter: consent, account information and SEPA credit transfers. */
 import { requestIdForIdempotencyKey } from '../shared/request-id';
+import { readAllPages, readListForAccounts } from '../shared/paging';
 import { readEachAccount } from '../shared/per-account';
 import { withQuery } from '../shared/urls';
 import { withInstitution, type FetchFn, type ResilienceOptions, type UpstreamObserver } from '../shared/upstream';
@@ -130,15 +131,9 @@ export class BerlinGroupAdapter implements ProviderAdapter {
     const result = new Map<string, ProviderBalance[] | ProviderError>();
     if (providerAccountIds.length === 0) return result;
     if (consent.scopes?.includes('BALANCES') && providerAccountIds.length > 1) {
-      let accounts: ProviderAccount[];
-      try {
-        accounts = await this.listAccounts(consent, psu);
-      } catch (error) {
-        if (!(error instanceof ProviderError)) throw error;
-        for (const id of providerAccountIds) result.set(id, error);
-        return result;
-      }
-      const byId = new Map(accounts.map((account) => [account.providerAccountId, account]));
+      const accounts = await readListForAccounts(providerAccountIds, () => this.listAccounts(consent, psu));
+      if ('failed' in accounts) return accounts.failed;
+      const byId = new Map(accounts.list.map((account) => [account.providerAccountId, account]));
       for (const id of providerAccountIds) {
         const balances = byId.get(id)?.balances;
         result.set(
@@ -167,22 +162,19 @@ export class BerlinGroupAdapter implements ProviderAdapter {
     const bookingStatus = { BOTH: 'both', BOOKED: 'booked', PENDING: 'pending' }[query.status];
     // Berlin Group dateTo is inclusive, like the normalized query.
     const params = new URLSearchParams({ bookingStatus, dateFrom: query.dateFrom, dateTo: query.dateTo });
-    let next: string | undefined = `/v1/accounts/${encodeURIComponent(providerAccountId)}/transactions?${params}`;
-    const transactions: ProviderTransaction[] = [];
-    let pages = 0;
-    while (next) {
-      if (pages >= this.maxPages) {
-        throw new ProviderError('MALFORMED_RESPONSE', `Transaction paging did not end after ${pages} pages`, {
-          institutionId: this.institutionId,
-        });
-      }
-      const href: string = next;
-      const page: BgTransactionsPage = await this.client.getTransactionsPage(consent.providerConsentId, href, psu);
-      pages += 1;
-      transactions.push(...withInstitution(this.institutionId, () => pageTransactions(page, query)));
-      next = page.transactions._links?.next?.href ?? page._links?.next?.href;
-    }
-    return { transactions, pages };
+    const first = `/v1/accounts/${encodeURIComponent(providerAccountId)}/transactions?${params}`;
+    const { items, pages } = await readAllPages(
+      first,
+      async (href) => {
+        const page: BgTransactionsPage = await this.client.getTransactionsPage(consent.providerConsentId, href, psu);
+        return {
+          items: withInstitution(this.institutionId, () => pageTransactions(page, query)),
+          next: page.transactions._links?.next?.href ?? page._links?.next?.href,
+        };
+      },
+      { maxPages: this.maxPages, institutionId: this.institutionId },
+    );
+    return { transactions: items, pages };
   }
 
   async initiatePayment(_consent: ConsentHandle | undefined, request: PaymentRequest): Promise<PaymentInitiation> {

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { recordingFetch, SpecValidator, specsAvailable, specsMissingMessage } from '../testing/openapi-contract';
-import { callbackQuery, consentRequest, startSandbox, walkScaForm, type RunningSandbox } from '../testing/sandbox-harness';
+import { recordingFetch, SpecValidator } from '../../../test/support/openapi/request-contract';
+import { describeWithSpecs } from '../../../test/support/openapi/specs';
+import { callbackQuery, consentRequest, startSandbox, walkScaForm, type RunningSandbox } from '../../../test/support/sandbox-harness';
 import type { PsuContext } from '../types';
 import { BerlinGroupAdapter } from './adapter';
 
-const describeWithSpecs = specsAvailable ? describe : describe.skip;
-if (!specsAvailable) console.warn(specsMissingMessage); // eslint-disable-line no-console
 
 const present: PsuContext = { ipAddress: '203.0.113.7' };
 

@@ -1,5 +1,6 @@
 import { ProviderError } from '../types';
-import { SpecValidator, specsAvailable, specsMissingMessage } from '../testing/openapi-contract';
+import { SpecValidator } from '../../../test/support/openapi/request-contract';
+import { itWithSpecs } from '../../../test/support/openapi/specs';
 import { accountFromBg, balanceFromBg, consentStatusFromBg, transactionFromBg } from './transform';
 import { bgAccountList, bgBalances, bgTransactionsPage } from './types';
 
@@ -74,8 +75,6 @@ const transactionsPage = {
   },
 };
 
-const itWithSpecs = specsAvailable ? it : it.skip;
-if (!specsAvailable) console.warn(specsMissingMessage); // eslint-disable-line no-console
 
 describe('Berlin Group transforms', () => {
   itWithSpecs('uses sample payloads that the official Berlin Group spec accepts', async () => {

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { recordingFetch } from '../testing/openapi-contract';
-import { callbackQuery, callRecorder, consentRequest, isoDaysAgo, startSandbox, walkScaForm, type RunningSandbox } from '../testing/sandbox-harness';
+import { recordingFetch } from '../../../test/support/openapi/request-contract';
+import { callbackQuery, callRecorder, consentRequest, isoDaysAgo, startSandbox, walkScaForm, type RunningSandbox } from '../../../test/support/sandbox-harness';
 import type { FetchFn, ResilienceOptions } from '../shared/upstream';
 import { ProviderError, type ConsentHandle, type ProviderTokens, type PsuContext } from '../types';
 import { StetAdapter } from './adapter';

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { nextDay } from '../shared/dates';
+import { readAllPages, readListForAccounts } from '../shared/paging';
 import { readEachAccount } from '../shared/per-account';
 import { requestIdForIdempotencyKey } from '../shared/request-id';
 import { withQuery } from '../shared/urls';
@@ -26,7 +27,6 @@ import {
   type ProviderBalance,
   type ProviderConsentStatus,
   type ProviderTokens,
-  type ProviderTransaction,
   type PsuContext,
   type TransactionPage,
   type TransactionQuery,
@@ -34,7 +34,7 @@ import {
 import { DecimalLiteral, jsonWithDecimalAmounts, StetClient } from './client';
 import type { HttpSigningKey } from './http-signature';
 import { accountsFromStet, balanceFromStet, paymentStatusFromStet, transactionsFromStet } from './transform';
-import type { StetAccount, StetTokenResponse } from './types';
+import type { StetTokenResponse } from './types';
 
 export interface StetAdapterOptions {
   endpoint: InstitutionEndpoint;
@@ -177,17 +177,10 @@ export class StetAdapter implements ProviderAdapter {
   ): Promise<Map<string, ProviderBalance[] | ProviderError>> {
     const result = new Map<string, ProviderBalance[] | ProviderError>();
     if (providerAccountIds.length === 0) return result;
-    let listed: StetAccount[];
-    try {
-      const body = await this.withToken(consent, (token) => this.client.getAccounts(token, psu));
-      // STET 1.5: 204 is "no account" for this PSU; then every account is read alone.
-      listed = body?.accounts ?? [];
-    } catch (error) {
-      if (!(error instanceof ProviderError)) throw error;
-      for (const id of providerAccountIds) result.set(id, error);
-      return result;
-    }
-    const byId = new Map(listed.map((account) => [account.resourceId, account]));
+    const listed = await readListForAccounts(providerAccountIds, () => this.withToken(consent, (token) => this.client.getAccounts(token, psu)));
+    if ('failed' in listed) return listed.failed;
+    // STET 1.5: 204 is "no account" for this PSU; then every account is read alone.
+    const byId = new Map((listed.list?.accounts ?? []).map((account) => [account.resourceId, account]));
     return readEachAccount(providerAccountIds, async (id) => {
       const listedBalances = byId.get(id)?.balances;
       if (listedBalances?.length) return withInstitution(this.institutionId, () => listedBalances.map(balanceFromStet));
@@ -211,24 +204,17 @@ export class StetAdapter implements ProviderAdapter {
       dateTo: `${nextDay(query.dateTo)}T00:00:00Z`,
     });
     const first = `/accounts/${encodeURIComponent(providerAccountId)}/transactions?${params}`;
-    const { transactions, pages } = await this.withToken(consent, async (token) => {
-      const lines: ProviderTransaction[] = [];
-      let next: string | undefined = first;
-      let count = 0;
-      while (next) {
-        if (count >= this.maxPages) {
-          throw new ProviderError('MALFORMED_RESPONSE', `Transaction paging did not end after ${count} pages`, {
-            institutionId: this.institutionId,
-          });
-        }
-        const body = await this.client.getTransactionsPage(token, next, psu);
-        count += 1;
-        if (!body) break;
-        lines.push(...withInstitution(this.institutionId, () => transactionsFromStet(body.transactions)));
-        next = body._links?.next?.href;
-      }
-      return { transactions: lines, pages: count };
-    });
+    const { items: transactions, pages } = await this.withToken(consent, (token) =>
+      readAllPages(
+        first,
+        async (href) => {
+          const body = await this.client.getTransactionsPage(token, href, psu);
+          // A 204 page has no content: the list ends there.
+          return body && { items: withInstitution(this.institutionId, () => transactionsFromStet(body.transactions)), next: body._links?.next?.href };
+        },
+        { maxPages: this.maxPages, institutionId: this.institutionId },
+      ),
+    );
     const wanted = transactions.filter((line) => query.status === 'BOTH' || line.status === query.status);
     return { transactions: wanted, pages };
   }

@@ -1,10 +1,9 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { recordingFetch, SpecValidator, specsAvailable, specsMissingMessage } from '../testing/openapi-contract';
-import { callbackQuery, consentRequest, startSandbox, walkScaForm, type RunningSandbox } from '../testing/sandbox-harness';
+import { recordingFetch, SpecValidator } from '../../../test/support/openapi/request-contract';
+import { describeWithSpecs } from '../../../test/support/openapi/specs';
+import { callbackQuery, consentRequest, startSandbox, walkScaForm, type RunningSandbox } from '../../../test/support/sandbox-harness';
 import { StetAdapter } from './adapter';
 
-const describeWithSpecs = specsAvailable ? describe : describe.skip;
-if (!specsAvailable) console.warn(specsMissingMessage); // eslint-disable-line no-console
 
 describeWithSpecs('STET requests against the official STET 1.5 OpenAPI file', () => {
   let spec: SpecValidator;

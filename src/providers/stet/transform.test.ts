@@ -1,19 +1,17 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { specsAvailable, specsDir, specsMissingMessage } from '../testing/openapi-contract';
+import { describeWithSpecs, specPath } from '../../../test/support/openapi/specs';
 import { accountsFromStet, balanceFromStet, paymentStatusFromStet, transactionsFromStet } from './transform';
 import { stetAccounts, stetBalances, stetPaymentRequest, stetTokenResponse, stetTransactions } from './types';
 
 /** The response body of a recorded WireMock stub (real bank answers, shared/specs/fixtures/stet/bespoke-providers). */
 function recorded(stub: string): unknown {
-  const file = path.join(specsDir, 'fixtures/stet/bespoke-providers', stub);
+  const file = specPath(path.join('fixtures/stet/bespoke-providers', stub));
   return (JSON.parse(readFileSync(file, 'utf8')) as { response: { jsonBody: unknown } }).response.jsonBody;
 }
 
-const describeRecorded = specsAvailable ? describe : describe.skip;
-if (!specsAvailable) console.warn(specsMissingMessage); // eslint-disable-line no-console
 
-describeRecorded('STET transforms over recorded bank answers', () => {
+describeWithSpecs('STET transforms over recorded bank answers', () => {
   it('lists BNP Paribas accounts with the currency from the account identification', () => {
     const accounts = accountsFromStet(stetAccounts.parse(recorded('bnpparibasgroup/ais/happy-flow/accounts.json')).accounts);
     expect(accounts.map((a) => [a.providerAccountId, a.iban, a.currency, a.type])).toEqual([

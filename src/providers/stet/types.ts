@@ -116,7 +116,6 @@ export const stetTransactions = z.object({
   transactions: z.array(stetTransaction),
   _links: z.object({ next: link.optional() }).optional(),
 });
-export type StetTransactions = z.infer<typeof stetTransactions>;
 
 export const stetPaymentStatus = z.enum([
   'ACCP',
