@@ -32,6 +32,8 @@ import { InvoicesResolver } from '../modules/invoices/invoices.resolver';
 import { InvoicesService } from '../modules/invoices/invoices.service';
 import { PayoutsResolver } from '../modules/payouts/payouts.resolver';
 import { PayoutsService } from '../modules/payouts/payouts.service';
+import { AccountingResolver } from '../modules/accounting/accounting.resolver';
+import { AccountingService } from '../modules/accounting/accounting.service';
 import { ReconciliationResolver } from '../modules/reconciliation/reconciliation.resolver';
 import { ReconciliationService } from '../modules/reconciliation/reconciliation.service';
 import { seedSandboxInstitutions } from '../modules/institutions/institution.seed';
@@ -156,6 +158,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       [InvoicesResolver, new InvoicesResolver(invoices)],
       [PayoutsResolver, new PayoutsResolver(payouts)],
       [ReconciliationResolver, new ReconciliationResolver(reconciliation)],
+      [AccountingResolver, new AccountingResolver(new AccountingService({ dataSource, siren: config.accountingSiren, categoryAccounts: config.categoryAccounts, now }))],
     ]);
     const schema = await buildGatewaySchema({ get: (resolverClass) => resolverInstances.get(resolverClass) });
     const loaderDeps: LoaderDeps = { dataSource, consentAccess, balances: new BalancesService({ consentAccess, messaging, now }) };

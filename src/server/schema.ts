@@ -1,5 +1,6 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type AuthChecker, type ContainerType, type PubSub } from 'type-graphql';
+import { AccountingResolver } from '../modules/accounting/accounting.resolver';
 import { AccountsResolver } from '../modules/accounts/accounts.resolver';
 import { ConnectionsResolver } from '../modules/connections/connections.resolver';
 import { InstitutionsResolver } from '../modules/institutions/institutions.resolver';
@@ -23,6 +24,7 @@ export const resolvers = [
   InvoicesResolver,
   PayoutsResolver,
   ReconciliationResolver,
+  AccountingResolver,
 ] as const;
 
 /** `@Authorized(ApiScope.X, ...)`: the caller's key must carry every scope named. Authentication happened already. */

@@ -1,12 +1,6 @@
-import { execFile } from 'node:child_process';
-import { readFile, mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import Decimal from 'decimal.js';
 import { Transaction } from '../../src/modules/transactions/transaction.entity';
 import {
-  AccountingExportDocument,
   ConfirmMatchDocument,
   InvoicesDocument,
   MatchesDocument,
@@ -194,30 +188,6 @@ describe('reconciliation of pushed invoices with the synced bank feed', () => {
     expect(rejected.body.errors![0]).toMatchObject({ extensions: { code: 'NOT_FOUND' } });
     expect((await matchesOf(owner.apiKey)).find((other) => other.id === match.id)!.state).toBe(match.state);
   });
-
-  it('exports reconciled matches as balanced bank journal entries, in CSV and as a FEC file through npm run export', async () => {
-    const owner = await connectAndSync();
-    const input = await invoicesPaidBy(owner.id, 3);
-    await pushAndReconcile(owner.apiKey, input);
-    const [rejected] = await matchesOf(owner.apiKey);
-    await gateway.graphql(RejectMatchDocument, { id: rejected.id }, owner.apiKey);
-    await gateway.jobs.whenIdle();
-    const reconciled = (await matchesOf(owner.apiKey)).filter((match) => match.state === 'AUTO_CONFIRMED' || match.state === 'CONFIRMED');
-
-    const csv = (await gateway.graphql(AccountingExportDocument, { format: 'CSV' }, owner.apiKey)).body.data!.accountingExport;
-    expect(csv).toMatchObject({ format: 'CSV', contentType: 'text/csv; charset=utf-8', entryCount: reconciled.length });
-    expect(csv.content).not.toContain(rejected.invoice.number);
-
-    const out = path.join(await mkdtemp(path.join(os.tmpdir(), 'passerelle-export-')), 'fec.txt');
-    await promisify(execFile)('npx', ['ts-node', '--transpile-only', 'scripts/export.ts', '--url', gateway.url, '--key', owner.apiKey, '--format', 'fec', '--out', out]);
-    const rows = (await readFile(out, 'utf8')).slice(0, -2).split('\r\n').map((line) => line.split('\t'));
-    expect(rows[0]).toHaveLength(18);
-    const lines = rows.slice(1);
-    expect(new Set(lines.map((row) => row[8]))).toEqual(new Set(reconciled.map((match) => match.invoice.number)));
-    const total = (column: number) => lines.reduce((sum, row) => sum.plus(row[column].replace(',', '.')), new Decimal(0));
-    expect(total(11).equals(total(12))).toBe(true);
-    expect(total(11).equals(reconciled.reduce((sum, match) => sum.plus(match.amount).plus(match.writtenOff), new Decimal(0)))).toBe(true);
-  }, 30_000);
 
   it('refuses a push with one bad invoice, naming its field, and writes none of it', async () => {
     const owner = await gateway.makeOwner();

@@ -12,9 +12,7 @@ import { lockInvoicesOf } from '../invoices/invoice-lock';
 import { statusOf } from '../invoices/invoices.service';
 import { PayoutReport } from '../payouts/payout-report.entity';
 import { Transaction, TransactionStatus } from '../transactions/transaction.entity';
-import { toCsv, toFec, type ReconciledEntry } from './accounting-export';
 import { Match, MatchState } from './match.entity';
-import { AccountingExportFormat, type AccountingExport } from './reconciliation.types';
 
 export const RECONCILIATION_TOPIC = 'reconciliation';
 const RECONCILE_JOB = 'reconcile';
@@ -125,36 +123,6 @@ export class ReconciliationService {
   async findOwned(ownerId: string, id: string): Promise<Match | null> {
     if (!isUuid(id)) return null;
     return this.deps.dataSource.getRepository(Match).findOne({ where: { id, ownerId }, relations: { transaction: true, invoice: true } });
-  }
-
-  /**
-   * The owner's reconciled matches (confirmed by the engine or the owner; suggestions wait for the owner) as journal
-   * entries, for money booked between `from` and `to` inclusive.
-   */
-  async exportEntries(ownerId: string, format: AccountingExportFormat, period: { from?: string | null; to?: string | null } = {}): Promise<AccountingExport> {
-    if (period.from && period.to && period.from > period.to) throw new InvalidInputError('from', 'from must not be after to');
-    const builder = this.deps.dataSource
-      .getRepository(Match)
-      .createQueryBuilder('m')
-      .innerJoinAndSelect('m.transaction', 't')
-      .innerJoinAndSelect('m.invoice', 'i')
-      .where('m.owner_id = :ownerId AND m.state IN (:...states)', { ownerId, states: [MatchState.AUTO_CONFIRMED, MatchState.CONFIRMED] });
-    if (period.from) builder.andWhere('t.date >= :from', { from: period.from });
-    if (period.to) builder.andWhere('t.date <= :to', { to: period.to });
-    const entries = (await builder.getMany()).map(toReconciledEntry);
-    if (format === AccountingExportFormat.FEC) {
-      const euros = entries.filter((entry) => entry.currency === 'EUR');
-      const through = (period.to ?? entries.map((entry) => entry.bookingDate).sort().at(-1) ?? '').replace(/-/g, '');
-      return {
-        format,
-        fileName: `FEC${through}.txt`,
-        contentType: 'text/tab-separated-values; charset=utf-8',
-        entryCount: euros.length,
-        skippedCount: entries.length - euros.length,
-        content: toFec(euros),
-      };
-    }
-    return { format, fileName: 'reconciled-entries.csv', contentType: 'text/csv; charset=utf-8', entryCount: entries.length, skippedCount: 0, content: toCsv(entries) };
   }
 
   /** The owner agrees: the match stays, and its payer is remembered as paying for that customer. */
@@ -305,20 +273,5 @@ function toBankCredit(line: Transaction): BankCredit {
     remittanceUnstructured: line.remittanceInformation,
     remittanceStructured: line.structuredReference,
     endToEndId: line.endToEndId,
-  };
-}
-
-function toReconciledEntry(match: Match): ReconciledEntry {
-  return {
-    matchId: match.id,
-    transactionId: match.transactionId,
-    bookingDate: match.transaction.bookingDate ?? match.transaction.date,
-    validatedOn: match.updatedAt.toISOString().slice(0, 10),
-    invoiceNumber: match.invoice.number,
-    invoiceDate: match.invoice.issueDate,
-    customerName: match.invoice.customerName,
-    amount: match.amount,
-    writtenOff: match.writtenOff,
-    currency: match.invoice.currency,
   };
 }

@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
 import { Match, MatchState } from './match.entity';
 
 @ObjectType({ description: 'A decision on a match: the engine proposed or confirmed it, or the owner confirmed or rejected it.' })
@@ -11,33 +11,4 @@ export class ReconciliationEvent {
 
   @Field(() => Match, { description: 'The match as it stands now.' })
   match: Match;
-}
-
-export enum AccountingExportFormat {
-  /** One row per journal line, decimal point, every currency. */
-  CSV = 'CSV',
-  /** Fichier des écritures comptables: the 18 columns French tax law asks for, tab-separated, euros only. */
-  FEC = 'FEC',
-}
-registerEnumType(AccountingExportFormat, { name: 'AccountingExportFormat' });
-
-@ObjectType({ description: 'Reconciled matches as bank journal entries, ready to import into accounting software.' })
-export class AccountingExport {
-  @Field(() => AccountingExportFormat)
-  format: AccountingExportFormat;
-
-  @Field()
-  fileName: string;
-
-  @Field()
-  contentType: string;
-
-  @Field(() => Int, { description: 'Journal entries in the file.' })
-  entryCount: number;
-
-  @Field(() => Int, { description: 'Reconciled matches left out: not in euros, for a FEC.' })
-  skippedCount: number;
-
-  @Field({ description: 'The file itself.' })
-  content: string;
 }
