@@ -89,6 +89,7 @@ describe('reconciliation of pushed invoices with the synced bank feed', () => {
     expect(matches.map((match) => match.invoice.number).sort()).toEqual(input.map((invoice) => invoice.number).sort());
     for (const match of matches) {
       expect(new Decimal(match.amount).equals(match.transaction.amount)).toBe(true);
+      expect([match.amount, match.writtenOff, match.transaction.amount, match.invoice.amountPaid]).toEqual(Array(4).fill(expect.stringMatching(/^\d+\.\d{2}$/)));
       expect(match.transaction.remittanceInformation).toContain(match.invoice.number);
       expect(match.signals.map((signal) => signal.kind)).toContain('REFERENCE_EXACT');
       expect(match.state).toBe('AUTO_CONFIRMED');

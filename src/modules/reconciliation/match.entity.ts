@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { MoneyField } from '../../common/money';
 import type { Signal } from '../../reconciliation';
 import { Invoice } from '../invoices/invoice.entity';
 import { Transaction } from '../transactions/transaction.entity';
@@ -25,6 +26,11 @@ export class MatchSignal {
 
   @Field(() => String, { nullable: true })
   detail: string | null;
+}
+
+/** A match is in its transaction's currency (the engine links only lines and invoices of the same currency). */
+function currencyOfMatch(match: Match): string | undefined {
+  return match.transaction?.currency ?? match.invoice?.currency;
 }
 
 /**
@@ -65,11 +71,11 @@ export class Match {
   @Column({ name: 'invoice_id', type: 'uuid' })
   invoiceId: string;
 
-  @Field({ description: 'What of the transaction is allocated to this invoice, as a decimal string.' })
+  @MoneyField<Match>('What of the transaction is allocated to this invoice; positive.', currencyOfMatch)
   @Column({ type: 'numeric', precision: 20, scale: 5 })
   amount: string;
 
-  @Field({ description: 'A shortfall within tolerance that settled the invoice, as a decimal string.' })
+  @MoneyField<Match>('A shortfall within tolerance that settled the invoice; zero or positive.', currencyOfMatch)
   @Column({ name: 'written_off', type: 'numeric', precision: 20, scale: 5, default: 0 })
   writtenOff: string;
 
