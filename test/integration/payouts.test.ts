@@ -1,7 +1,8 @@
 import Decimal from 'decimal.js';
 import { Transaction } from '../../src/modules/transactions/transaction.entity';
-import { ImportPayoutsDocument, MatchesDocument, PayoutsDocument, UpsertInvoicesDocument } from '../generated/graphql';
+import { ImportPayoutsDocument, MatchesDocument, PayoutsDocument, RejectMatchDocument, UpsertInvoicesDocument } from '../generated/graphql';
 import { connectSandbox } from '../support/journey';
+import { eventually, subscribe } from '../support/subscriptions';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 
 let gateway: TestGateway;
@@ -63,7 +64,7 @@ describe('card-processor payouts', () => {
     expect(imported.body.data!.importPayouts).toEqual([expect.objectContaining({ payoutId, itemCount: 2 })]);
     await gateway.jobs.whenIdle();
 
-    const matches = (await gateway.graphql(MatchesDocument, {}, owner.apiKey)).body.data!.matches.filter((match) => match.transaction.id === line.id);
+    const matches = (await gateway.graphql(MatchesDocument, { transactionId: line.id }, owner.apiKey)).body.data!.matches.edges.map((edge) => edge.node);
     expect(matches.map((match) => match.invoice.number).sort()).toEqual(invoices.map((invoice) => invoice.number).sort());
     for (const match of matches) expect(match.invoice.status).toBe('PAID');
 
@@ -71,7 +72,44 @@ describe('card-processor payouts', () => {
     await gateway.graphql(ImportPayoutsDocument, { input: [report] }, owner.apiKey);
     await gateway.jobs.whenIdle();
     expect((await gateway.graphql(PayoutsDocument, {}, owner.apiKey)).body.data!.payouts).toHaveLength(1);
-    expect((await gateway.graphql(MatchesDocument, {}, owner.apiKey)).body.data!.matches.filter((match) => match.transaction.id === line.id)).toHaveLength(2);
+    expect((await gateway.graphql(MatchesDocument, { transactionId: line.id }, owner.apiKey)).body.data!.matches.edges.map((edge) => edge.node)).toHaveLength(2);
+  });
+
+  it('re-runs the whole payout when the owner rejects one of its pairs, leaving no orphan pair and streaming each change', async () => {
+    const owner = await gateway.makeOwner();
+    await connectSandbox(gateway, owner.apiKey, 'Sandbox Berlin Group Bank', { validForDays: 180 });
+    await gateway.jobs.whenIdle();
+    const { line, payoutId } = await syncedPayout(owner.id);
+    const report = reportFor(line, payoutId);
+    const invoices = report.items.map((item) => ({ number: item.invoiceNumber, customerName: item.customerName, amount: item.gross, currency: report.currency, issueDate: line.date, dueDate: line.date }));
+    await gateway.graphql(UpsertInvoicesDocument, { input: invoices }, owner.apiKey);
+    await gateway.graphql(ImportPayoutsDocument, { input: [report] }, owner.apiKey);
+    await gateway.jobs.whenIdle();
+    const pairsOf = async () => (await gateway.graphql(MatchesDocument, { transactionId: line.id }, owner.apiKey)).body.data!.matches.edges.map((edge) => edge.node);
+    const [rejected, sibling] = await pairsOf();
+    const stream = subscribe<{ reconciliationUpdated: { state: string; match: { id: string; withdrawn: boolean } } }>(
+      gateway.url,
+      owner.apiKey,
+      'subscription($after: String) { reconciliationUpdated(after: $after) { state match { id withdrawn } } }',
+      { after: '0' },
+    );
+
+    expect((await gateway.graphql(RejectMatchDocument, { id: rejected.id }, owner.apiKey)).body.errors).toBeUndefined();
+    await gateway.jobs.whenIdle();
+
+    const after = await pairsOf();
+    expect(after.find((pair) => pair.id === rejected.id)).toMatchObject({ state: 'REJECTED', withdrawn: false });
+    // The sibling was withdrawn with it, then proposed again by the re-run as a new match: no pair of the old link stands.
+    expect(after.some((pair) => pair.id === sibling.id)).toBe(false);
+    const again = after.filter((pair) => pair.invoice.id === sibling.invoice.id);
+    expect(again.map((pair) => pair.state)).toEqual(['AUTO_CONFIRMED']);
+    const states = ['AUTO_CONFIRMED', 'AUTO_CONFIRMED', 'REJECTED', 'REJECTED', 'AUTO_CONFIRMED'];
+    await eventually(() => expect(stream.received.map((event) => event.reconciliationUpdated.state)).toEqual(states));
+    expect(stream.received.slice(2, 4).map((event) => event.reconciliationUpdated.match)).toEqual([
+      { id: rejected.id, withdrawn: false },
+      { id: sibling.id, withdrawn: true },
+    ]);
+    stream.close();
   });
 
   it.each([

@@ -65,9 +65,9 @@ function shiftDays(date: string, days: number): string {
 }
 
 async function matchesOf(apiKey: string) {
-  const { body } = await gateway.graphql(MatchesDocument, {}, apiKey);
+  const { body } = await gateway.graphql(MatchesDocument, { first: 100 }, apiKey);
   expect(body.errors).toBeUndefined();
-  return body.data!.matches;
+  return body.data!.matches.edges.map((edge) => edge.node);
 }
 
 async function pushAndReconcile(apiKey: string, input: InvoiceInput[]) {
@@ -132,7 +132,28 @@ describe('reconciliation of pushed invoices with the synced bank feed', () => {
 
     const pairs = (await matchesOf(owner.apiKey)).filter((other) => other.transaction.id === match.transaction.id && other.invoice.id === match.invoice.id);
     expect(pairs.map((pair) => pair.state)).toEqual(['REJECTED']);
-    expect((await gateway.graphql(MatchesDocument, { status: 'REJECTED' }, owner.apiKey)).body.data!.matches.map((m) => m.id)).toEqual([match.id]);
+    expect((await gateway.graphql(MatchesDocument, { state: 'REJECTED' }, owner.apiKey)).body.data!.matches.edges.map((edge) => edge.node.id)).toEqual([match.id]);
+  });
+
+  it('pages through matches as a Relay connection, narrowed by state, invoice, transaction and date', async () => {
+    const owner = await connectAndSync();
+    await pushAndReconcile(owner.apiKey, await invoicesPaidBy(owner.id, 5));
+    const all = await matchesOf(owner.apiKey);
+    const query = (variables: Record<string, unknown>) => gateway.graphql(MatchesDocument, variables, owner.apiKey).then(({ body }) => body.data!.matches);
+
+    const first = await query({ first: 2 });
+    const rest = await query({ first: 100, after: first.pageInfo.endCursor });
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    expect([...first.edges, ...rest.edges].map((edge) => edge.node.id)).toEqual(all.map((match) => match.id));
+    const dates = all.map((match) => match.transaction.date);
+    expect(dates).toEqual([...dates].sort());
+
+    const [target] = all;
+    expect((await query({ invoiceId: target.invoice.id })).edges.map((edge) => edge.node.id)).toEqual([target.id]);
+    expect((await query({ transactionId: target.transaction.id })).edges.map((edge) => edge.node.id)).toEqual([target.id]);
+    expect((await query({ from: dates.at(-1), to: dates.at(-1) })).edges.every((edge) => edge.node.transaction.date === dates.at(-1))).toBe(true);
+    expect((await query({ state: 'CONFIRMED' })).edges).toEqual([]);
+    expect((await query({ invoiceId: 'not-an-id' })).edges).toEqual([]);
   });
 
   it('keeps a match the owner confirmed as CONFIRMED, and streams that decision', async () => {

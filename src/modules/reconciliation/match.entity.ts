@@ -95,6 +95,10 @@ export class Match {
   @Column({ type: 'varchar', length: 16 })
   state: MatchState;
 
+  @Field({ description: 'REJECTED because the owner rejected another pair of the same payment, not this one: the engine may propose it again.' })
+  @Column({ type: 'boolean', default: false })
+  withdrawn: boolean;
+
   @Field()
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import { In, Not, type DataSource, type EntityManager } from 'typeorm';
 import { InvalidInputError, NotFoundError } from '../../common/errors';
 import { isUuid } from '../../common/ids';
+import { decodeCursor, toForwardConnection, type Connection } from '../../common/relay';
 import { bulkInsert } from '../../db/copy';
 import type { JobRunner } from '../../jobs';
 import { reconcile, type BankCredit, type MatchMemory, type OpenInvoice, type PayoutReport as EnginePayout, type ReconciliationResult } from '../../reconciliation';
@@ -15,6 +16,17 @@ import { Transaction, TransactionStatus } from '../transactions/transaction.enti
 import { Match, MatchState } from './match.entity';
 
 export const RECONCILIATION_TOPIC = 'reconciliation';
+const NO_ID = '00000000-0000-0000-0000-000000000000';
+
+export interface MatchQuery {
+  state?: MatchState | null;
+  invoiceId?: string | null;
+  transactionId?: string | null;
+  from?: string | null;
+  to?: string | null;
+  first: number;
+  after?: string | null;
+}
 const RECONCILE_JOB = 'reconcile';
 
 /** The payload of a `reconciliation` outbox event: one per decision on a match, the engine's or the owner's. */
@@ -112,12 +124,31 @@ export class ReconciliationService {
     return { created, requested };
   }
 
-  async list(ownerId: string, state?: MatchState | null): Promise<Match[]> {
-    return this.deps.dataSource.getRepository(Match).find({
-      where: { ownerId, ...(state ? { state } : {}) },
-      relations: { transaction: true, invoice: true },
-      order: { createdAt: 'ASC', id: 'ASC' },
-    });
+  /** The owner's matches by the bank line's date, oldest first, the pairs of one payment side by side. */
+  async list(ownerId: string, query: MatchQuery): Promise<Connection<Match>> {
+    if (query.from && query.to && query.from > query.to) throw new InvalidInputError('from', 'from must not be after to');
+    const builder = this.deps.dataSource
+      .getRepository(Match)
+      .createQueryBuilder('m')
+      .innerJoinAndSelect('m.transaction', 't')
+      .innerJoinAndSelect('m.invoice', 'i')
+      .where('m.owner_id = :ownerId', { ownerId })
+      .orderBy('t.date', 'ASC')
+      .addOrderBy('m.transaction_id', 'ASC')
+      .addOrderBy('m.id', 'ASC');
+    if (query.state) builder.andWhere('m.state = :state', { state: query.state });
+    // An id that is not a UUID names nothing: the filter then matches no row rather than failing the query.
+    if (query.invoiceId) builder.andWhere('m.invoice_id = :invoiceId', { invoiceId: isUuid(query.invoiceId) ? query.invoiceId : NO_ID });
+    if (query.transactionId) builder.andWhere('m.transaction_id = :transactionId', { transactionId: isUuid(query.transactionId) ? query.transactionId : NO_ID });
+    if (query.from) builder.andWhere('t.date >= :from', { from: query.from });
+    if (query.to) builder.andWhere('t.date <= :to', { to: query.to });
+    if (query.after) {
+      const [date, transactionId, id] = decodeCursor(query.after, 3).map(String);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !isUuid(transactionId) || !isUuid(id)) throw new InvalidInputError('after', 'after is not a cursor returned by this API');
+      builder.andWhere('(t.date, m.transaction_id, m.id) > (:date, :transactionId, :id)', { date, transactionId, id });
+    }
+    const rows = await builder.take(query.first + 1).getMany();
+    return toForwardConnection(rows, query.first, Boolean(query.after), (row) => [row.transaction.date, row.transactionId, row.id]);
   }
 
   async findOwned(ownerId: string, id: string): Promise<Match | null> {
@@ -132,10 +163,22 @@ export class ReconciliationService {
 
   /**
    * The owner says no: the pair is never proposed again, the invoice gets back what the match had allocated, and a
-   * new run looks for the right match of both the transaction and the invoice.
+   * new run looks for the right match of both the transaction and the invoice. The other pairs of the same payment
+   * that the owner has not confirmed are withdrawn with it, so the run re-reads the whole payment and no pair is left
+   * holding part of it.
    */
   async reject(ownerId: string, id: string): Promise<Match> {
-    const match = await this.decide(ownerId, id, MatchState.REJECTED, (manager, rejected) => this.restoreInvoice(manager, rejected.invoiceId));
+    const match = await this.decide(ownerId, id, MatchState.REJECTED, async (manager, rejected) => {
+      const siblings = await manager.getRepository(Match).findBy({
+        linkId: rejected.linkId,
+        ownerId,
+        id: Not(rejected.id),
+        state: In([MatchState.AUTO_CONFIRMED, MatchState.SUGGESTED]),
+      });
+      if (siblings.length > 0) await manager.update(Match, { id: In(siblings.map((sibling) => sibling.id)) }, { state: MatchState.REJECTED, withdrawn: true });
+      for (const invoiceId of new Set([rejected.invoiceId, ...siblings.map((sibling) => sibling.invoiceId)])) await this.restoreInvoice(manager, invoiceId);
+      return siblings.map((sibling) => sibling.id);
+    });
     await this.request(ownerId);
     return match;
   }
@@ -144,7 +187,7 @@ export class ReconciliationService {
     ownerId: string,
     id: string,
     state: MatchState.CONFIRMED | MatchState.REJECTED,
-    after?: (manager: EntityManager, match: Match) => Promise<void>,
+    after?: (manager: EntityManager, match: Match) => Promise<string[]>,
   ): Promise<Match> {
     const events = await this.deps.dataSource.transaction(async (manager) => {
       await lockInvoicesOf(manager, ownerId);
@@ -155,9 +198,13 @@ export class ReconciliationService {
         throw new InvalidInputError('id', `this match was already ${match.state.toLowerCase()}`);
       }
       await manager.update(Match, { id }, { state });
-      await after?.(manager, match);
-      const payload: ReconciliationEventPayload = { matchId: id, state };
-      return [await this.deps.events.append(manager, RECONCILIATION_TOPIC, ownerId, payload)];
+      const alsoChanged = (await after?.(manager, match)) ?? [];
+      return this.deps.events.appendMany(
+        manager,
+        RECONCILIATION_TOPIC,
+        ownerId,
+        [id, ...alsoChanged].map((matchId): ReconciliationEventPayload => ({ matchId, state })),
+      );
     });
     await this.deps.events.publish(events);
     return (await this.findOwned(ownerId, id))!;
@@ -185,7 +232,7 @@ export class ReconciliationService {
          FROM "match" m
          JOIN "transaction" t ON t.id = m.transaction_id
          JOIN invoice i ON i.id = m.invoice_id
-        WHERE m.owner_id = $1 AND m.state IN ($2, $3)`,
+        WHERE m.owner_id = $1 AND m.state IN ($2, $3) AND NOT m.withdrawn`,
       [ownerId, MatchState.CONFIRMED, MatchState.REJECTED],
     )) as Array<{ transaction_id: string; invoice_id: string; state: MatchState; counterparty_name: string | null; counterparty_iban: string | null; customer_name: string }>;
     return {
@@ -220,6 +267,14 @@ export class ReconciliationService {
           }),
         );
       }
+    }
+    // A pair withdrawn with a rejected sibling may be proposed again: the new decision replaces the withdrawn row.
+    if (rows.length > 0) {
+      await manager.query(
+        `DELETE FROM "match" m USING unnest($2::uuid[], $3::uuid[]) AS p(transaction_id, invoice_id)
+          WHERE m.owner_id = $1 AND m.withdrawn AND m.transaction_id = p.transaction_id AND m.invoice_id = p.invoice_id`,
+        [ownerId, rows.map((row) => row.transactionId), rows.map((row) => row.invoiceId)],
+      );
     }
     await bulkInsert(
       manager,
