@@ -4,7 +4,7 @@ import Decimal from 'decimal.js';
 import { fecProblems, parseFec, sum } from '../../../test/support/fec-checks';
 import { buildJournal, type JournalEntry } from './bank-journal';
 import { fecFileName, toFec } from './fec';
-import { FIXED_LEDGER } from './fixed-ledger';
+import { FIXED_LEDGER } from '../../../test/support/fixed-ledger';
 import { toCsv } from './journal-csv';
 
 const golden = (name: string) => readFileSync(path.join(__dirname, 'golden', name), 'utf8');

@@ -4,7 +4,7 @@
  * overpayment, a line paying an invoice issued before the period, categorised lines (mapped and not), unidentified
  * lines, a line in another currency, and text that looks like a spreadsheet formula.
  */
-import type { JournalInput } from './bank-journal';
+import type { JournalInput } from '../../src/modules/accounting/bank-journal';
 
 const MAIN = 'a0000000-0000-0000-0000-000000000001';
 const SAVINGS = 'a0000000-0000-0000-0000-000000000002';
