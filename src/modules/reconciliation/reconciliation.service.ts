@@ -210,6 +210,26 @@ export class ReconciliationService {
     return (await this.findOwned(ownerId, id))!;
   }
 
+  /**
+   * A pair withdrawn with a rejected sibling may be proposed again: the new decision takes the withdrawn row's place
+   * and keeps its id, so whoever followed that match (the withdrawal's event included) still finds it.
+   */
+  private async reviveWithdrawn(manager: EntityManager, ownerId: string, rows: Match[]): Promise<void> {
+    const { raw } = await manager
+      .createQueryBuilder()
+      .delete()
+      .from(Match)
+      .where('owner_id = :ownerId AND withdrawn', { ownerId })
+      .andWhere('(transaction_id, invoice_id) IN (SELECT * FROM unnest(:transactionIds::uuid[], :invoiceIds::uuid[]))', {
+        transactionIds: rows.map((row) => row.transactionId),
+        invoiceIds: rows.map((row) => row.invoiceId),
+      })
+      .returning('id, transaction_id, invoice_id')
+      .execute();
+    const ids = new Map((raw as Array<{ id: string; transaction_id: string; invoice_id: string }>).map((row) => [`${row.transaction_id}|${row.invoice_id}`, row.id]));
+    for (const row of rows) row.id = ids.get(`${row.transactionId}|${row.invoiceId}`) ?? row.id;
+  }
+
   /** Recomputes an invoice's amounts from the matches still standing on it. */
   private async restoreInvoice(manager: EntityManager, invoiceId: string): Promise<void> {
     const invoice = await manager.getRepository(Invoice).findOneByOrFail({ id: invoiceId });
@@ -268,14 +288,7 @@ export class ReconciliationService {
         );
       }
     }
-    // A pair withdrawn with a rejected sibling may be proposed again: the new decision replaces the withdrawn row.
-    if (rows.length > 0) {
-      await manager.query(
-        `DELETE FROM "match" m USING unnest($2::uuid[], $3::uuid[]) AS p(transaction_id, invoice_id)
-          WHERE m.owner_id = $1 AND m.withdrawn AND m.transaction_id = p.transaction_id AND m.invoice_id = p.invoice_id`,
-        [ownerId, rows.map((row) => row.transactionId), rows.map((row) => row.invoiceId)],
-      );
-    }
+    if (rows.length > 0) await this.reviveWithdrawn(manager, ownerId, rows);
     await bulkInsert(
       manager,
       'match',
