@@ -61,6 +61,13 @@ describe('the bank journal of a period', () => {
     });
   });
 
+  it('validates each entry on the export’s day, and never before the entry’s own date', () => {
+    expect(journal.entries.every((entry) => entry.validatedOn === '2026-11-03')).toBe(true);
+    const early = buildJournal({ ...FIXED_LEDGER, validatedOn: '2026-10-15' });
+    expect(early.entries.every((entry) => entry.validatedOn === (entry.date > '2026-10-15' ? entry.date : '2026-10-15'))).toBe(true);
+    expect(early.entries.some((entry) => entry.validatedOn > '2026-10-15')).toBe(true);
+  });
+
   it('letters a settled invoice’s receivable and its settlements alike, and leaves open or earlier invoices unlettered', () => {
     const lettered = journal.entries.flatMap((entry) => entry.lines.filter((line) => line.pieceRef === 'INV-102' && line.account.number === '411000'));
     expect(lettered.map((line) => [line.letter, line.letterDate])).toEqual([['AAB', '2026-10-15'], ['AAB', '2026-10-15']]);

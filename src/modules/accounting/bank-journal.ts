@@ -143,7 +143,8 @@ export function buildJournal(input: JournalInput): Journal {
 type Draft = Omit<JournalEntry, 'journal' | 'number' | 'validatedOn'>;
 
 function number(drafts: Draft[], journal: { code: string; label: string }, validatedOn: string): JournalEntry[] {
-  return drafts.map((draft, index) => ({ ...draft, journal, number: index + 1, validatedOn }));
+  // An entry cannot be validated before its own date (an invoice dated ahead of the export).
+  return drafts.map((draft, index) => ({ ...draft, journal, number: index + 1, validatedOn: draft.date > validatedOn ? draft.date : validatedOn }));
 }
 
 /** 512 sub-accounts by IBAN order; an account without an IBAN (a card account) sorts after, by id. */
