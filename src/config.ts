@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { isValidSiren } from './modules/accounting/siren';
+import type { CategoryAccounts } from './modules/accounting/chart-of-accounts';
 
 /**
  * The gateway's configuration, parsed once from the environment. No other module reads `process.env`.
@@ -35,7 +37,27 @@ const schema = z.object({
   CONSENT_SWEEP_SECONDS: scheduleSeconds(900),
   /** How often connections due for a scheduled sync are queued; 0 turns the schedule off. */
   SYNC_SCHEDULE_SECONDS: scheduleSeconds(3600),
+  /** The company's SIREN: names the FEC file (`<SIREN>FEC<AAAAMMJJ>.txt`). */
+  ACCOUNTING_SIREN: z.string().refine(isValidSiren, { error: 'must be 9 digits with a valid check digit' }).optional(),
+  /** JSON: transaction category → PCG account, e.g. {"rent":"613200"} or {"rent":{"number":"613200","label":"Loyers"}}. */
+  ACCOUNTING_CATEGORY_ACCOUNTS: z
+    .string()
+    .transform((text, context) => {
+      try {
+        return categoryAccounts.parse(JSON.parse(text));
+      } catch {
+        context.addIssue({ code: 'custom', message: 'must be a JSON object of category → "account number" or {number, label}' });
+        return z.NEVER;
+      }
+    })
+    .optional(),
 });
+
+const accountNumber = z.string().regex(/^[1-8]\d{2,9}$/);
+const categoryAccounts = z.record(
+  z.string(),
+  z.union([accountNumber, z.object({ number: accountNumber, label: z.string().min(1) })]),
+);
 
 /** An interval of a background schedule, in seconds: 0 turns it off (tests run the work themselves). */
 function scheduleSeconds(defaultSeconds: number) {
@@ -74,6 +96,10 @@ export interface Config {
   readonly consentSweepMs: number;
   /** 0 when the schedule is off. */
   readonly syncScheduleMs: number;
+  /** Absent until configured: a FEC export then needs the SIREN as an argument. */
+  readonly accountingSiren?: string;
+  /** Category name → PCG account for the bank journal; categories not listed go to suspense (471). */
+  readonly categoryAccounts: CategoryAccounts;
 }
 
 /** A configuration value that cannot be used. Its message is one line naming the variable. */
@@ -115,6 +141,15 @@ export function loadConfig(env: Environment = process.env): Config {
     encryptionKey: values.ENCRYPTION_KEY,
     consentSweepMs: values.CONSENT_SWEEP_SECONDS * 1000,
     syncScheduleMs: values.SYNC_SCHEDULE_SECONDS * 1000,
+    accountingSiren: values.ACCOUNTING_SIREN,
+    categoryAccounts: Object.freeze(
+      Object.fromEntries(
+        Object.entries(values.ACCOUNTING_CATEGORY_ACCOUNTS ?? {}).map(([category, account]) => [
+          category,
+          typeof account === 'string' ? { number: account, label: category } : account,
+        ]),
+      ),
+    ),
   });
 }
 

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { AccountingService } from './accounting/accounting.service';
 import type { AccountsService } from './accounts/accounts.service';
 import type { ConnectionsService } from './connections/connections.service';
 import type { LenderSharing } from './data-shares/lender-sharing';
@@ -23,6 +24,7 @@ export interface GatewayServices {
   reconciliation: ReconciliationService;
   payments: PaymentsService;
   lenderSharing: LenderSharing;
+  accounting: AccountingService;
 }
 
 /** A type-graphql resolver class and how to build its one instance from the gateway's services. */

@@ -1,3 +1,4 @@
+import { accountingModule } from './accounting/accounting.module';
 import { accountsModule } from './accounts/accounts.module';
 import { auditModule } from './audit/audit.module';
 import { connectionsModule } from './connections/connections.module';
@@ -28,6 +29,7 @@ export const modules: readonly FeatureModule[] = [
   invoicesModule,
   payoutsModule,
   reconciliationModule,
+  accountingModule,
   paymentsModule,
   dataSharesModule,
 ];

@@ -30,6 +30,7 @@ import { paymentCallbackRouter } from '../modules/payments/payment-callback.rout
 import { registerPaymentJobs } from '../modules/payments/payments.jobs';
 import { PAYMENT_SWEEP_JOB, PaymentsService } from '../modules/payments/payments.service';
 import { PayoutsService } from '../modules/payouts/payouts.service';
+import { AccountingService } from '../modules/accounting/accounting.service';
 import { ReconciliationService } from '../modules/reconciliation/reconciliation.service';
 import { seedSandboxInstitutions } from '../modules/institutions/institution.seed';
 import { seedDemoPrincipals, type DemoKeys } from '../modules/principals/demo-principals.seed';
@@ -167,6 +168,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       reconciliation,
       payments,
       lenderSharing,
+      accounting: new AccountingService({ dataSource, siren: config.accountingSiren, categoryAccounts: config.categoryAccounts, now }),
     };
     const resolverInstances = new Map<unknown, object>(resolverBindings.map((binding) => [binding.type, binding.create(services)]));
     const schema = await buildGatewaySchema({ get: (resolverClass) => resolverInstances.get(resolverClass) });

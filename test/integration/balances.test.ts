@@ -77,7 +77,7 @@ describe('live balances across banks', () => {
     for (const account of data!.accounts) {
       expect(account.balances!.length).toBeGreaterThan(0);
       for (const balance of account.balances!) {
-        expect(balance.amount).toMatch(/^-?\d+(\.\d{1,5})?$/);
+        expect(balance.amount).toMatch(/^-?\d+\.\d{2}$/);
         expect(balance.currency).toBe('EUR');
       }
     }

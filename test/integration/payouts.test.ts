@@ -1,7 +1,8 @@
 import Decimal from 'decimal.js';
 import { Transaction } from '../../src/modules/transactions/transaction.entity';
-import { ImportPayoutsDocument, MatchesDocument, PayoutsDocument, UpsertInvoicesDocument } from '../generated/graphql';
+import { ImportPayoutsDocument, MatchesDocument, PayoutsDocument, RejectMatchDocument, UpsertInvoicesDocument } from '../generated/graphql';
 import { connectSandbox } from '../support/journey';
+import { eventually, subscribe } from '../support/subscriptions';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 
 let gateway: TestGateway;
@@ -63,7 +64,7 @@ describe('card-processor payouts', () => {
     expect(imported.body.data!.importPayouts).toEqual([expect.objectContaining({ payoutId, itemCount: 2 })]);
     await gateway.jobs.whenIdle();
 
-    const matches = (await gateway.graphql(MatchesDocument, {}, owner.apiKey)).body.data!.matches.filter((match) => match.transaction.id === line.id);
+    const matches = (await gateway.graphql(MatchesDocument, { transactionId: line.id }, owner.apiKey)).body.data!.matches.edges.map((edge) => edge.node);
     expect(matches.map((match) => match.invoice.number).sort()).toEqual(invoices.map((invoice) => invoice.number).sort());
     for (const match of matches) expect(match.invoice.status).toBe('PAID');
 
@@ -71,7 +72,46 @@ describe('card-processor payouts', () => {
     await gateway.graphql(ImportPayoutsDocument, { input: [report] }, owner.apiKey);
     await gateway.jobs.whenIdle();
     expect((await gateway.graphql(PayoutsDocument, {}, owner.apiKey)).body.data!.payouts).toHaveLength(1);
-    expect((await gateway.graphql(MatchesDocument, {}, owner.apiKey)).body.data!.matches.filter((match) => match.transaction.id === line.id)).toHaveLength(2);
+    expect((await gateway.graphql(MatchesDocument, { transactionId: line.id }, owner.apiKey)).body.data!.matches.edges.map((edge) => edge.node)).toHaveLength(2);
+  });
+
+  it('re-runs the whole payout when the owner rejects one of its pairs, leaving no orphan pair and streaming each change', async () => {
+    const owner = await gateway.makeOwner();
+    await connectSandbox(gateway, owner.apiKey, 'Sandbox Berlin Group Bank', { validForDays: 180 });
+    await gateway.jobs.whenIdle();
+    const { line, payoutId } = await syncedPayout(owner.id);
+    const report = reportFor(line, payoutId);
+    const invoices = report.items.map((item) => ({ number: item.invoiceNumber, customerName: item.customerName, amount: item.gross, currency: report.currency, issueDate: line.date, dueDate: line.date }));
+    await gateway.graphql(UpsertInvoicesDocument, { input: invoices }, owner.apiKey);
+    await gateway.graphql(ImportPayoutsDocument, { input: [report] }, owner.apiKey);
+    await gateway.jobs.whenIdle();
+    const pairsOf = async () => (await gateway.graphql(MatchesDocument, { transactionId: line.id }, owner.apiKey)).body.data!.matches.edges.map((edge) => edge.node);
+    const pairs = await pairsOf();
+    // The owner rejects the first card payment's pair; the second's item still names its own invoice.
+    const rejected = pairs.find((pair) => pair.invoice.number === invoices[0].number)!;
+    const sibling = pairs.find((pair) => pair.invoice.number === invoices[1].number)!;
+    const stream = subscribe<{ reconciliationUpdated: { state: string; match: { id: string; withdrawn: boolean } } }>(
+      gateway.url,
+      owner.apiKey,
+      'subscription($after: String) { reconciliationUpdated(after: $after) { state match { id withdrawn } } }',
+      { after: '0' },
+    );
+
+    expect((await gateway.graphql(RejectMatchDocument, { id: rejected.id }, owner.apiKey)).body.errors).toBeUndefined();
+    await gateway.jobs.whenIdle();
+
+    const after = await pairsOf();
+    expect(after.find((pair) => pair.id === rejected.id)).toMatchObject({ state: 'REJECTED', withdrawn: false });
+    // The sibling was withdrawn with it, then proposed again by the re-run (keeping its id) in a new link: no pair of
+    // the old link stands. How sure the engine now is of it is the engine's business.
+    const [again, ...others] = after.filter((pair) => pair.id !== rejected.id);
+    expect(others).toEqual([]);
+    expect(again).toMatchObject({ id: sibling.id, withdrawn: false, state: expect.stringMatching(/^(AUTO_CONFIRMED|SUGGESTED)$/) });
+    const states = ['AUTO_CONFIRMED', 'AUTO_CONFIRMED', 'REJECTED', 'REJECTED', again.state];
+    await eventually(() => expect(stream.received.map((event) => event.reconciliationUpdated.state)).toEqual(states));
+    expect(stream.received.slice(2).map((event) => event.reconciliationUpdated.match.id)).toEqual([rejected.id, sibling.id, sibling.id]);
+    expect(await gateway.dataSource.query(`SELECT count(DISTINCT link_id)::int AS links FROM "match" WHERE transaction_id = $1`, [line.id])).toEqual([{ links: 2 }]);
+    stream.close();
   });
 
   it.each([

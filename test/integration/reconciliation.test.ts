@@ -1,12 +1,6 @@
-import { execFile } from 'node:child_process';
-import { readFile, mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import Decimal from 'decimal.js';
 import { Transaction } from '../../src/modules/transactions/transaction.entity';
 import {
-  AccountingExportDocument,
   ConfirmMatchDocument,
   InvoicesDocument,
   MatchesDocument,
@@ -71,9 +65,9 @@ function shiftDays(date: string, days: number): string {
 }
 
 async function matchesOf(apiKey: string) {
-  const { body } = await gateway.graphql(MatchesDocument, {}, apiKey);
+  const { body } = await gateway.graphql(MatchesDocument, { first: 100 }, apiKey);
   expect(body.errors).toBeUndefined();
-  return body.data!.matches;
+  return body.data!.matches.edges.map((edge) => edge.node);
 }
 
 async function pushAndReconcile(apiKey: string, input: InvoiceInput[]) {
@@ -95,6 +89,7 @@ describe('reconciliation of pushed invoices with the synced bank feed', () => {
     expect(matches.map((match) => match.invoice.number).sort()).toEqual(input.map((invoice) => invoice.number).sort());
     for (const match of matches) {
       expect(new Decimal(match.amount).equals(match.transaction.amount)).toBe(true);
+      expect([match.amount, match.writtenOff, match.transaction.amount, match.invoice.amountPaid]).toEqual(Array(4).fill(expect.stringMatching(/^\d+\.\d{2}$/)));
       expect(match.transaction.remittanceInformation).toContain(match.invoice.number);
       expect(match.signals.map((signal) => signal.kind)).toContain('REFERENCE_EXACT');
       expect(match.state).toBe('AUTO_CONFIRMED');
@@ -137,7 +132,28 @@ describe('reconciliation of pushed invoices with the synced bank feed', () => {
 
     const pairs = (await matchesOf(owner.apiKey)).filter((other) => other.transaction.id === match.transaction.id && other.invoice.id === match.invoice.id);
     expect(pairs.map((pair) => pair.state)).toEqual(['REJECTED']);
-    expect((await gateway.graphql(MatchesDocument, { status: 'REJECTED' }, owner.apiKey)).body.data!.matches.map((m) => m.id)).toEqual([match.id]);
+    expect((await gateway.graphql(MatchesDocument, { state: 'REJECTED' }, owner.apiKey)).body.data!.matches.edges.map((edge) => edge.node.id)).toEqual([match.id]);
+  });
+
+  it('pages through matches as a Relay connection, narrowed by state, invoice, transaction and date', async () => {
+    const owner = await connectAndSync();
+    await pushAndReconcile(owner.apiKey, await invoicesPaidBy(owner.id, 5));
+    const all = await matchesOf(owner.apiKey);
+    const query = (variables: Record<string, unknown>) => gateway.graphql(MatchesDocument, variables, owner.apiKey).then(({ body }) => body.data!.matches);
+
+    const first = await query({ first: 2 });
+    const rest = await query({ first: 100, after: first.pageInfo.endCursor });
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    expect([...first.edges, ...rest.edges].map((edge) => edge.node.id)).toEqual(all.map((match) => match.id));
+    const dates = all.map((match) => match.transaction.date);
+    expect(dates).toEqual([...dates].sort());
+
+    const [target] = all;
+    expect((await query({ invoiceId: target.invoice.id })).edges.map((edge) => edge.node.id)).toEqual([target.id]);
+    expect((await query({ transactionId: target.transaction.id })).edges.map((edge) => edge.node.id)).toEqual([target.id]);
+    expect((await query({ from: dates.at(-1), to: dates.at(-1) })).edges.every((edge) => edge.node.transaction.date === dates.at(-1))).toBe(true);
+    expect((await query({ state: 'CONFIRMED' })).edges).toEqual([]);
+    expect((await query({ invoiceId: 'not-an-id' })).edges).toEqual([]);
   });
 
   it('keeps a match the owner confirmed as CONFIRMED, and streams that decision', async () => {
@@ -194,30 +210,6 @@ describe('reconciliation of pushed invoices with the synced bank feed', () => {
     expect(rejected.body.errors![0]).toMatchObject({ extensions: { code: 'NOT_FOUND' } });
     expect((await matchesOf(owner.apiKey)).find((other) => other.id === match.id)!.state).toBe(match.state);
   });
-
-  it('exports reconciled matches as balanced bank journal entries, in CSV and as a FEC file through npm run export', async () => {
-    const owner = await connectAndSync();
-    const input = await invoicesPaidBy(owner.id, 3);
-    await pushAndReconcile(owner.apiKey, input);
-    const [rejected] = await matchesOf(owner.apiKey);
-    await gateway.graphql(RejectMatchDocument, { id: rejected.id }, owner.apiKey);
-    await gateway.jobs.whenIdle();
-    const reconciled = (await matchesOf(owner.apiKey)).filter((match) => match.state === 'AUTO_CONFIRMED' || match.state === 'CONFIRMED');
-
-    const csv = (await gateway.graphql(AccountingExportDocument, { format: 'CSV' }, owner.apiKey)).body.data!.accountingExport;
-    expect(csv).toMatchObject({ format: 'CSV', contentType: 'text/csv; charset=utf-8', entryCount: reconciled.length });
-    expect(csv.content).not.toContain(rejected.invoice.number);
-
-    const out = path.join(await mkdtemp(path.join(os.tmpdir(), 'passerelle-export-')), 'fec.txt');
-    await promisify(execFile)('npx', ['ts-node', '--transpile-only', 'scripts/export.ts', '--url', gateway.url, '--key', owner.apiKey, '--format', 'fec', '--out', out]);
-    const rows = (await readFile(out, 'utf8')).slice(0, -2).split('\r\n').map((line) => line.split('\t'));
-    expect(rows[0]).toHaveLength(18);
-    const lines = rows.slice(1);
-    expect(new Set(lines.map((row) => row[8]))).toEqual(new Set(reconciled.map((match) => match.invoice.number)));
-    const total = (column: number) => lines.reduce((sum, row) => sum.plus(row[column].replace(',', '.')), new Decimal(0));
-    expect(total(11).equals(total(12))).toBe(true);
-    expect(total(11).equals(reconciled.reduce((sum, match) => sum.plus(match.amount).plus(match.writtenOff), new Decimal(0)))).toBe(true);
-  }, 30_000);
 
   it('refuses a push with one bad invoice, naming its field, and writes none of it', async () => {
     const owner = await gateway.makeOwner();

@@ -454,7 +454,7 @@ describe('callers with no right to an owner’s rows', () => {
 
   isolationCase('Query.accountingExport', 'accountingExport exports none of the owner’s reconciled entries, in CSV or FEC', async (caller) => {
     for (const format of ['CSV', 'FEC'] as const) {
-      const { body } = await gateway.graphql(AccountingExportDocument, { format }, caller.apiKey);
+      const { body } = await gateway.graphql(AccountingExportDocument, { format, siren: '732829320' }, caller.apiKey);
       if (body.data) expect(body.data.accountingExport.entryCount).toBe(0);
       else expectRefused(body);
       expectNothingOfVictim(body);

@@ -27,12 +27,12 @@ export async function connectSandbox(
   gateway: TestGateway,
   apiKey: string,
   bankName: string,
-  options: { psuId?: string; decision?: 'approve' | 'deny'; validForDays?: number } = {},
+  options: { psuId?: string; decision?: 'approve' | 'deny'; validForDays?: number; historyDays?: number } = {},
 ): Promise<JourneyEnd> {
   const institutionId = await sandboxInstitutionId(gateway, apiKey, bankName);
   const started = await gateway.graphql(
     StartConnectionDocument,
-    { input: { institutionId, validForDays: options.validForDays ?? 90, historyDays: 90, redirectUri: REDIRECT_URI } },
+    { input: { institutionId, validForDays: options.validForDays ?? 90, historyDays: options.historyDays ?? 90, redirectUri: REDIRECT_URI } },
     apiKey,
   );
   if (!started.body.data) throw new Error(`startConnection failed: ${JSON.stringify(started.body.errors)}`);

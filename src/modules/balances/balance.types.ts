@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { BalanceType as ProviderBalanceType, ProviderBalance } from '../../providers';
+import { MoneyField } from '../../common/money';
 
 /** ISO 20022 balance types, as Berlin Group names them; STET's CLBD/XPCD/VALU/OTHR arrive mapped onto these. */
 export enum BalanceType {
@@ -30,7 +31,7 @@ export class Balance {
   @Field(() => BalanceType)
   type: BalanceType;
 
-  @Field({ description: 'A decimal string with a dot and an optional minus sign ("-12.50"), never a float.' })
+  @MoneyField<Balance>('Negative when the account is overdrawn.', (balance) => balance.currency)
   amount: string;
 
   @Field({ description: 'ISO 4217 currency code.' })

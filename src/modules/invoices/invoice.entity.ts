@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
+import { MoneyField } from '../../common/money';
 
 export enum InvoiceStatus {
   OPEN = 'OPEN',
@@ -39,7 +40,7 @@ export class Invoice {
   @Column({ name: 'customer_iban', type: 'varchar', length: 34, nullable: true })
   customerIban: string | null;
 
-  @Field({ description: 'Decimal string. Never a float.' })
+  @MoneyField<Invoice>('What the invoice asks, including VAT; positive.', (invoice) => invoice.currency)
   @Column({ type: 'numeric', precision: 20, scale: 5 })
   amount: string;
 
@@ -63,11 +64,11 @@ export class Invoice {
   @Column({ type: 'varchar', length: 16, default: InvoiceStatus.OPEN })
   status: InvoiceStatus;
 
-  @Field({ description: 'What matched bank credits allocated to it (suggestions included, until rejected).' })
+  @MoneyField<Invoice>('What matched bank credits allocated to it (suggestions included, until rejected); zero or positive.', (invoice) => invoice.currency)
   @Column({ name: 'amount_paid', type: 'numeric', precision: 20, scale: 5, default: 0 })
   amountPaid: string;
 
-  @Field({ description: 'An underpayment within tolerance that settled it (bank charges, a discount).' })
+  @MoneyField<Invoice>('An underpayment within tolerance that settled it (bank charges, a discount); zero or positive.', (invoice) => invoice.currency)
   @Column({ name: 'amount_written_off', type: 'numeric', precision: 20, scale: 5, default: 0 })
   amountWrittenOff: string;
 

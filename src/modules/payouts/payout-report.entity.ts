@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
+import { MoneyField } from '../../common/money';
 import type { PayoutItem } from '../reconciliation/engine';
 
 /**
@@ -26,7 +27,7 @@ export class PayoutReport {
   @Column({ name: 'arrival_date', type: 'date' })
   arrivalDate: string;
 
-  @Field({ description: 'Net amount credited to the bank account, as a decimal string.' })
+  @MoneyField<PayoutReport>('Net amount credited to the bank account; positive.', (report) => report.currency)
   @Column({ type: 'numeric', precision: 20, scale: 5 })
   amount: string;
 

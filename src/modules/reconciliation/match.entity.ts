@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { MoneyField } from '../../common/money';
 import type { Signal } from './engine';
 import { Invoice } from '../invoices/invoice.entity';
 import { Transaction } from '../transactions/transaction.entity';
@@ -25,6 +26,11 @@ export class MatchSignal {
 
   @Field(() => String, { nullable: true })
   detail: string | null;
+}
+
+/** A match is in its transaction's currency (the engine links only lines and invoices of the same currency). */
+function currencyOfMatch(match: Match): string | undefined {
+  return match.transaction?.currency ?? match.invoice?.currency;
 }
 
 /**
@@ -65,11 +71,11 @@ export class Match {
   @Column({ name: 'invoice_id', type: 'uuid' })
   invoiceId: string;
 
-  @Field({ description: 'What of the transaction is allocated to this invoice, as a decimal string.' })
+  @MoneyField<Match>('What of the transaction is allocated to this invoice; positive.', currencyOfMatch)
   @Column({ type: 'numeric', precision: 20, scale: 5 })
   amount: string;
 
-  @Field({ description: 'A shortfall within tolerance that settled the invoice, as a decimal string.' })
+  @MoneyField<Match>('A shortfall within tolerance that settled the invoice; zero or positive.', currencyOfMatch)
   @Column({ name: 'written_off', type: 'numeric', precision: 20, scale: 5, default: 0 })
   writtenOff: string;
 
@@ -88,6 +94,10 @@ export class Match {
   @Field(() => MatchState, { description: 'Where the match stands now, after the owner’s decision if any.' })
   @Column({ type: 'varchar', length: 16 })
   state: MatchState;
+
+  @Field({ description: 'REJECTED because the owner rejected another pair of the same payment, not this one: the engine may propose it again.' })
+  @Column({ type: 'boolean', default: false })
+  withdrawn: boolean;
 
   @Field()
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

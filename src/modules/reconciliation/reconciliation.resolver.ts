@@ -1,34 +1,21 @@
-import { LocalDateResolver } from 'graphql-scalars';
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { NotFoundError } from '../../common/errors';
 import type { GatewayContext } from '../../server/context';
 import { ownerOf } from '../principals/owner-of';
 import type { DeliveredEvent } from '../events/events.service';
 import { ApiScope } from '../principals/api-scope';
-import { Match, MatchState } from './match.entity';
+import { Match } from './match.entity';
 import { RECONCILIATION_TOPIC, type ReconciliationEventPayload, type ReconciliationService } from './reconciliation.service';
-import { AccountingExportFormat } from './accounting-export';
-import { AccountingExport, ReconciliationEvent } from './reconciliation.types';
+import { MatchConnection, MatchesArgs, ReconciliationEvent } from './reconciliation.types';
 
 @Resolver(() => Match)
 export class ReconciliationResolver {
   constructor(private readonly reconciliationService: ReconciliationService) {}
 
   @Authorized(ApiScope.READ)
-  @Query(() => [Match], { description: 'Transactions linked to invoices, oldest first; narrowed to one state if given.' })
-  matches(@Arg('status', () => MatchState, { nullable: true }) status: MatchState | null, @Ctx() { principal }: GatewayContext): Promise<Match[]> {
-    return this.reconciliationService.list(ownerOf(principal), status);
-  }
-
-  @Authorized(ApiScope.READ)
-  @Query(() => AccountingExport, { description: 'Reconciled matches as bank journal entries (CSV, or a French FEC file).' })
-  accountingExport(
-    @Arg('format', () => AccountingExportFormat) format: AccountingExportFormat,
-    @Arg('from', () => LocalDateResolver, { nullable: true, description: 'Money booked from this date on (inclusive).' }) from: string | null,
-    @Arg('to', () => LocalDateResolver, { nullable: true, description: 'Money booked up to this date (inclusive).' }) to: string | null,
-    @Ctx() { principal }: GatewayContext,
-  ): Promise<AccountingExport> {
-    return this.reconciliationService.exportEntries(ownerOf(principal), format, { from, to });
+  @Query(() => MatchConnection, { description: 'Transactions linked to invoices, by the bank line’s date, oldest first; every filter narrows.' })
+  matches(@Args() { state, status, invoiceId, transactionId, from, to, first, after }: MatchesArgs, @Ctx() { principal }: GatewayContext) {
+    return this.reconciliationService.list(ownerOf(principal), { state: state ?? status, invoiceId, transactionId, from, to, first, after });
   }
 
   @Authorized(ApiScope.MANAGE_INVOICES)

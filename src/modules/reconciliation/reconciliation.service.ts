@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import { In, Not, type DataSource, type EntityManager } from 'typeorm';
 import { InvalidInputError, NotFoundError } from '../../common/errors';
 import { isUuid } from '../../common/ids';
+import { decodeCursor, toForwardConnection, type Connection } from '../../common/relay';
 import { bulkInsert } from '../../db/copy';
 import type { JobRunner } from '../../jobs';
 import { reconcile, type BankCredit, type MatchMemory, type OpenInvoice, type PayoutReport as EnginePayout, type ReconciliationResult } from './engine';
@@ -12,10 +13,20 @@ import { lockInvoicesOf } from '../invoices/invoice-lock';
 import { statusOf } from '../invoices/invoices.service';
 import { PayoutReport } from '../payouts/payout-report.entity';
 import { Transaction, TransactionStatus } from '../transactions/transaction.entity';
-import { AccountingExportFormat, toCsv, toFec, type AccountingExportFile, type ReconciledEntry } from './accounting-export';
 import { Match, MatchState } from './match.entity';
 
 export const RECONCILIATION_TOPIC = 'reconciliation';
+const NO_ID = '00000000-0000-0000-0000-000000000000';
+
+export interface MatchQuery {
+  state?: MatchState | null;
+  invoiceId?: string | null;
+  transactionId?: string | null;
+  from?: string | null;
+  to?: string | null;
+  first: number;
+  after?: string | null;
+}
 const RECONCILE_JOB = 'reconcile';
 
 /** The payload of a `reconciliation` outbox event: one per decision on a match, the engine's or the owner's. */
@@ -113,47 +124,36 @@ export class ReconciliationService {
     return { created, requested };
   }
 
-  async list(ownerId: string, state?: MatchState | null): Promise<Match[]> {
-    return this.deps.dataSource.getRepository(Match).find({
-      where: { ownerId, ...(state ? { state } : {}) },
-      relations: { transaction: true, invoice: true },
-      order: { createdAt: 'ASC', id: 'ASC' },
-    });
-  }
-
-  async findOwned(ownerId: string, id: string): Promise<Match | null> {
-    if (!isUuid(id)) return null;
-    return this.deps.dataSource.getRepository(Match).findOne({ where: { id, ownerId }, relations: { transaction: true, invoice: true } });
-  }
-
-  /**
-   * The owner's reconciled matches (confirmed by the engine or the owner; suggestions wait for the owner) as journal
-   * entries, for money booked between `from` and `to` inclusive.
-   */
-  async exportEntries(ownerId: string, format: AccountingExportFormat, period: { from?: string | null; to?: string | null } = {}): Promise<AccountingExportFile> {
-    if (period.from && period.to && period.from > period.to) throw new InvalidInputError('from', 'from must not be after to');
+  /** The owner's matches by the bank line's date, oldest first, the pairs of one payment side by side. */
+  async list(ownerId: string, query: MatchQuery): Promise<Connection<Match>> {
+    if (query.from && query.to && query.from > query.to) throw new InvalidInputError('from', 'from must not be after to');
     const builder = this.deps.dataSource
       .getRepository(Match)
       .createQueryBuilder('m')
       .innerJoinAndSelect('m.transaction', 't')
       .innerJoinAndSelect('m.invoice', 'i')
-      .where('m.owner_id = :ownerId AND m.state IN (:...states)', { ownerId, states: [MatchState.AUTO_CONFIRMED, MatchState.CONFIRMED] });
-    if (period.from) builder.andWhere('t.date >= :from', { from: period.from });
-    if (period.to) builder.andWhere('t.date <= :to', { to: period.to });
-    const entries = (await builder.getMany()).map(toReconciledEntry);
-    if (format === AccountingExportFormat.FEC) {
-      const euros = entries.filter((entry) => entry.currency === 'EUR');
-      const through = (period.to ?? entries.map((entry) => entry.bookingDate).sort().at(-1) ?? '').replace(/-/g, '');
-      return {
-        format,
-        fileName: `FEC${through}.txt`,
-        contentType: 'text/tab-separated-values; charset=utf-8',
-        entryCount: euros.length,
-        skippedCount: entries.length - euros.length,
-        content: toFec(euros),
-      };
+      .where('m.owner_id = :ownerId', { ownerId })
+      .orderBy('t.date', 'ASC')
+      .addOrderBy('m.transaction_id', 'ASC')
+      .addOrderBy('m.id', 'ASC');
+    if (query.state) builder.andWhere('m.state = :state', { state: query.state });
+    // An id that is not a UUID names nothing: the filter then matches no row rather than failing the query.
+    if (query.invoiceId) builder.andWhere('m.invoice_id = :invoiceId', { invoiceId: isUuid(query.invoiceId) ? query.invoiceId : NO_ID });
+    if (query.transactionId) builder.andWhere('m.transaction_id = :transactionId', { transactionId: isUuid(query.transactionId) ? query.transactionId : NO_ID });
+    if (query.from) builder.andWhere('t.date >= :from', { from: query.from });
+    if (query.to) builder.andWhere('t.date <= :to', { to: query.to });
+    if (query.after) {
+      const [date, transactionId, id] = decodeCursor(query.after, 3).map(String);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !isUuid(transactionId) || !isUuid(id)) throw new InvalidInputError('after', 'after is not a cursor returned by this API');
+      builder.andWhere('(t.date, m.transaction_id, m.id) > (:date, :transactionId, :id)', { date, transactionId, id });
     }
-    return { format, fileName: 'reconciled-entries.csv', contentType: 'text/csv; charset=utf-8', entryCount: entries.length, skippedCount: 0, content: toCsv(entries) };
+    const rows = await builder.take(query.first + 1).getMany();
+    return toForwardConnection(rows, query.first, Boolean(query.after), (row) => [row.transaction.date, row.transactionId, row.id]);
+  }
+
+  async findOwned(ownerId: string, id: string): Promise<Match | null> {
+    if (!isUuid(id)) return null;
+    return this.deps.dataSource.getRepository(Match).findOne({ where: { id, ownerId }, relations: { transaction: true, invoice: true } });
   }
 
   /** The owner agrees: the match stays, and its payer is remembered as paying for that customer. */
@@ -163,10 +163,22 @@ export class ReconciliationService {
 
   /**
    * The owner says no: the pair is never proposed again, the invoice gets back what the match had allocated, and a
-   * new run looks for the right match of both the transaction and the invoice.
+   * new run looks for the right match of both the transaction and the invoice. The other pairs of the same payment
+   * that the owner has not confirmed are withdrawn with it, so the run re-reads the whole payment and no pair is left
+   * holding part of it.
    */
   async reject(ownerId: string, id: string): Promise<Match> {
-    const match = await this.decide(ownerId, id, MatchState.REJECTED, (manager, rejected) => this.restoreInvoice(manager, rejected.invoiceId));
+    const match = await this.decide(ownerId, id, MatchState.REJECTED, async (manager, rejected) => {
+      const siblings = await manager.getRepository(Match).findBy({
+        linkId: rejected.linkId,
+        ownerId,
+        id: Not(rejected.id),
+        state: In([MatchState.AUTO_CONFIRMED, MatchState.SUGGESTED]),
+      });
+      if (siblings.length > 0) await manager.update(Match, { id: In(siblings.map((sibling) => sibling.id)) }, { state: MatchState.REJECTED, withdrawn: true });
+      for (const invoiceId of new Set([rejected.invoiceId, ...siblings.map((sibling) => sibling.invoiceId)])) await this.restoreInvoice(manager, invoiceId);
+      return siblings.map((sibling) => sibling.id);
+    });
     await this.request(ownerId);
     return match;
   }
@@ -175,7 +187,7 @@ export class ReconciliationService {
     ownerId: string,
     id: string,
     state: MatchState.CONFIRMED | MatchState.REJECTED,
-    after?: (manager: EntityManager, match: Match) => Promise<void>,
+    after?: (manager: EntityManager, match: Match) => Promise<string[]>,
   ): Promise<Match> {
     const events = await this.deps.dataSource.transaction(async (manager) => {
       await lockInvoicesOf(manager, ownerId);
@@ -186,12 +198,36 @@ export class ReconciliationService {
         throw new InvalidInputError('id', `this match was already ${match.state.toLowerCase()}`);
       }
       await manager.update(Match, { id }, { state });
-      await after?.(manager, match);
-      const payload: ReconciliationEventPayload = { matchId: id, state };
-      return [await this.deps.events.append(manager, RECONCILIATION_TOPIC, ownerId, payload)];
+      const alsoChanged = (await after?.(manager, match)) ?? [];
+      return this.deps.events.appendMany(
+        manager,
+        RECONCILIATION_TOPIC,
+        ownerId,
+        [id, ...alsoChanged].map((matchId): ReconciliationEventPayload => ({ matchId, state })),
+      );
     });
     await this.deps.events.publish(events);
     return (await this.findOwned(ownerId, id))!;
+  }
+
+  /**
+   * A pair withdrawn with a rejected sibling may be proposed again: the new decision takes the withdrawn row's place
+   * and keeps its id, so whoever followed that match (the withdrawal's event included) still finds it.
+   */
+  private async reviveWithdrawn(manager: EntityManager, ownerId: string, rows: Match[]): Promise<void> {
+    const { raw } = await manager
+      .createQueryBuilder()
+      .delete()
+      .from(Match)
+      .where('owner_id = :ownerId AND withdrawn', { ownerId })
+      .andWhere('(transaction_id, invoice_id) IN (SELECT * FROM unnest(:transactionIds::uuid[], :invoiceIds::uuid[]))', {
+        transactionIds: rows.map((row) => row.transactionId),
+        invoiceIds: rows.map((row) => row.invoiceId),
+      })
+      .returning('id, transaction_id, invoice_id')
+      .execute();
+    const ids = new Map((raw as Array<{ id: string; transaction_id: string; invoice_id: string }>).map((row) => [`${row.transaction_id}|${row.invoice_id}`, row.id]));
+    for (const row of rows) row.id = ids.get(`${row.transactionId}|${row.invoiceId}`) ?? row.id;
   }
 
   /** Recomputes an invoice's amounts from the matches still standing on it. */
@@ -216,7 +252,7 @@ export class ReconciliationService {
          FROM "match" m
          JOIN "transaction" t ON t.id = m.transaction_id
          JOIN invoice i ON i.id = m.invoice_id
-        WHERE m.owner_id = $1 AND m.state IN ($2, $3)`,
+        WHERE m.owner_id = $1 AND m.state IN ($2, $3) AND NOT m.withdrawn`,
       [ownerId, MatchState.CONFIRMED, MatchState.REJECTED],
     )) as Array<{ transaction_id: string; invoice_id: string; state: MatchState; counterparty_name: string | null; counterparty_iban: string | null; customer_name: string }>;
     return {
@@ -252,6 +288,7 @@ export class ReconciliationService {
         );
       }
     }
+    if (rows.length > 0) await this.reviveWithdrawn(manager, ownerId, rows);
     await bulkInsert(
       manager,
       'match',
@@ -304,20 +341,5 @@ function toBankCredit(line: Transaction): BankCredit {
     remittanceUnstructured: line.remittanceInformation,
     remittanceStructured: line.structuredReference,
     endToEndId: line.endToEndId,
-  };
-}
-
-function toReconciledEntry(match: Match): ReconciledEntry {
-  return {
-    matchId: match.id,
-    transactionId: match.transactionId,
-    bookingDate: match.transaction.bookingDate ?? match.transaction.date,
-    validatedOn: match.updatedAt.toISOString().slice(0, 10),
-    invoiceNumber: match.invoice.number,
-    invoiceDate: match.invoice.issueDate,
-    customerName: match.invoice.customerName,
-    amount: match.amount,
-    writtenOff: match.writtenOff,
-    currency: match.invoice.currency,
   };
 }

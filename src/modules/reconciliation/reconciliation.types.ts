@@ -1,5 +1,6 @@
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { AccountingExportFormat, type AccountingExportFile } from './accounting-export';
+import { LocalDateResolver } from 'graphql-scalars';
+import { ArgsType, Field, ID, ObjectType } from 'type-graphql';
+import { ConnectionType, ForwardPaginationArgs } from '../../common/relay';
 import { Match, MatchState } from './match.entity';
 
 @ObjectType({ description: 'A decision on a match: the engine proposed or confirmed it, or the owner confirmed or rejected it.' })
@@ -14,25 +15,25 @@ export class ReconciliationEvent {
   match: Match;
 }
 
-registerEnumType(AccountingExportFormat, { name: 'AccountingExportFormat' });
+export const MatchConnection = ConnectionType(Match, 'Match');
 
-@ObjectType({ description: 'Reconciled matches as bank journal entries, ready to import into accounting software.' })
-export class AccountingExport implements AccountingExportFile {
-  @Field(() => AccountingExportFormat)
-  format: AccountingExportFormat;
+@ArgsType()
+export class MatchesArgs extends ForwardPaginationArgs {
+  @Field(() => MatchState, { nullable: true })
+  state?: MatchState | null;
 
-  @Field()
-  fileName: string;
+  @Field(() => MatchState, { nullable: true, deprecationReason: 'Use `state`.' })
+  status?: MatchState | null;
 
-  @Field()
-  contentType: string;
+  @Field(() => ID, { nullable: true, description: 'Only the matches of this invoice.' })
+  invoiceId?: string | null;
 
-  @Field(() => Int, { description: 'Journal entries in the file.' })
-  entryCount: number;
+  @Field(() => ID, { nullable: true, description: 'Only the matches of this bank transaction.' })
+  transactionId?: string | null;
 
-  @Field(() => Int, { description: 'Reconciled matches left out: not in euros, for a FEC.' })
-  skippedCount: number;
+  @Field(() => LocalDateResolver, { nullable: true, description: 'Bank lines booked from this date on (inclusive).' })
+  from?: string | null;
 
-  @Field({ description: 'The file itself.' })
-  content: string;
+  @Field(() => LocalDateResolver, { nullable: true, description: 'Bank lines booked up to this date (inclusive).' })
+  to?: string | null;
 }

@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
+import { MoneyField } from '../../common/money';
 import { Account } from '../accounts/account.entity';
 
 export enum TransactionStatus {
@@ -48,7 +49,7 @@ export class Transaction {
   @Column({ type: 'varchar', length: 8 })
   status: TransactionStatus;
 
-  @Field({ description: 'Signed decimal: positive is money in. Never a float.' })
+  @MoneyField<Transaction>('Signed: positive is money in, negative money out.', (line) => line.currency)
   @Column({ type: 'numeric', precision: 20, scale: 5 })
   amount: string;
 
