@@ -7,7 +7,7 @@
 import { distance } from 'fastest-levenshtein';
 
 /** Company legal forms in the countries Passerelle's banks serve (FR, BE, LU, DE, NL, ES, IT, UK). */
-const LEGAL_FORMS = new Set([
+export const LEGAL_FORMS: ReadonlySet<string> = new Set([
   'SA', 'SAS', 'SASU', 'SARL', 'EURL', 'SCI', 'SNC', 'SCS', 'SCA', 'SCOP', 'SELARL', 'SELAS', 'EI', 'EIRL', 'GIE',
   'SPRL', 'SRL', 'BV', 'BVBA', 'NV', 'VOF', 'ASBL', 'VZW', 'GMBH', 'AG', 'KG', 'OHG', 'UG', 'SL', 'SLU', 'SPA',
   'LTD', 'LIMITED', 'PLC', 'LLP', 'LLC', 'INC', 'CORP', 'CO',
