@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { datasetInput, readDataset, type Dataset } from './dataset';
-import { evaluate, toLinkRecords } from './evaluation';
+import { evaluate, toLinkRecords, type Evaluation } from './evaluation';
 import { reconcile } from './matcher';
-import { PERTURBATIONS } from './perturbations';
+import { PERTURBATIONS, type Perturbation } from './perturbations';
 import type { ReconciliationInput } from './types';
 
 /** `../shared` beside the repository: present on developer machines and in CI, absent in a bare clone. */
@@ -12,26 +12,29 @@ const available = existsSync(DEV_SET);
 const maybe = available ? it : it.skip;
 const SKIPPED = `SKIPPED: ${DEV_SET} is absent (../shared from the repository root), so the quality targets cannot be measured`;
 
-const TARGETS = { autoConfirmedPrecision: 0.995, allProposedRecall: 0.95 };
+/** Issue 17: with the owner's history, on the set and on each perturbation of it. */
+const TARGETS = { autoConfirmedPrecision: 0.999, autoConfirmedRecall: 0.95, allProposedRecall: 0.99 };
 
-function quality(dataset: Dataset, input: ReconciliationInput): { precision: number; recall: number } {
-  const evaluation = evaluate(toLinkRecords(reconcile(input).links), dataset.truth ?? []);
-  return { precision: evaluation.autoConfirmed.precision, recall: evaluation.allProposed.recall };
+function quality(dataset: Dataset, input: ReconciliationInput): Evaluation {
+  return evaluate(toLinkRecords(reconcile(input).links), dataset.truth ?? []);
 }
 
-describe('reconciliation quality on the published development set', () => {
-  maybe(available ? 'auto-confirms with precision >= 0.995 and proposes links with recall >= 0.95' : SKIPPED, () => {
+describe('reconciliation quality on the published development set, with its history', () => {
+  maybe(available ? 'auto-confirms with precision >= 0.999 and recall >= 0.95, and proposes links with recall >= 0.99' : SKIPPED, () => {
     const dataset = readDataset(DEV_SET);
-    const { precision, recall } = quality(dataset, datasetInput(dataset));
-    expect(precision).toBeGreaterThanOrEqual(TARGETS.autoConfirmedPrecision);
-    expect(recall).toBeGreaterThanOrEqual(TARGETS.allProposedRecall);
+    expect(dataset.knownPayers.length).toBeGreaterThan(0);
+    const { autoConfirmed, allProposed } = quality(dataset, datasetInput(dataset));
+    expect(autoConfirmed.precision).toBeGreaterThanOrEqual(TARGETS.autoConfirmedPrecision);
+    expect(autoConfirmed.recall).toBeGreaterThanOrEqual(TARGETS.autoConfirmedRecall);
+    expect(allProposed.recall).toBeGreaterThanOrEqual(TARGETS.allProposedRecall);
   });
 
-  const cases = PERTURBATIONS.map((perturbation): [string, (typeof PERTURBATIONS)[number]] => [perturbation.name, perturbation]);
-  (available ? it.each(cases) : it.skip.each(cases))('keeps both targets with %s', (_, perturbation) => {
+  const cases = PERTURBATIONS.map((perturbation): [string, Perturbation] => [perturbation.name, perturbation]);
+  (available ? it.each(cases) : it.skip.each(cases))('keeps the targets with %s', (_, perturbation) => {
     const dataset = readDataset(DEV_SET);
-    const { precision, recall } = quality(dataset, perturbation.apply(dataset, datasetInput(dataset)));
-    expect(precision).toBeGreaterThanOrEqual(TARGETS.autoConfirmedPrecision);
-    expect(recall).toBeGreaterThanOrEqual(TARGETS.allProposedRecall);
+    const { autoConfirmed, allProposed } = quality(dataset, perturbation.apply(dataset, datasetInput(dataset)));
+    expect(autoConfirmed.precision).toBeGreaterThanOrEqual(TARGETS.autoConfirmedPrecision);
+    if (perturbation.autoRecallTarget) expect(autoConfirmed.recall).toBeGreaterThanOrEqual(TARGETS.autoConfirmedRecall);
+    expect(allProposed.recall).toBeGreaterThanOrEqual(TARGETS.allProposedRecall);
   });
 });

@@ -51,8 +51,9 @@ export class InvoiceIndex {
   private readonly byNumberDigits = new Map<string, number[]>();
   private readonly byStructured = new Map<string, number[]>();
   private readonly byIban = new Map<string, number[]>();
-  private readonly byCustomerCore = new Map<string, number[]>();
-  private readonly coresByToken = new Map<string, Set<string>>();
+  private readonly byCustomerKey = new Map<string, number[]>();
+  /** Distinctive word → one customer name per key having it. */
+  private readonly customersByToken = new Map<string, Map<string, NormalizedName>>();
 
   constructor(invoices: OpenInvoice[]) {
     this.invoices = invoices.map((invoice, index) => this.indexOne(invoice, index));
@@ -88,14 +89,14 @@ export class InvoiceIndex {
     if (structured) push(this.byStructured, structured.key, index);
     if (iban) push(this.byIban, iban, index);
     if (customer) {
-      if (!this.byCustomerCore.has(customer.core)) {
-        for (const token of nameTokens(customer.core)) {
-          const cores = this.coresByToken.get(token) ?? new Set<string>();
-          cores.add(customer.core);
-          this.coresByToken.set(token, cores);
+      if (!this.byCustomerKey.has(customer.key)) {
+        for (const token of nameTokens(customer)) {
+          const customers = this.customersByToken.get(token) ?? new Map<string, NormalizedName>();
+          customers.set(customer.key, customer);
+          this.customersByToken.set(token, customers);
         }
       }
-      push(this.byCustomerCore, customer.core, index);
+      push(this.byCustomerKey, customer.key, index);
     }
     return indexed;
   }
@@ -116,17 +117,18 @@ export class InvoiceIndex {
     return this.byIban.get(iban) ?? [];
   }
 
-  byCore(core: string): readonly number[] {
-    return this.byCustomerCore.get(core) ?? [];
+  /** Invoices of customers whose name has these words, whatever their order and legal form. */
+  byKey(key: string): readonly number[] {
+    return this.byCustomerKey.get(key) ?? [];
   }
 
-  /** Customer cores sharing a distinctive word with `core`, for fuzzy name lookups. */
-  coresSharingWord(core: string): Set<string> {
-    const cores = new Set<string>();
-    for (const token of nameTokens(core)) {
-      const sharing = this.coresByToken.get(token);
-      if (sharing && sharing.size <= MAX_CORES_PER_TOKEN) for (const other of sharing) cores.add(other);
+  /** One customer name per key sharing a distinctive word with `name`, for lookups of names written another way. */
+  customersSharingWord(name: NormalizedName): NormalizedName[] {
+    const customers = new Map<string, NormalizedName>();
+    for (const token of nameTokens(name)) {
+      const sharing = this.customersByToken.get(token);
+      if (sharing && sharing.size <= MAX_CORES_PER_TOKEN) for (const [key, customer] of sharing) customers.set(key, customer);
     }
-    return cores;
+    return [...customers.values()];
   }
 }

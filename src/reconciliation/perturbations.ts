@@ -11,6 +11,11 @@ import type { BankCredit, ReconciliationInput } from './types';
 export interface Perturbation {
   name: string;
   apply: (dataset: Dataset, input: ReconciliationInput) => ReconciliationInput;
+  /**
+   * Whether the auto-confirmed recall target applies. It does not when the rewrite takes away the evidence that
+   * settles most payments on purpose: a quoted number naming another invoice is for the owner to settle.
+   */
+  autoRecallTarget: boolean;
 }
 
 function addDays(date: string, days: number): string {
@@ -53,14 +58,17 @@ export const PERTURBATIONS: Perturbation[] = [
       invoices: input.invoices.map((invoice) => ({ ...invoice, customerIban: null })),
       memory: { ...input.memory, knownPayers: input.memory?.knownPayers?.map((payer) => ({ ...payer, payerIban: null })) },
     }),
+    autoRecallTarget: true,
   },
   {
     name: 'no end-to-end ids',
     apply: (_, input) => withCredits(input, (credit) => ({ ...credit, endToEndId: null })),
+    autoRecallTarget: true,
   },
   {
     name: 'payer names cut at 14 characters',
     apply: (_, input) => withCredits(input, (credit) => ({ ...credit, counterpartyName: credit.counterpartyName?.slice(0, 14) })),
+    autoRecallTarget: true,
   },
   {
     name: 'payer names written another way by the bank',
@@ -69,10 +77,12 @@ export const PERTURBATIONS: Perturbation[] = [
         ...credit,
         counterpartyName: credit.counterpartyName ? rewriteName(credit.counterpartyName, position) : credit.counterpartyName,
       })),
+    autoRecallTarget: true,
   },
   {
     name: 'the feed in reverse order',
     apply: (_, input) => ({ ...input, credits: [...input.credits].reverse(), invoices: [...input.invoices].reverse() }),
+    autoRecallTarget: true,
   },
   {
     name: 'a stranger crediting every open amount',
@@ -93,6 +103,7 @@ export const PERTURBATIONS: Perturbation[] = [
         })),
       ],
     }),
+    autoRecallTarget: true,
   },
   {
     name: 'every payment in full of one invoice sent twice',
@@ -109,6 +120,7 @@ export const PERTURBATIONS: Perturbation[] = [
         .map((credit) => ({ ...credit, id: `again-${credit.id}`, bookingDate: addDays(credit.bookingDate, 2) }));
       return { ...input, credits: [...input.credits, ...again] };
     },
+    autoRecallTarget: true,
   },
   {
     name: 'bank charges of 2.50 taken from every payment',
@@ -120,6 +132,7 @@ export const PERTURBATIONS: Perturbation[] = [
           : credit,
       );
     },
+    autoRecallTarget: true,
   },
   {
     name: 'the last digit of every quoted invoice number mistyped when that names another invoice',
@@ -133,5 +146,6 @@ export const PERTURBATIONS: Perturbation[] = [
         return { ...credit, endToEndId: null, remittanceUnstructured: credit.remittanceUnstructured?.replace(quoted.number, typo) };
       });
     },
+    autoRecallTarget: false,
   },
 ];
