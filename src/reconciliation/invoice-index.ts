@@ -5,7 +5,7 @@
 import { electronicFormatIBAN } from 'ibantools';
 import { dayNumber } from './calendar';
 import { toCents } from './money';
-import { normalizeName, nameTokens, type NormalizedName } from './party-name';
+import { compareNames, normalizeName, nameTokens, type NormalizedName } from './party-name';
 import { compactReference, structuredKey, type StructuredKind } from './structured-reference';
 import { digitRuns, foldLookAlikes, stripLeadingZeros } from './reference-text';
 import type { OpenInvoice } from './types';
@@ -54,6 +54,7 @@ export class InvoiceIndex {
   private readonly byCustomerKey = new Map<string, number[]>();
   /** Distinctive word → one customer name per key having it. */
   private readonly customersByToken = new Map<string, Map<string, NormalizedName>>();
+  private readonly keysLikeName = new Map<string, string[]>();
 
   constructor(invoices: OpenInvoice[]) {
     this.invoices = invoices.map((invoice, index) => this.indexOne(invoice, index));
@@ -122,13 +123,20 @@ export class InvoiceIndex {
     return this.byCustomerKey.get(key) ?? [];
   }
 
-  /** One customer name per key sharing a distinctive word with `name`, for lookups of names written another way. */
-  customersSharingWord(name: NormalizedName): NormalizedName[] {
+  /**
+   * Keys of customers whose name `name` may be written another way (cut, initials, a typo): among those sharing a
+   * distinctive word with it. Asked once per payer name in a run, however many credits carry it.
+   */
+  keysLike(name: NormalizedName): readonly string[] {
+    const known = this.keysLikeName.get(name.full);
+    if (known) return known;
     const customers = new Map<string, NormalizedName>();
     for (const token of nameTokens(name)) {
       const sharing = this.customersByToken.get(token);
       if (sharing && sharing.size <= MAX_CORES_PER_TOKEN) for (const [key, customer] of sharing) customers.set(key, customer);
     }
-    return [...customers.values()];
+    const keys = [...customers.values()].filter((customer) => compareNames(name, customer) !== 'NONE').map((customer) => customer.key);
+    this.keysLikeName.set(name.full, keys);
+    return keys;
   }
 }

@@ -26,6 +26,8 @@ const SPELLED_FORMS: [RegExp, string][] = [
   [/\bBESLOTEN VENNOOTSCHAP\b/g, 'BV'],
 ];
 
+const SPELLED_FORM_WORD = /\b(?:SOCIETE|ENTREPRISE|GESELLSCHAFT|BESLOTEN)\b/;
+
 /** Words banks and payers add around a name that say nothing about who it is ("STE" and "SOC" abbreviate Société). */
 const FILLER_WORDS = new Set(['M', 'MR', 'MME', 'MLLE', 'MONSIEUR', 'MADAME', 'STE', 'SOC', 'SOCIETE', 'ETS', 'ETABLISSEMENTS']);
 
@@ -69,11 +71,24 @@ function joinDottedLetters(text: string): string {
   return text.replace(/\b(?:[A-Z]\.\s?){2,}/g, (letters) => letters.replace(/[.\s]/g, '') + ' ');
 }
 
+/** Feeds repeat the same few thousand names: each is read once. Bounded, so a long-lived process does not grow. */
+const readNames = new Map<string, NormalizedName | null>();
+const MAX_READ_NAMES = 50_000;
+
 export function normalizeName(raw: string | null | undefined): NormalizedName | null {
   if (!raw) return null;
+  const read = readNames.get(raw);
+  if (read !== undefined) return read;
+  if (readNames.size >= MAX_READ_NAMES) readNames.clear();
+  const name = readName(raw);
+  readNames.set(raw, name);
+  return name;
+}
+
+function readName(raw: string): NormalizedName | null {
   let text = joinDottedLetters(raw.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase());
   text = text.replace(/[^0-9A-Z]+/g, ' ').trim();
-  for (const [spelled, form] of SPELLED_FORMS) text = text.replace(spelled, form);
+  if (SPELLED_FORM_WORD.test(text)) for (const [spelled, form] of SPELLED_FORMS) text = text.replace(spelled, form);
   const words = text.split(' ').filter((word) => word.length > 0 && !FILLER_WORDS.has(word));
   if (words.length === 0) return null;
   const coreWords = words.filter((word) => !LEGAL_FORMS.has(word));
@@ -104,6 +119,9 @@ function truncates(short: NormalizedName, long: NormalizedName): boolean {
   return long.full.startsWith(short.full) || (short.core.length >= MIN_TRUNCATED_LENGTH && long.core.startsWith(short.core));
 }
 
+/** A word of at most three letters: an initial or initials, or nothing to expand. */
+const SHORT_WORD = /(?:^| )[A-Z0-9]{1,3}(?: |$)/;
+
 function initialsOf(words: readonly string[]): string {
   return words
     .filter((word) => !LINK_WORDS.has(word))
@@ -118,6 +136,7 @@ function initialsOf(words: readonly string[]): string {
  * could stand for anyone.
  */
 function initialsAgree(a: NormalizedName, b: NormalizedName): boolean {
+  if (!SHORT_WORD.test(a.core) && !SHORT_WORD.test(b.core)) return false;
   const left = a.core.split(' ');
   const right = b.core.split(' ');
   let sharedFullWord = false;

@@ -50,6 +50,8 @@ export class PayerMemory {
   private readonly byName = new Map<string, KnownName>();
   private readonly byKey = new Map<string, KnownName[]>();
   private readonly byWord = new Map<string, KnownName[]>();
+  /** Payer name → the customers it is confirmed for by name, and how: worked out once per name in a run. */
+  private readonly byPayerName = new Map<string, [string, NameMatch][]>();
 
   constructor(knownPayers: readonly KnownPayer[]) {
     for (const known of knownPayers) {
@@ -94,17 +96,23 @@ export class PayerMemory {
     const name = normalizeName(counterpartyName);
     const confirmed = new Map<string, Recognition>();
     for (const customer of iban ? (this.byIban.get(iban) ?? []) : []) confirmed.set(customer, 'IBAN');
-    if (name) {
-      for (const known of this.namesLike(name)) {
-        const match = compareNames(name, known.name);
-        if (!isSameParty(match)) continue;
-        for (const customer of known.customers) {
-          const current = confirmed.get(customer);
-          if (current === undefined || (current !== 'IBAN' && NAME_STRENGTH[match] > NAME_STRENGTH[current])) confirmed.set(customer, match);
-        }
-      }
+    for (const [customer, match] of name ? this.customersOfName(name) : []) {
+      const current = confirmed.get(customer);
+      if (current === undefined || (current !== 'IBAN' && NAME_STRENGTH[match] > NAME_STRENGTH[current])) confirmed.set(customer, match);
     }
     return { iban, name, confirmed, undoubted: new Set(), names: new Map() };
+  }
+
+  private customersOfName(name: NormalizedName): [string, NameMatch][] {
+    const known = this.byPayerName.get(name.full);
+    if (known) return known;
+    const customers: [string, NameMatch][] = [];
+    for (const entry of this.namesLike(name)) {
+      const match = compareNames(name, entry.name);
+      if (isSameParty(match)) for (const customer of entry.customers) customers.push([customer, match]);
+    }
+    this.byPayerName.set(name.full, customers);
+    return customers;
   }
 }
 
@@ -164,9 +172,7 @@ export function invoicesOfPayer(index: InvoiceIndex, payer: Payer): number[] {
     const exact = index.byKey(payer.name.key);
     addAll(exact);
     if (exact.length === 0) {
-      for (const customer of index.customersSharingWord(payer.name)) {
-        if (nameMatchOf(payer, customer) !== 'NONE') addAll(index.byKey(customer.key));
-      }
+      for (const key of index.keysLike(payer.name)) addAll(index.byKey(key));
     }
   }
   return [...found];
