@@ -656,6 +656,15 @@ describe('settling payments of payers the owner confirmed before', () => {
     expect(result.writeOffs).toEqual([{ transactionId: 'T1', invoiceId: 'I1', amount: '2.50', reason: 'UNDERPAYMENT_WITHIN_TOLERANCE' }]);
   });
 
+  it('prefers the invoice paid to the cent to one the bank charges would explain', () => {
+    const result = run({
+      invoices: [chevalier('I1', { amount: '480.00' }), chevalier('I2', { amount: '477.50' }), ...noise(5)],
+      credits: [fromChevalier('T1', { amount: '477.50' })],
+      memory: knownByIban,
+    });
+    expect(onlyLink(result, 'T1')).toMatchObject({ decision: 'AUTO_CONFIRMED', allocations: [{ invoiceId: 'I2' }] });
+  });
+
   it('suggests when the name fits another customer better than the payer the owner confirmed', () => {
     // "FROMAGERIE CHEVALIER" without a legal form is the customer of that exact name, not surely the SAS.
     const result = run({

@@ -357,15 +357,17 @@ function paysInFull(candidate: Candidate): boolean {
 
 /**
  * The readings that stand against `best`: the top one and any within the tie margin; and, when only the owner's
- * history makes `best` decisive, any other reading the amount pays in full (a second invoice of that amount, a
- * combination): the history says who pays, not for which invoice.
+ * history makes `best` decisive, any other reading the amount pays as well (a second invoice of that amount, a
+ * combination; when `best` is short of bank charges, one paid to the cent or short of them too): the history says
+ * who pays, not for which invoice.
  */
 function rivalsOf(candidates: readonly Candidate[], top: Candidate, best: Candidate): Candidate[] {
+  const asWell = (candidate: Candidate): boolean => (exactly(best) ? exactly(candidate) : paysInFull(candidate));
   return candidates.filter(
     (candidate) =>
       candidate !== best &&
       !sameSet(candidate.invoices, best.invoices) &&
-      (candidate === top || best.points - candidate.points < TIE_MARGIN || (best.byMemory && paysInFull(candidate))),
+      (candidate === top || best.points - candidate.points < TIE_MARGIN || (best.byMemory && asWell(candidate))),
   );
 }
 
