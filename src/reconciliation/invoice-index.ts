@@ -55,6 +55,8 @@ export class InvoiceIndex {
   /** Distinctive word → one customer name per key having it. */
   private readonly customersByToken = new Map<string, Map<string, NormalizedName>>();
   private readonly keysLikeName = new Map<string, string[]>();
+  /** Name key → the customers (`NormalizedName.id`) with invoices under it. */
+  private readonly customerIdsByKey = new Map<string, Set<string>>();
 
   constructor(invoices: OpenInvoice[]) {
     this.invoices = invoices.map((invoice, index) => this.indexOne(invoice, index));
@@ -98,6 +100,7 @@ export class InvoiceIndex {
         }
       }
       push(this.byCustomerKey, customer.key, index);
+      this.customerIdsByKey.set(customer.key, (this.customerIdsByKey.get(customer.key) ?? new Set<string>()).add(customer.id));
     }
     return indexed;
   }
@@ -116,6 +119,18 @@ export class InvoiceIndex {
 
   byPayerIban(iban: string): readonly number[] {
     return this.byIban.get(iban) ?? [];
+  }
+
+  /**
+   * The invoices' customer that `name` stands for: the one with that name; else, when the name lacks its legal form
+   * or has one the invoices leave out, the one customer whose name differs only so. Null when none or several.
+   */
+  customerNamed(name: NormalizedName): string | null {
+    const ids = this.customerIdsByKey.get(name.key);
+    if (!ids) return null;
+    if (ids.has(name.id)) return name.id;
+    const compatible = [...ids].filter((id) => name.forms === '' || id.endsWith('|'));
+    return compatible.length === 1 ? compatible[0] : null;
   }
 
   /** Invoices of customers whose name has these words, whatever their order and legal form. */

@@ -628,6 +628,14 @@ describe('settling payments of payers the owner confirmed before', () => {
     expect(onlyLink(result, 'T1')).toMatchObject({ decision: 'AUTO_CONFIRMED', allocations: [{ invoiceId: 'I1', amount: '480.00' }] });
   });
 
+  it('reads the customer of the history as the invoices name it, unless that names two customers', () => {
+    const history = { knownPayers: [{ payerIban: GARNIER_IBAN, payerName: null, customerName: 'FROMAGERIE CHEVALIER' }] };
+    const input = { invoices: [chevalier('I1', { amount: '480.00' }), ...noise(5)], credits: [fromChevalier('T1', { amount: '480.00' })], memory: history };
+    expect(onlyLink(run(input), 'T1').decision).toBe('AUTO_CONFIRMED');
+    const twoCustomers = { ...input, invoices: [...input.invoices, invoice('I2', { customerName: 'Fromagerie Chevalier SA', customerIban: null, amount: '75.00' })] };
+    expect(onlyLink(run(twoCustomers), 'T1').decision).toBe('SUGGESTED');
+  });
+
   it('suggests when two open invoices of that customer have the amount', () => {
     const result = run({
       invoices: [chevalier('I1', { amount: '480.00' }), chevalier('I2', { amount: '480.00' }), ...noise(5)],

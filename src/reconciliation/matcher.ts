@@ -523,7 +523,7 @@ export function reconcile(input: ReconciliationInput, options: Partial<Reconcili
     writeOffs: [],
     overpayments: [],
   };
-  const memory = new PayerMemory(input.memory?.knownPayers ?? []);
+  const memory = new PayerMemory(input.memory?.knownPayers ?? [], index);
   const payouts = new PayoutBook(input.payouts ?? [], context.options.payoutArrivalWindowDays);
   const unmatchedCredits: UnmatchedCredit[] = [];
   const screening = screenFeed(input.credits);

@@ -53,14 +53,16 @@ export class PayerMemory {
   /** Payer name → the customers it is confirmed for by name, and how: worked out once per name in a run. */
   private readonly byPayerName = new Map<string, [string, NameMatch][]>();
 
-  constructor(knownPayers: readonly KnownPayer[]) {
+  /** `index`: the run's invoices, whose customers the history's customer names are read as. */
+  constructor(knownPayers: readonly KnownPayer[], index: InvoiceIndex) {
     for (const known of knownPayers) {
-      const customer = normalizeName(known.customerName);
+      const customerName = normalizeName(known.customerName);
+      const customer = customerName && index.customerNamed(customerName);
       if (!customer) continue;
       const iban = normalizeIban(known.payerIban);
-      if (iban) this.byIban.set(iban, (this.byIban.get(iban) ?? new Set<string>()).add(customer.id));
+      if (iban) this.byIban.set(iban, (this.byIban.get(iban) ?? new Set<string>()).add(customer));
       const name = normalizeName(known.payerName);
-      if (name) this.remember(name, customer.id);
+      if (name) this.remember(name, customer);
     }
   }
 
