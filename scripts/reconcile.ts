@@ -1,6 +1,7 @@
 /**
  * `npm run reconcile -- <dataset dir> --out links.json`: runs the reconciliation engine on a dataset and writes its
  * links in the truth.json shape, each with its decision and score, so anyone can score them with their own tool.
+ * The set's history.json, when present, is the engine's memory of payers the owner confirmed before.
  * Without `--out` the links go to standard output.
  */
 import { writeFileSync } from 'node:fs';

@@ -1,11 +1,12 @@
 /**
  * Deterministic synthetic ledgers for the reconciliation benchmark: open invoices, and a bank feed mixing payments
  * of every case family (referenced, damaged, unreferenced, grouped, instalments, third parties, card payouts) with
- * the debits and unrelated credits that make up most of a real feed. The truth is kept, so the benchmark also
- * reports quality at scale.
+ * the debits and unrelated credits that make up most of a real feed, and the owner's memory of payers confirmed last
+ * month, with payer names written the ways banks write them. The truth is kept, so the benchmark also reports
+ * quality at scale.
  */
 import { makeRf } from '../../src/modules/reconciliation/engine/structured-reference';
-import type { BankCredit, OpenInvoice, PayoutReport, ReconciliationInput } from '../../src/modules/reconciliation/engine/types';
+import type { BankCredit, KnownPayer, OpenInvoice, PayoutReport, ReconciliationInput } from '../../src/modules/reconciliation/engine/types';
 
 export interface SyntheticSet {
   input: ReconciliationInput;
@@ -57,8 +58,12 @@ export function syntheticSet(transactions: number, invoices: number, seed = 42):
     const form = FORMS[i % FORMS.length];
     const base = `${TRADES[i % TRADES.length]} ${NAMES[Math.floor(i / TRADES.length) % NAMES.length]}`;
     const suffix = i >= TRADES.length * NAMES.length ? ` ${NAMES[Math.floor(i / (TRADES.length * NAMES.length)) % NAMES.length]}` : '';
-    return { name: `${base}${suffix}${form ? ` ${form}` : ''}`, iban: iban() };
+    return { name: `${base}${suffix}${form ? ` ${form}` : ''}`, form, iban: iban() };
   });
+  // Last month's work: most customers' payers were confirmed, by the name and IBAN their bank printed.
+  const knownPayers: KnownPayer[] = customers
+    .filter(() => random() < 0.7)
+    .map((customer) => ({ payerName: customer.name.toUpperCase(), payerIban: customer.iban, customerName: customer.name }));
 
   const openInvoices: OpenInvoice[] = Array.from({ length: invoices }, (_, i) => {
     const customer = pick(customers);
@@ -85,9 +90,16 @@ export function syntheticSet(transactions: number, invoices: number, seed = 42):
   const take = (): OpenInvoice | undefined => openInvoices[nextInvoice++];
   const cents = (amount: string): number => Math.round(Number(amount.replace('.', '')));
 
+  /** The payer's name as its bank prints it: mostly as invoiced, else the legal form moved, or cut at 18 characters. */
+  const bankName = (name: string, form: string): string => {
+    const roll = random();
+    if (roll < 0.1 && form) return `${form} ${name.slice(0, -form.length - 1)}`.toUpperCase();
+    if (roll < 0.2) return name.toUpperCase().slice(0, 18);
+    return name.toUpperCase();
+  };
   const payerOf = (invoice: OpenInvoice): { counterpartyName: string; counterpartyIban: string } => {
     const customer = customerOf.get(invoice.id);
-    return { counterpartyName: invoice.customerName.toUpperCase(), counterpartyIban: customer ? customer.iban : iban() };
+    return { counterpartyName: bankName(invoice.customerName, customer?.form ?? ''), counterpartyIban: customer ? customer.iban : iban() };
   };
   const damage = (number: string): string => {
     const roll = random();
@@ -159,5 +171,5 @@ export function syntheticSet(transactions: number, invoices: number, seed = 42):
       push({ amount: net, bookingDate: isoDay(day), counterpartyName: 'STRIPE', counterpartyIban: null, remittanceUnstructured: `STRIPE ${payoutId}`, endToEndId: payoutId }, items.map((item) => item.id), 'payout');
     }
   }
-  return { input: { invoices: openInvoices, credits: credits.slice(0, transactions), payouts }, truth: truth.filter((link) => Number(link.transactionId.slice(1)) <= transactions) };
+  return { input: { invoices: openInvoices, credits: credits.slice(0, transactions), payouts, memory: { knownPayers } }, truth: truth.filter((link) => Number(link.transactionId.slice(1)) <= transactions) };
 }

@@ -46,7 +46,7 @@ export interface ReconciliationServiceDeps {
 }
 
 /**
- * Runs the matching engine (src/reconciliation) over an owner's stored invoices and bank lines, and keeps what it
+ * Runs the matching engine (./engine) over an owner's stored invoices and bank lines, and keeps what it
  * decided: matches, amounts paid, and one outbox event per decision, in one database transaction.
  */
 export class ReconciliationService {

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readDataset } from './dataset';
+import { datasetInput, readDataset } from './dataset';
 
 function datasetWith(files: Record<string, unknown>): string {
   const dir = mkdtempSync(join(tmpdir(), 'reconciliation-'));
@@ -23,7 +23,18 @@ const invoice = {
 describe('reading a labelled reconciliation dataset', () => {
   it('reads a valid set, payouts and truth being optional', () => {
     const dataset = readDataset(datasetWith({ 'invoices.json': [invoice], 'transactions.json': [] }));
-    expect(dataset).toMatchObject({ invoices: [invoice], transactions: [], payouts: [], truth: null });
+    expect(dataset).toMatchObject({ invoices: [invoice], transactions: [], payouts: [], knownPayers: [], truth: null });
+  });
+
+  it("passes the owner's history to the engine as its memory of confirmed payers", () => {
+    const knownPayers = [{ payerName: 'DATA SUD SAS', payerIban: null, customerName: 'Data Sud' }];
+    const dataset = readDataset(datasetWith({ 'invoices.json': [invoice], 'transactions.json': [], 'history.json': { knownPayers } }));
+    expect(datasetInput(dataset).memory).toEqual({ knownPayers });
+  });
+
+  it('names the field of a bad history entry', () => {
+    const dir = datasetWith({ 'invoices.json': [invoice], 'transactions.json': [], 'history.json': { knownPayers: [{ payerName: 'X' }] } });
+    expect(() => readDataset(dir)).toThrow(/history\.json: field "knownPayers\.0\.customerName"/);
   });
 
   it('names the file, the record and the field of a bad value', () => {

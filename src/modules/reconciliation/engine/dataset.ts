@@ -1,12 +1,12 @@
 /**
  * Reads a labelled reconciliation dataset (`../shared/datasets/reconciliation/FORMAT.md`): invoices, transactions,
- * payouts and, when present, the true links. Every record is validated, and a bad one is reported by file, record
+ * payouts and, when present, the owner's history (payers confirmed last month) and the true links. Every record is validated, and a bad one is reported by file, record
  * and field, so a broken dataset fails loudly instead of skewing a measurement.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { BankCredit, OpenInvoice, PayoutReport, ReconciliationInput } from './types';
+import type { BankCredit, KnownPayer, OpenInvoice, PayoutReport, ReconciliationInput } from './types';
 
 const decimal = z.string().regex(/^-?\d+(\.\d{1,2})?$/, 'a decimal amount with at most 2 decimals');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a YYYY-MM-DD date');
@@ -57,6 +57,16 @@ const payoutSchema = z.object({
   ),
 });
 
+const historySchema = z.object({
+  knownPayers: z.array(
+    z.object({
+      payerName: text,
+      payerIban: text,
+      customerName: z.string().min(1),
+    }),
+  ),
+});
+
 const truthSchema = z.object({
   transactionId: z.string().min(1),
   invoiceIds: z.array(z.string().min(1)).min(1),
@@ -70,30 +80,50 @@ export interface Dataset {
   invoices: OpenInvoice[];
   transactions: DatasetTransaction[];
   payouts: PayoutReport[];
+  /** Payers the owner confirmed before (`history.json`); empty when the set has no history. */
+  knownPayers: KnownPayer[];
   /** Absent for an unlabelled set. */
   truth: TruthLink[] | null;
 }
 
 export class DatasetError extends Error {}
 
-function readArray<T>(dir: string, file: string, schema: z.ZodType<T>): T[] {
-  const path = join(dir, file);
-  let raw: unknown;
+function readJson(path: string): unknown {
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new DatasetError(`${path}: cannot read JSON (${(error as Error).message})`);
   }
+}
+
+function fieldOf(error: z.ZodError): { field: string; message: string } {
+  const issue = error.issues[0];
+  return { field: issue.path.length > 0 ? issue.path.join('.') : '(record)', message: issue.message };
+}
+
+function readArray<T>(dir: string, file: string, schema: z.ZodType<T>): T[] {
+  const path = join(dir, file);
+  const raw = readJson(path);
   if (!Array.isArray(raw)) throw new DatasetError(`${path}: expected a JSON array`);
   return raw.map((record, position) => {
     const parsed = schema.safeParse(record);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue.path.length > 0 ? issue.path.join('.') : '(record)';
-      throw new DatasetError(`${path}: record ${position}, field "${field}": ${issue.message}`);
+      const { field, message } = fieldOf(parsed.error);
+      throw new DatasetError(`${path}: record ${position}, field "${field}": ${message}`);
     }
     return parsed.data;
   });
+}
+
+function readHistory(dir: string): KnownPayer[] {
+  const path = join(dir, 'history.json');
+  if (!existsSync(path)) return [];
+  const parsed = historySchema.safeParse(readJson(path));
+  if (!parsed.success) {
+    const { field, message } = fieldOf(parsed.error);
+    throw new DatasetError(`${path}: field "${field}": ${message}`);
+  }
+  return parsed.data.knownPayers;
 }
 
 export function readDataset(dir: string): Dataset {
@@ -102,7 +132,7 @@ export function readDataset(dir: string): Dataset {
   const transactions = readArray(dir, 'transactions.json', transactionSchema);
   const payouts = existsSync(join(dir, 'payouts.json')) ? readArray(dir, 'payouts.json', payoutSchema) : [];
   const truth = existsSync(join(dir, 'truth.json')) ? readArray(dir, 'truth.json', truthSchema) : null;
-  return { invoices, transactions, payouts, truth };
+  return { invoices, transactions, payouts, knownPayers: readHistory(dir), truth };
 }
 
 export function datasetCredit(transaction: DatasetTransaction): BankCredit {
@@ -119,6 +149,12 @@ export function datasetCredit(transaction: DatasetTransaction): BankCredit {
   };
 }
 
+/** The engine's input for a dataset, its history passed as the engine's memory, as confirmed matches are in the product. */
 export function datasetInput(dataset: Dataset): ReconciliationInput {
-  return { invoices: dataset.invoices, credits: dataset.transactions.map(datasetCredit), payouts: dataset.payouts };
+  return {
+    invoices: dataset.invoices,
+    credits: dataset.transactions.map(datasetCredit),
+    payouts: dataset.payouts,
+    memory: { knownPayers: dataset.knownPayers },
+  };
 }

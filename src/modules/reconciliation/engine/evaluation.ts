@@ -5,7 +5,8 @@
  * `not-a-payment`.
  */
 import type { TruthLink } from './dataset';
-import type { Decision, Link } from './types';
+import { toCents } from './money';
+import type { BankCredit, Decision, Link, ReconciliationResult } from './types';
 
 export const NOT_A_PAYMENT = 'not-a-payment';
 
@@ -86,5 +87,33 @@ export function evaluate(links: readonly LinkRecord[], truth: readonly TruthLink
         allProposed: counts(filterPairs(all, inCategory), truthInCategory),
       };
     }),
+  };
+}
+
+/** What the owner still has to look at after a run: every credit line not settled on its own. */
+export interface ReviewLoad {
+  /** Credit lines in the feed (debits are not reconciled). */
+  credits: number;
+  /** Credits with at least one suggested link. */
+  suggested: number;
+  /** Credits with no link at all: nothing found, a pending twin, money sent back, or a double payment. */
+  unmatched: number;
+  /** (suggested + unmatched) / credits; 0 for a feed without credits. */
+  share: number;
+}
+
+export function reviewLoad(result: ReconciliationResult, feed: readonly BankCredit[]): ReviewLoad {
+  const credits = feed.filter((line) => toCents(line.amount) > 0n).length;
+  const suggested = new Set(result.links.filter((link) => link.decision === 'SUGGESTED').map((link) => link.transactionId));
+  const linked = new Set(result.links.map((link) => link.transactionId));
+  const unmatched = new Set([
+    ...result.unmatchedCredits.map((line) => line.transactionId),
+    ...result.overpayments.map((overpayment) => overpayment.transactionId).filter((id) => !linked.has(id)),
+  ]);
+  return {
+    credits,
+    suggested: suggested.size,
+    unmatched: unmatched.size,
+    share: credits === 0 ? 0 : (suggested.size + unmatched.size) / credits,
   };
 }

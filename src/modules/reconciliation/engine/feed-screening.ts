@@ -30,7 +30,7 @@ function sameCounterparty(a: BankCredit, b: BankCredit): boolean {
   const e2e = a.endToEndId?.toUpperCase();
   if (e2e && e2e !== NOT_PROVIDED && e2e === b.endToEndId?.toUpperCase()) return true;
   const nameA = normalizeName(a.counterpartyName);
-  return nameA !== null && nameA.core === normalizeName(b.counterpartyName)?.core;
+  return nameA !== null && nameA.key === normalizeName(b.counterpartyName)?.key;
 }
 
 interface Line {

@@ -5,7 +5,7 @@
 import { electronicFormatIBAN } from 'ibantools';
 import { dayNumber } from './calendar';
 import { toCents } from './money';
-import { normalizeName, nameTokens, type NormalizedName } from './party-name';
+import { compareNames, normalizeName, nameTokens, type NormalizedName } from './party-name';
 import { compactReference, structuredKey, type StructuredKind } from './structured-reference';
 import { digitRuns, foldLookAlikes, stripLeadingZeros } from './reference-text';
 import type { OpenInvoice } from './types';
@@ -51,8 +51,12 @@ export class InvoiceIndex {
   private readonly byNumberDigits = new Map<string, number[]>();
   private readonly byStructured = new Map<string, number[]>();
   private readonly byIban = new Map<string, number[]>();
-  private readonly byCustomerCore = new Map<string, number[]>();
-  private readonly coresByToken = new Map<string, Set<string>>();
+  private readonly byCustomerKey = new Map<string, number[]>();
+  /** Distinctive word → one customer name per key having it. */
+  private readonly customersByToken = new Map<string, Map<string, NormalizedName>>();
+  private readonly keysLikeName = new Map<string, string[]>();
+  /** Name key → the customers (`NormalizedName.id`) with invoices under it. */
+  private readonly customerIdsByKey = new Map<string, Set<string>>();
 
   constructor(invoices: OpenInvoice[]) {
     this.invoices = invoices.map((invoice, index) => this.indexOne(invoice, index));
@@ -88,14 +92,15 @@ export class InvoiceIndex {
     if (structured) push(this.byStructured, structured.key, index);
     if (iban) push(this.byIban, iban, index);
     if (customer) {
-      if (!this.byCustomerCore.has(customer.core)) {
-        for (const token of nameTokens(customer.core)) {
-          const cores = this.coresByToken.get(token) ?? new Set<string>();
-          cores.add(customer.core);
-          this.coresByToken.set(token, cores);
+      if (!this.byCustomerKey.has(customer.key)) {
+        for (const token of nameTokens(customer)) {
+          const customers = this.customersByToken.get(token) ?? new Map<string, NormalizedName>();
+          customers.set(customer.key, customer);
+          this.customersByToken.set(token, customers);
         }
       }
-      push(this.byCustomerCore, customer.core, index);
+      push(this.byCustomerKey, customer.key, index);
+      this.customerIdsByKey.set(customer.key, (this.customerIdsByKey.get(customer.key) ?? new Set<string>()).add(customer.id));
     }
     return indexed;
   }
@@ -116,17 +121,37 @@ export class InvoiceIndex {
     return this.byIban.get(iban) ?? [];
   }
 
-  byCore(core: string): readonly number[] {
-    return this.byCustomerCore.get(core) ?? [];
+  /**
+   * The invoices' customer that `name` stands for: the one with that name; else, when the name lacks its legal form
+   * or has one the invoices leave out, the one customer whose name differs only so. Null when none or several.
+   */
+  customerNamed(name: NormalizedName): string | null {
+    const ids = this.customerIdsByKey.get(name.key);
+    if (!ids) return null;
+    if (ids.has(name.id)) return name.id;
+    const compatible = [...ids].filter((id) => name.forms === '' || id.endsWith('|'));
+    return compatible.length === 1 ? compatible[0] : null;
   }
 
-  /** Customer cores sharing a distinctive word with `core`, for fuzzy name lookups. */
-  coresSharingWord(core: string): Set<string> {
-    const cores = new Set<string>();
-    for (const token of nameTokens(core)) {
-      const sharing = this.coresByToken.get(token);
-      if (sharing && sharing.size <= MAX_CORES_PER_TOKEN) for (const other of sharing) cores.add(other);
+  /** Invoices of customers whose name has these words, whatever their order and legal form. */
+  byKey(key: string): readonly number[] {
+    return this.byCustomerKey.get(key) ?? [];
+  }
+
+  /**
+   * Keys of customers whose name `name` may be written another way (cut, initials, a typo): among those sharing a
+   * distinctive word with it. Asked once per payer name in a run, however many credits carry it.
+   */
+  keysLike(name: NormalizedName): readonly string[] {
+    const known = this.keysLikeName.get(name.full);
+    if (known) return known;
+    const customers = new Map<string, NormalizedName>();
+    for (const token of nameTokens(name)) {
+      const sharing = this.customersByToken.get(token);
+      if (sharing && sharing.size <= MAX_CORES_PER_TOKEN) for (const [key, customer] of sharing) customers.set(key, customer);
     }
-    return cores;
+    const keys = [...customers.values()].filter((customer) => compareNames(name, customer) !== 'NONE').map((customer) => customer.key);
+    this.keysLikeName.set(name.full, keys);
+    return keys;
   }
 }

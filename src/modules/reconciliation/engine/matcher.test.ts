@@ -284,7 +284,7 @@ describe('reconciling bank credits with open invoices', () => {
       payouts: [payout],
     });
     expect(linksOf(result, 'T1').flatMap(invoiceIds)).toEqual(['I1']);
-    expect(result.overpayments).toEqual([{ transactionId: 'T1', invoiceId: 'I2', amount: '80.00' }]);
+    expect(result.overpayments).toEqual([{ transactionId: 'T1', invoiceId: 'I2', amount: '80.00', reason: 'POSSIBLE_DUPLICATE' }]);
   });
 
   it('auto-confirms a third party paying with the invoice reference', () => {
@@ -363,7 +363,7 @@ describe('reconciling bank credits with open invoices', () => {
     expect(result.writeOffs).toEqual([]);
   });
 
-  it('links a double payment once and reports the second as an overpayment of that invoice', () => {
+  it('links a double payment once and reports the second as a possible duplicate of that invoice', () => {
     const result = run({
       invoices: [invoice('I1', { amount: '300.00' }), ...noise(5)],
       credits: [
@@ -372,17 +372,20 @@ describe('reconciling bank credits with open invoices', () => {
       ],
     });
     expect(result.links.map((link) => link.transactionId)).toEqual(['T1']);
-    expect(result.overpayments).toEqual([{ transactionId: 'T2', invoiceId: 'I1', amount: '300.00' }]);
+    expect(result.overpayments).toEqual([{ transactionId: 'T2', invoiceId: 'I1', amount: '300.00', reason: 'POSSIBLE_DUPLICATE' }]);
     expect(result.invoices.find((state) => state.invoiceId === 'I1')?.status).toBe('OVERPAID');
   });
 
-  it('reports what a payment brings beyond the invoice instead of absorbing it', () => {
+  it('reports what a payment brings beyond the invoice instead of absorbing it, and leaves it to the owner', () => {
     const result = run({
       invoices: [invoice('I1', { amount: '300.00' }), ...noise(5)],
       credits: [credit('T1', { amount: '330.00', remittanceUnstructured: 'INV-000001' })],
     });
-    expect(onlyLink(result, 'T1').allocations).toEqual([{ invoiceId: 'I1', amount: '300.00' }]);
-    expect(result.overpayments).toEqual([{ transactionId: 'T1', invoiceId: 'I1', amount: '30.00' }]);
+    const link = onlyLink(result, 'T1');
+    expect(link.allocations).toEqual([{ invoiceId: 'I1', amount: '300.00' }]);
+    expect(link.decision).toBe('SUGGESTED');
+    expect(link.signals.map((signal) => signal.kind)).toContain('OVERPAYMENT');
+    expect(result.overpayments).toEqual([{ transactionId: 'T1', invoiceId: 'I1', amount: '30.00', reason: 'OVERPAYMENT' }]);
   });
 
   it('never proposes a pair the owner rejected', () => {
@@ -596,5 +599,173 @@ describe('reconciliation invariants (property-based)', () => {
         expect(after).toEqual(before);
       }),
     );
+  });
+});
+
+describe('settling payments of payers the owner confirmed before', () => {
+  const CHEVALIER = 'Fromagerie Chevalier SAS';
+  const chevalier = (id: string, over: Partial<OpenInvoice> = {}): OpenInvoice =>
+    invoice(id, { customerName: CHEVALIER, customerIban: null, ...over });
+  const fromChevalier = (id: string, over: Partial<BankCredit> = {}): BankCredit =>
+    credit(id, { counterpartyName: 'FROMAGERIE CHEVALIER SAS', counterpartyIban: GARNIER_IBAN, remittanceUnstructured: 'VIREMENT', ...over });
+  const knownByIban = { knownPayers: [{ payerIban: GARNIER_IBAN, payerName: 'FROMAGERIE CHEVALIER SAS', customerName: CHEVALIER }] };
+  const knownByName = { knownPayers: [{ payerIban: null, payerName: 'FROMAGERIE CHEVALIER SAS', customerName: CHEVALIER }] };
+
+  it('stays a suggestion without the history, however well the amount and the name agree', () => {
+    const result = run({ invoices: [chevalier('I1', { amount: '480.00' }), ...noise(5)], credits: [fromChevalier('T1', { amount: '480.00' })] });
+    expect(onlyLink(result, 'T1').decision).toBe('SUGGESTED');
+  });
+
+  it.each([
+    ['its IBAN', knownByIban, {}],
+    ['its name with the legal form moved', knownByName, { counterpartyName: 'SAS FROMAGERIE CHEVALIER', counterpartyIban: null }],
+    ['its name without accents or legal form, "STE" in front', knownByName, { counterpartyName: 'STE FROMAGERIE CHEVALIER', counterpartyIban: null }],
+    ['its name cut at 18 characters', knownByName, { counterpartyName: 'FROMAGERIE CHEVALI', counterpartyIban: null }],
+  ])('auto-confirms the one open invoice of that amount when the payer is recognised by %s', (_, memory, payer) => {
+    const result = run({
+      invoices: [chevalier('I1', { amount: '480.00' }), chevalier('I2', { amount: '120.00' }), ...noise(5)],
+      credits: [fromChevalier('T1', { amount: '480.00', ...payer })],
+      memory,
+    });
+    expect(onlyLink(result, 'T1')).toMatchObject({ decision: 'AUTO_CONFIRMED', allocations: [{ invoiceId: 'I1', amount: '480.00' }] });
+  });
+
+  it('reads the customer of the history as the invoices name it, unless that names two customers', () => {
+    const history = { knownPayers: [{ payerIban: GARNIER_IBAN, payerName: null, customerName: 'FROMAGERIE CHEVALIER' }] };
+    const input = { invoices: [chevalier('I1', { amount: '480.00' }), ...noise(5)], credits: [fromChevalier('T1', { amount: '480.00' })], memory: history };
+    expect(onlyLink(run(input), 'T1').decision).toBe('AUTO_CONFIRMED');
+    const twoCustomers = { ...input, invoices: [...input.invoices, invoice('I2', { customerName: 'Fromagerie Chevalier SA', customerIban: null, amount: '75.00' })] };
+    expect(onlyLink(run(twoCustomers), 'T1').decision).toBe('SUGGESTED');
+  });
+
+  it('suggests when two open invoices of that customer have the amount', () => {
+    const result = run({
+      invoices: [chevalier('I1', { amount: '480.00' }), chevalier('I2', { amount: '480.00' }), ...noise(5)],
+      credits: [fromChevalier('T1', { amount: '480.00' })],
+      memory: knownByIban,
+    });
+    expect(onlyLink(result, 'T1').decision).toBe('SUGGESTED');
+  });
+
+  it('auto-confirms the one combination of open invoices the amount pays, and suggests when two would', () => {
+    const invoices = [chevalier('I1', { amount: '300.00' }), chevalier('I2', { amount: '180.00' }), chevalier('I3', { amount: '95.00' }), ...noise(5)];
+    const one = run({ invoices, credits: [fromChevalier('T1', { amount: '480.00' })], memory: knownByIban });
+    expect(invoiceIds(onlyLink(one, 'T1')).sort()).toEqual(['I1', 'I2']);
+    expect(onlyLink(one, 'T1').decision).toBe('AUTO_CONFIRMED');
+    const two = run({
+      invoices: [...invoices, chevalier('I4', { amount: '205.00' }), chevalier('I5', { amount: '180.00' })],
+      credits: [fromChevalier('T1', { amount: '480.00' })],
+      memory: knownByIban,
+    });
+    expect(linksOf(two, 'T1').every((link) => link.decision === 'SUGGESTED')).toBe(true);
+  });
+
+  it('auto-confirms with a write-off when the bank took its charges from a known payer\'s payment', () => {
+    const result = run({ invoices: [chevalier('I1', { amount: '480.00' }), ...noise(5)], credits: [fromChevalier('T1', { amount: '477.50' })], memory: knownByIban });
+    expect(onlyLink(result, 'T1').decision).toBe('AUTO_CONFIRMED');
+    expect(result.writeOffs).toEqual([{ transactionId: 'T1', invoiceId: 'I1', amount: '2.50', reason: 'UNDERPAYMENT_WITHIN_TOLERANCE' }]);
+  });
+
+  it('prefers the invoice paid to the cent to one the bank charges would explain', () => {
+    const result = run({
+      invoices: [chevalier('I1', { amount: '480.00' }), chevalier('I2', { amount: '477.50' }), ...noise(5)],
+      credits: [fromChevalier('T1', { amount: '477.50' })],
+      memory: knownByIban,
+    });
+    expect(onlyLink(result, 'T1')).toMatchObject({ decision: 'AUTO_CONFIRMED', allocations: [{ invoiceId: 'I2' }] });
+  });
+
+  it('suggests when the name fits another customer better than the payer the owner confirmed', () => {
+    // "FROMAGERIE CHEVALIER" without a legal form is the customer of that exact name, not surely the SAS.
+    const result = run({
+      invoices: [chevalier('I1', { amount: '480.00' }), invoice('I2', { customerName: 'Fromagerie Chevalier', customerIban: null, amount: '75.00' }), ...noise(5)],
+      credits: [fromChevalier('T1', { amount: '480.00', counterpartyName: 'FROMAGERIE CHEVALIER', counterpartyIban: null })],
+      memory: knownByName,
+    });
+    expect(onlyLink(result, 'T1')).toMatchObject({ decision: 'SUGGESTED', allocations: [{ invoiceId: 'I1' }] });
+  });
+
+  it('suggests when a payer known by name pays from an IBAN printed on another customer\'s invoices', () => {
+    const result = run({
+      invoices: [chevalier('I1', { amount: '480.00' }), invoice('I2', { customerName: 'Laiterie Garnier', customerIban: GARNIER_IBAN, amount: '75.00' }), ...noise(5)],
+      credits: [fromChevalier('T1', { amount: '480.00' })],
+      memory: knownByName,
+    });
+    expect(onlyLink(result, 'T1').decision).toBe('SUGGESTED');
+  });
+
+  it('suggests when the payer quotes another of its own invoices', () => {
+    const result = run({
+      invoices: [chevalier('I1', { amount: '480.00' }), chevalier('I2', { amount: '120.00' }), ...noise(5)],
+      credits: [fromChevalier('T1', { amount: '480.00', remittanceUnstructured: 'FACTURE INV-000002' })],
+      memory: knownByIban,
+    });
+    expect(linksOf(result, 'T1').every((link) => link.decision === 'SUGGESTED')).toBe(true);
+  });
+
+  it("auto-confirms the payer's own invoice when it quotes, one digit off, another customer's invoice", () => {
+    const result = run({
+      invoices: [chevalier('I41', { amount: '480.00' }), invoice('I42', { customerName: 'Pharmacie Centrale', customerIban: null, amount: '95.00' }), ...noise(5)],
+      credits: [fromChevalier('T1', { amount: '480.00', remittanceUnstructured: 'FACTURE INV-000042' })],
+      memory: knownByIban,
+    });
+    expect(onlyLink(result, 'T1')).toMatchObject({ decision: 'AUTO_CONFIRMED', allocations: [{ invoiceId: 'I41' }] });
+  });
+});
+
+describe('never auto-confirming money beyond what is owed', () => {
+  it('reports a third instalment that takes the invoice above its amount, even with a perfect reference', () => {
+    const result = run({
+      invoices: [invoice('I1', { amount: '1000.00' }), ...noise(5)],
+      credits: [
+        credit('T1', { amount: '400.00', bookingDate: '2026-03-05', remittanceUnstructured: 'INV-000001 acompte 1' }),
+        credit('T2', { amount: '400.00', bookingDate: '2026-04-05', remittanceUnstructured: 'INV-000001 acompte 2' }),
+        credit('T3', { amount: '400.00', bookingDate: '2026-05-05', remittanceUnstructured: 'INV-000001 solde' }),
+      ],
+    });
+    expect(onlyLink(result, 'T1').decision).toBe('AUTO_CONFIRMED');
+    expect(onlyLink(result, 'T2').decision).toBe('AUTO_CONFIRMED');
+    const third = onlyLink(result, 'T3');
+    expect(third.decision).toBe('SUGGESTED');
+    expect(third.signals.map((signal) => signal.kind)).toContain('OVERPAYMENT');
+    expect(result.overpayments).toEqual([{ transactionId: 'T3', invoiceId: 'I1', amount: '200.00', reason: 'POSSIBLE_DUPLICATE' }]);
+  });
+
+  it('does not auto-confirm a second transfer of the same instalment days after the first', () => {
+    const result = run({
+      invoices: [invoice('I1', { amount: '1000.00' }), ...noise(5)],
+      credits: [
+        credit('T1', { amount: '400.00', bookingDate: '2026-03-05', remittanceUnstructured: 'INV-000001 acompte' }),
+        credit('T2', { amount: '400.00', bookingDate: '2026-03-07', remittanceUnstructured: 'INV-000001 acompte' }),
+      ],
+    });
+    expect(onlyLink(result, 'T1').decision).toBe('AUTO_CONFIRMED');
+    const second = onlyLink(result, 'T2');
+    expect(second.decision).toBe('SUGGESTED');
+    expect(second.signals.map((signal) => signal.kind)).toContain('POSSIBLE_DUPLICATE');
+  });
+
+  it('settles a card payment of a customer the processor names as the invoice does, and never one beyond the invoice', () => {
+    const payout: PayoutReport = {
+      payoutId: 'po_7',
+      arrivalDate: '2026-03-20',
+      amount: '258.00',
+      currency: 'EUR',
+      items: [
+        { chargeId: 'ch_1', invoiceNumber: null, customerName: 'Fromagerie Chevalier SAS', description: 'Payment', gross: '120.00', fee: '-1.00', net: '119.00' },
+        { chargeId: 'ch_2', invoiceNumber: 'INV-000002', customerName: null, description: 'Payment', gross: '140.00', fee: '-1.00', net: '139.00' },
+      ],
+    };
+    const result = run({
+      invoices: [
+        invoice('I1', { customerName: 'Fromagerie Chevalier SAS', amount: '120.00' }),
+        invoice('I2', { customerName: 'Atelier Moreau', amount: '140.00', amountPaid: '100.00' }),
+        ...noise(5),
+      ],
+      credits: [credit('T1', { amount: '258.00', counterpartyName: 'STRIPE', counterpartyIban: null, remittanceUnstructured: 'STRIPE po_7' })],
+      payouts: [payout],
+    });
+    const decided = Object.fromEntries(linksOf(result, 'T1').map((link) => [link.decision, invoiceIds(link)]));
+    expect(decided).toEqual({ AUTO_CONFIRMED: ['I1'], SUGGESTED: ['I2'] });
   });
 });

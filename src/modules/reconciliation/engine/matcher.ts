@@ -14,7 +14,7 @@ import { screenFeed } from './feed-screening';
 import { InvoiceIndex, MAX_PAYER_SCAN, type IndexedInvoice } from './invoice-index';
 import { Ledger } from './ledger';
 import { centsTimesRatio, formatCents, toCents } from './money';
-import { invoicesOfPayer, PayerMemory, payerSignals } from './payer';
+import { invoicesOfPayer, PayerMemory, payerSignals, settleDoubts } from './payer';
 import { PayoutBook, settlePayout } from './payouts';
 import { isRejected, pairKey, type PreparedCredit, type RunContext } from './run-context';
 import { findReferences, isDecisive, nearReference, REFERENCE_POINTS, type ReferenceHit } from './references';
@@ -28,6 +28,7 @@ import {
   TIE_MARGIN,
 } from './scoring';
 import type {
+  Allocation,
   BankCredit,
   ReconciliationInput,
   ReconciliationOptions,
@@ -56,6 +57,11 @@ interface Candidate {
   signals: Signal[];
   /** Decisive evidence for every invoice: a precondition of auto-confirmation, whatever the score. */
   decisive: boolean;
+  /**
+   * Decisive only through the owner's history: a payer confirmed for the customer, paying what it owes. It must then
+   * be the only reading of the amount, and what the text quotes must not point elsewhere.
+   */
+  byMemory: boolean;
 }
 
 /**
@@ -84,6 +90,11 @@ function dateSignals(day: number, invoice: IndexedInvoice, quoted: boolean): Sig
   }
   if (day <= invoice.dueDay + LATE_PAYMENT_DAYS) return [{ kind: 'DATE_PLAUSIBLE', points: DATE_POINTS.plausible, invoiceId }];
   return [];
+}
+
+/** Whether the owner's history says, beyond doubt, that the credit's payer pays for `invoice`'s customer. */
+function knownCustomer(prepared: PreparedCredit, invoice: IndexedInvoice): boolean {
+  return invoice.customer !== null && prepared.payer.undoubted.has(invoice.customer.id);
 }
 
 /** Whether the candidate's amount is paid to the cent. */
@@ -147,12 +158,15 @@ function singleCandidate(
     return null;
   }
   signals.push(...dateSignals(prepared.day, invoice, decisiveRef));
-  const confirmedPayer = payer.some((signal) => signal.kind === 'PAYER_CONFIRMED');
+  // Paid to the cent, or short of bank charges only.
+  const paysWhatIsOwed = amountSettles && open - prepared.cents <= context.absoluteTolerance;
+  const byMemory = !decisiveRef && paysWhatIsOwed && knownCustomer(prepared, invoice);
   return {
     invoices: [invoice.index],
     points: sumPoints(signals),
     signals,
-    decisive: decisiveRef || (confirmedPayer && prepared.cents === open),
+    decisive: decisiveRef || byMemory,
+    byMemory,
   };
 }
 
@@ -188,7 +202,7 @@ function groupCandidate(
     memberPayerPoints.push(sumPoints(payer));
     datePoints = Math.min(datePoints, sumPoints(date));
   }
-  const oneCustomer = new Set(ordered.map((invoice) => invoice.customer?.core)).size === 1;
+  const oneCustomer = new Set(ordered.map((invoice) => invoice.customer?.id)).size === 1;
   const payerPoints = oneCustomer ? Math.max(...memberPayerPoints) : Math.min(...memberPayerPoints);
   const total = ordered.reduce((sum, invoice) => sum + context.ledger.open(invoice.index), 0n);
   const last = ordered[ordered.length - 1];
@@ -207,11 +221,15 @@ function groupCandidate(
     amount = { kind: 'AMOUNT_EXCEEDS', points: decisive ? AMOUNT_POINTS.exceeds : 0 };
   }
   signals.push(amount);
+  const referencedDecisively = decisive && (oneCustomer || amount.kind === 'AMOUNT_GROUP_SUM');
+  const byMemory =
+    !referencedDecisively && amount.kind === 'AMOUNT_GROUP_SUM' && ordered.every((invoice) => knownCustomer(prepared, invoice));
   return {
     invoices: ordered.map((invoice) => invoice.index),
     points: refPoints + amount.points + payerPoints + datePoints,
     signals,
-    decisive: decisive && (oneCustomer || amount.kind === 'AMOUNT_GROUP_SUM'),
+    decisive: referencedDecisively || byMemory,
+    byMemory,
   };
 }
 
@@ -335,6 +353,75 @@ function sameSet(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((invoice) => b.includes(invoice));
 }
 
+/** Whether the candidate's amount pays its invoices, to the cent or within the tolerance. */
+function paysInFull(candidate: Candidate): boolean {
+  return candidate.signals.some((signal) => signal.kind === 'AMOUNT_EQUAL' || signal.kind === 'AMOUNT_GROUP_SUM' || signal.kind === 'AMOUNT_WITHIN_TOLERANCE');
+}
+
+/**
+ * The readings that stand against `best`: the top one and any within the tie margin; and, when only the owner's
+ * history makes `best` decisive, any other reading the amount pays as well (a second invoice of that amount, a
+ * combination; when `best` is short of bank charges, one paid to the cent or short of them too): the history says
+ * who pays, not for which invoice.
+ */
+function rivalsOf(candidates: readonly Candidate[], top: Candidate, best: Candidate): Candidate[] {
+  const asWell = (candidate: Candidate): boolean => (exactly(best) ? exactly(candidate) : paysInFull(candidate));
+  return candidates.filter(
+    (candidate) =>
+      candidate !== best &&
+      !sameSet(candidate.invoices, best.invoices) &&
+      (candidate === top || best.points - candidate.points < TIE_MARGIN || (best.byMemory && asWell(candidate))),
+  );
+}
+
+/**
+ * What the credit quotes that points elsewhere than `best`: an open invoice it names; and, when only the owner's
+ * history makes `best` decisive, any invoice it names, unless the quote is one digit away from `best`'s own number
+ * and names another customer's invoice (a typo the payer's identity and the amount explain).
+ */
+function conflictingReferences(context: RunContext, prepared: PreparedCredit, best: Candidate): ReferenceHit[] {
+  const { index } = context;
+  const customers = new Set(best.invoices.map((invoice) => index.invoices[invoice].customer?.id));
+  const typo = best.signals.some((signal) => signal.kind === 'REFERENCE_NEAR');
+  return [...prepared.refs.values()].filter((hit) => {
+    if (best.invoices.includes(hit.invoice)) return false;
+    const invoice = index.invoices[hit.invoice];
+    if (!best.byMemory) return isDecisive(hit.kind) && isOpenCandidate(context, prepared, invoice);
+    if (typo && !customers.has(invoice.customer?.id)) return false;
+    return REFERENCE_POINTS[hit.kind] >= REFERENCE_POINTS.REFERENCE_DIGITS;
+  });
+}
+
+/** Allocates the credit to `best`'s invoices, with the write-off or the overpayment it leaves. */
+function allocate(context: RunContext, prepared: PreparedCredit, best: Candidate): Allocation[] {
+  const { index, ledger } = context;
+  const transactionId = prepared.credit.id;
+  const allocations: Allocation[] = [];
+  let left = prepared.cents;
+  const settlesAll = best.signals.some((signal) => signal.kind === 'AMOUNT_WITHIN_TOLERANCE');
+  const lastInvoice = best.invoices[best.invoices.length - 1];
+  const excessReason = ledger.excessReason(lastInvoice, prepared.cents);
+  for (const [position, invoice] of best.invoices.entries()) {
+    const open = ledger.open(invoice);
+    const cents = left < open ? left : open;
+    const isLast = position === best.invoices.length - 1;
+    const writeOff = isLast && settlesAll ? open - cents : 0n;
+    if (cents <= 0n) break;
+    ledger.settle(invoice, cents, prepared.day, writeOff);
+    left -= cents;
+    const invoiceId = index.invoices[invoice].invoice.id;
+    allocations.push({ invoiceId, amount: formatCents(cents) });
+    if (writeOff > 0n) {
+      context.writeOffs.push({ transactionId, invoiceId, amount: formatCents(writeOff), reason: 'UNDERPAYMENT_WITHIN_TOLERANCE' });
+    }
+  }
+  if (left > 0n) {
+    ledger.recordOverpayment(lastInvoice, left);
+    context.overpayments.push({ transactionId, invoiceId: index.invoices[lastInvoice].invoice.id, amount: formatCents(left), reason: excessReason });
+  }
+  return allocations;
+}
+
 function settleCredit(context: RunContext, prepared: PreparedCredit): boolean {
   const { index, ledger } = context;
   const candidates = candidatesFor(context, prepared);
@@ -347,60 +434,56 @@ function settleCredit(context: RunContext, prepared: PreparedCredit): boolean {
     : candidates.find((candidate) => exactly(candidate) && candidate.signals.some((signal) => signal.kind in REFERENCE_POINTS));
   const best = exactRival ?? top;
   const signals = [...best.signals];
-  const rivals = candidates.filter(
-    (candidate) =>
-      candidate !== best &&
-      (candidate === top || best.points - candidate.points < TIE_MARGIN) &&
-      !sameSet(candidate.invoices, best.invoices),
-  );
-  if (rivals.length > 0) signals.push({ kind: 'TIE', points: 0, detail: `${rivals.length + 1} candidates within ${TIE_MARGIN} point` });
-  const conflicting = [...prepared.refs.values()].filter(
-    (hit) =>
-      isDecisive(hit.kind) && !best.invoices.includes(hit.invoice) && isOpenCandidate(context, prepared, index.invoices[hit.invoice]),
-  );
+  const rivals = rivalsOf(candidates, top, best);
+  if (rivals.length > 0) signals.push({ kind: 'TIE', points: 0, detail: `${rivals.length + 1} readings of the credit stand` });
+  const conflicting = conflictingReferences(context, prepared, best);
   for (const hit of conflicting) {
     signals.push({ kind: 'CONFLICTING_REFERENCE', points: 0, invoiceId: index.invoices[hit.invoice].invoice.id, detail: hit.text });
   }
   if (prepared.pending) signals.push({ kind: 'BOOKING_PENDING', points: 0 });
+  const repeated = repeatedInvoices(context, prepared).filter((invoice) => best.invoices.includes(invoice.index));
+  for (const invoice of repeated) signals.push({ kind: 'POSSIBLE_DUPLICATE', points: 0, invoiceId: invoice.invoice.id });
+  // Money beyond what is owed (bank charges aside) is for the owner to explain: a transfer sent twice, a mistake.
+  const excess = prepared.cents - best.invoices.reduce((owed, invoice) => owed + ledger.open(invoice), 0n);
+  if (excess > context.absoluteTolerance) signals.push({ kind: 'OVERPAYMENT', points: 0, detail: `${formatCents(excess)} beyond what is owed` });
   const score = scoreOf(best.points);
   const auto =
     best.decisive &&
     !prepared.pending &&
     rivals.length === 0 &&
     conflicting.length === 0 &&
+    repeated.length === 0 &&
+    excess <= context.absoluteTolerance &&
     score >= context.options.autoConfirmThreshold;
 
-  const transactionId = prepared.credit.id;
-  const allocations = [];
-  let left = prepared.cents;
-  const settlesAll = signals.some((signal) => signal.kind === 'AMOUNT_WITHIN_TOLERANCE');
-  for (const [position, invoice] of best.invoices.entries()) {
-    const open = ledger.open(invoice);
-    const cents = left < open ? left : open;
-    const isLast = position === best.invoices.length - 1;
-    const writeOff = isLast && settlesAll ? open - cents : 0n;
-    if (cents <= 0n) break;
-    ledger.settle(invoice, cents, writeOff);
-    left -= cents;
-    const invoiceId = index.invoices[invoice].invoice.id;
-    allocations.push({ invoiceId, amount: formatCents(cents) });
-    if (writeOff > 0n) {
-      context.writeOffs.push({ transactionId, invoiceId, amount: formatCents(writeOff), reason: 'UNDERPAYMENT_WITHIN_TOLERANCE' });
-    }
-  }
-  if (left > 0n) {
-    const lastInvoice = best.invoices[best.invoices.length - 1];
-    ledger.recordOverpayment(lastInvoice, left);
-    context.overpayments.push({ transactionId, invoiceId: index.invoices[lastInvoice].invoice.id, amount: formatCents(left) });
-  }
   context.links.push({
-    transactionId,
-    allocations,
+    transactionId: prepared.credit.id,
+    allocations: allocate(context, prepared, best),
     score,
     signals,
     decision: auto ? 'AUTO_CONFIRMED' : 'SUGGESTED',
     alternatives: rivals.flatMap((rival) => rival.invoices.map((invoice) => index.invoices[invoice].invoice.id)),
   });
+  return true;
+}
+
+/** Invoices the credit names decisively that received the same amount in the days before: it may be sent twice. */
+function repeatedInvoices(context: RunContext, prepared: PreparedCredit): IndexedInvoice[] {
+  return [...prepared.refs.values()]
+    .filter((hit) => isDecisive(hit.kind) && context.ledger.receivedJustBefore(hit.invoice, prepared.cents, prepared.day))
+    .map((hit) => context.index.invoices[hit.invoice]);
+}
+
+/**
+ * A credit naming a paid invoice that received the same amount days before is a transfer sent twice: reported as a
+ * possible duplicate, not read as a payment of some other invoice the amount or a typo could point to.
+ */
+function reportRepeat(context: RunContext, prepared: PreparedCredit): boolean {
+  const repeated = repeatedInvoices(context, prepared).filter((invoice) => context.ledger.open(invoice.index) <= 0n);
+  if (repeated.length !== 1) return false;
+  const [invoice] = repeated;
+  context.ledger.recordOverpayment(invoice.index, prepared.cents);
+  context.overpayments.push({ transactionId: prepared.credit.id, invoiceId: invoice.invoice.id, amount: formatCents(prepared.cents), reason: 'POSSIBLE_DUPLICATE' });
   return true;
 }
 
@@ -416,8 +499,9 @@ function reportDoublePayment(context: RunContext, prepared: PreparedCredit): boo
         prepared.cents <= invoice.amount,
     );
   if (paid.length !== 1) return false;
+  const reason = context.ledger.excessReason(paid[0].index, prepared.cents);
   context.ledger.recordOverpayment(paid[0].index, prepared.cents);
-  context.overpayments.push({ transactionId: prepared.credit.id, invoiceId: paid[0].invoice.id, amount: formatCents(prepared.cents) });
+  context.overpayments.push({ transactionId: prepared.credit.id, invoiceId: paid[0].invoice.id, amount: formatCents(prepared.cents), reason });
   return true;
 }
 
@@ -442,7 +526,7 @@ export function reconcile(input: ReconciliationInput, options: Partial<Reconcili
     writeOffs: [],
     overpayments: [],
   };
-  const memory = new PayerMemory(input.memory?.knownPayers ?? []);
+  const memory = new PayerMemory(input.memory?.knownPayers ?? [], index);
   const payouts = new PayoutBook(input.payouts ?? [], context.options.payoutArrivalWindowDays);
   const unmatchedCredits: UnmatchedCredit[] = [];
   const screening = screenFeed(input.credits);
@@ -461,6 +545,8 @@ export function reconcile(input: ReconciliationInput, options: Partial<Reconcili
     const payout = payouts.find(texts, cents, credit.currency, day);
     const payer = memory.payer(credit.counterpartyName, credit.counterpartyIban);
     const references = payout ? { hits: [], runs: [] } : findReferences(index, texts);
+    const payerInvoices = payout ? new Set<number>() : new Set(invoicesOfPayer(index, payer));
+    settleDoubts(index, payer, payerInvoices);
     prepared.push({
       credit,
       cents,
@@ -471,7 +557,7 @@ export function reconcile(input: ReconciliationInput, options: Partial<Reconcili
       refs: new Map(references.hits.map((hit) => [hit.invoice, hit])),
       runs: references.runs,
       payer,
-      payerInvoices: payout ? new Set() : new Set(invoicesOfPayer(index, payer)),
+      payerInvoices,
     });
   }
 
@@ -489,7 +575,7 @@ export function reconcile(input: ReconciliationInput, options: Partial<Reconcili
       payoutFees.push(settlePayout(context, credit, credit.payout));
       continue;
     }
-    if (settleCredit(context, credit) || reportDoublePayment(context, credit)) continue;
+    if (reportRepeat(context, credit) || settleCredit(context, credit) || reportDoublePayment(context, credit)) continue;
     unmatchedCredits.push({ transactionId: credit.credit.id, amount: formatCents(credit.cents), reason: 'NO_CANDIDATE' });
   }
 

@@ -7,7 +7,7 @@
  */
 import { MAX_PAYER_SCAN, type IndexedInvoice } from './invoice-index';
 import { formatCents, toCents } from './money';
-import { nameSimilarity, normalizeName } from './party-name';
+import { compareNames, NAME_STRENGTH, normalizeName } from './party-name';
 import { findReferences, isDecisive } from './references';
 import { readReferenceText } from './reference-text';
 import { compactReference } from './structured-reference';
@@ -15,8 +15,6 @@ import { PAYOUT_POINTS, scoreOf } from './scoring';
 import { isRejected, type PreparedCredit, type RunContext } from './run-context';
 import { dayNumber } from './calendar';
 import type { Allocation, PayoutFee, PayoutItem, PayoutReport, Signal } from './types';
-
-const SIMILAR_CUSTOMER = 0.85;
 
 export interface PayoutMatch {
   payout: number;
@@ -113,7 +111,7 @@ function resolveItem(context: RunContext, prepared: PreparedCredit, item: Payout
   const customer = normalizeName(item.customerName);
   if (customer) {
     const theirs = sameAmount.filter(
-      (invoice) => invoice.customer && nameSimilarity(invoice.customer.core, customer.core) >= SIMILAR_CUSTOMER,
+      (invoice) => invoice.customer && NAME_STRENGTH[compareNames(invoice.customer, customer)] >= NAME_STRENGTH.SIMILAR,
     );
     if (theirs.length === 1) {
       const signal: Signal = {
@@ -122,7 +120,9 @@ function resolveItem(context: RunContext, prepared: PreparedCredit, item: Payout
         invoiceId: theirs[0].invoice.id,
         detail: item.chargeId,
       };
-      return { invoice: theirs[0], decisive: false, signal };
+      // The processor names the customer as the invoice does, and no invoice of a like-named customer has that gross:
+      // as decisive as a payer the owner confirmed paying the one open amount of that customer.
+      return { invoice: theirs[0], decisive: compareNames(theirs[0].customer!, customer) === 'SAME', signal };
     }
     return null;
   }
@@ -167,20 +167,24 @@ export function settlePayout(context: RunContext, prepared: PreparedCredit, matc
     if (!resolved) continue;
     if ('paidTwice' in resolved) {
       context.ledger.recordOverpayment(resolved.paidTwice.index, gross);
-      context.overpayments.push({ transactionId, invoiceId: resolved.paidTwice.invoice.id, amount: formatCents(gross) });
+      context.overpayments.push({ transactionId, invoiceId: resolved.paidTwice.invoice.id, amount: formatCents(gross), reason: 'POSSIBLE_DUPLICATE' });
       continue;
     }
     const open = context.ledger.open(resolved.invoice.index);
     const cents = gross < open ? gross : open;
-    context.ledger.settle(resolved.invoice.index, cents);
+    const excessReason = context.ledger.excessReason(resolved.invoice.index, gross);
+    context.ledger.settle(resolved.invoice.index, cents, prepared.day);
     const invoiceId = resolved.invoice.invoice.id;
     if (gross > cents) {
       context.ledger.recordOverpayment(resolved.invoice.index, gross - cents);
-      context.overpayments.push({ transactionId, invoiceId, amount: formatCents(gross - cents) });
+      context.overpayments.push({ transactionId, invoiceId, amount: formatCents(gross - cents), reason: excessReason });
     }
-    const group = resolved.decisive && match.byReference && netMatches ? 'decisive' : 'weak';
+    // A card payment beyond what the invoice still asks is never settled on its own, whatever names it.
+    const beyondOwed = gross - cents > context.absoluteTolerance;
+    const group = resolved.decisive && match.byReference && netMatches && !beyondOwed ? 'decisive' : 'weak';
     groups[group].push({ invoiceId, amount: formatCents(cents) });
     signals[group].push(resolved.signal);
+    if (beyondOwed) signals[group].push({ kind: 'OVERPAYMENT', points: 0, invoiceId, detail: `${formatCents(gross - cents)} beyond what is owed` });
     weakest[group] = Math.min(weakest[group], resolved.signal.points);
   }
   for (const group of ['decisive', 'weak'] as const) {

@@ -142,7 +142,11 @@ export type SignalKind =
    */
   | 'TIE'
   /** The credit also quotes an open invoice the link leaves out. */
-  | 'CONFLICTING_REFERENCE';
+  | 'CONFLICTING_REFERENCE'
+  /** The credit brings more than the linked invoices still ask (beyond bank charges): never auto-confirmed. */
+  | 'OVERPAYMENT'
+  /** An invoice the credit names received the same amount days before: a transfer sent twice, never auto-confirmed. */
+  | 'POSSIBLE_DUPLICATE';
 
 export interface Signal {
   kind: SignalKind;
@@ -162,8 +166,9 @@ export interface Link {
   allocations: Allocation[];
   /**
    * 0..1, from the evidence points; comparable across links. Auto-confirmation also needs decisive evidence (a
-   * verified reference, the invoice number, a payout id, or a payer the owner confirmed), no tie and no conflicting
-   * reference: circumstantial evidence alone (amount, payer, date) stays a suggestion whatever its score.
+   * verified reference, the invoice number, a payout id, or a payer the owner confirmed paying the one open amount
+   * of that customer), no tie, no conflicting reference and no money beyond what is owed: circumstantial evidence
+   * alone (amount, payer, date) stays a suggestion whatever its score.
    */
   score: number;
   signals: Signal[];
@@ -180,12 +185,17 @@ export interface WriteOff {
   reason: 'UNDERPAYMENT_WITHIN_TOLERANCE';
 }
 
-/** Money received beyond what the linked invoices asked for; never silently absorbed. */
+/** Money received beyond what the linked invoices asked for; never silently absorbed, never auto-confirmed. */
 export interface Overpayment {
   transactionId: string;
   /** The invoice the payer meant, when known (a second payment of a paid invoice). */
   invoiceId?: string;
   amount: DecimalString;
+  /**
+   * `POSSIBLE_DUPLICATE`: the credit repeats the invoice's amount or a payment it already received (a transfer sent
+   * twice); `OVERPAYMENT`: any other excess.
+   */
+  reason: 'OVERPAYMENT' | 'POSSIBLE_DUPLICATE';
 }
 
 export interface UnmatchedCredit {
