@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.passerelle/', 'test/generated/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '.passerelle/', 'test/generated/', 'src/web/generated/', 'test/e2e/screenshots/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -12,6 +12,7 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  { files: ['src/web/**/*.{ts,tsx}'], languageOptions: { globals: globals.browser } },
   { files: ['scripts/**', 'test/bench/**', '**/*.js'], languageOptions: { globals: globals.node },
     rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' } },
 );
