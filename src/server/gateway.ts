@@ -52,6 +52,7 @@ import { authenticate, type GatewayContext } from './context';
 import { explorerRouter } from './explorer';
 import { createFormatError, createWebSocketFormatError } from './format-error';
 import { healthRouter } from './health';
+import { webAppRouter } from './web-app';
 import { buildGatewaySchema } from './schema';
 
 export interface Gateway {
@@ -233,7 +234,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     });
     app.use(CALLBACK_PATH, consentCallbackRouter(connections));
     app.use('/explorer', explorerRouter());
-    app.get('/', (_req, res) => res.redirect('/explorer'));
+    app.use('/app', webAppRouter());
+    app.get('/', (_req, res) => res.redirect('/app'));
     app.get('/graphql', (req, res, next) => (req.accepts(['json', 'html']) === 'html' ? res.redirect('/explorer') : next()));
     app.use(
       '/graphql',
