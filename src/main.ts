@@ -9,7 +9,7 @@ import { startGateway, StartupError } from './server/gateway';
 async function main(): Promise<void> {
   const config = loadConfig();
   const gateway = await startGateway(config);
-  const lines = [`Passerelle is listening on ${gateway.url}/graphql`, `explorer: ${gateway.url}/explorer`];
+  const lines = [`Passerelle is listening on ${gateway.url}/graphql`, `app: ${gateway.url}/app`, `explorer: ${gateway.url}/explorer`];
   if (gateway.demoKeys) {
     lines.push(`owner api key: ${gateway.demoKeys.ownerKey}`, `lender api key: ${gateway.demoKeys.lenderKey}`);
   }

@@ -51,6 +51,7 @@ import { explorerRouter } from './explorer';
 import { createFormatError, createWebSocketFormatError, jsonErrors } from './format-error';
 import { healthRouter } from './health';
 import { UpstreamCallCounter } from './metrics';
+import { webAppRouter } from './web-app';
 import { buildGatewaySchema } from './schema';
 
 export interface Gateway {
@@ -248,7 +249,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     app.use(PAYMENT_CALLBACK_PATH, paymentCallbackRouter(payments));
     app.use(lenderSharing.router);
     app.use('/explorer', explorerRouter());
-    app.get('/', (_req, res) => res.redirect('/explorer'));
+    app.use('/app', webAppRouter());
+    app.get('/', (_req, res) => res.redirect('/app'));
     app.get('/graphql', (req, res, next) => (req.accepts(['json', 'html']) === 'html' ? res.redirect('/explorer') : next()));
     app.use(
       '/graphql',

@@ -14,6 +14,7 @@ const STARTUP_LIMIT_MS = 60_000;
 interface Started {
   child: ChildProcess;
   url: string;
+  appUrl: string;
   ownerKey: string;
   lenderKey: string;
   output: string[];
@@ -36,11 +37,13 @@ function start(dataDir: string): Promise<Started> {
       output.push(line);
       const url = /listening on (\S+)\/graphql$/.exec(line)?.[1];
       if (url) found.url = url;
+      const app = /^app: (\S+)$/.exec(line)?.[1];
+      if (app) found.appUrl = app;
       const owner = /^owner api key: (\S+)$/.exec(line)?.[1];
       if (owner) found.ownerKey = owner;
       const lender = /^lender api key: (\S+)$/.exec(line)?.[1];
       if (lender) found.lenderKey = lender;
-      if (found.url && found.ownerKey && found.lenderKey) {
+      if (found.url && found.appUrl && found.ownerKey && found.lenderKey) {
         clearTimeout(timer);
         resolve(found as Started);
       }
@@ -82,6 +85,13 @@ describe('npm start on the embedded default', () => {
     try {
       before = await institutions(first);
       expect(before).toMatchObject({ data: { institutions: { edges: expect.arrayContaining([expect.anything()]) } } });
+      // npm start builds the web app too: the printed app URL serves it, and its own routes reload to it.
+      expect(first.appUrl).toBe(`${first.url}/app`);
+      for (const page of [first.appUrl, `${first.appUrl}/connect`]) {
+        const response = await fetch(page);
+        expect(response.status).toBe(200);
+        expect(await response.text()).toContain('<div id="root"></div>');
+      }
     } finally {
       await stop(first);
     }
