@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { isValidIBAN } from 'ibantools';
-import { type BankContext, bankBase, bankRouter } from './bank-context';
+import { type BankContext, type ConsentEnding, bankBase, bankRouter } from './bank-context';
 import { apiFaults } from './faults';
 import { type VisibleEntry, decimalString } from './ledger';
 import { renderScaPage, serveScaPage, withQuery } from './sca-page';
@@ -122,6 +122,22 @@ export function berlinGroupBank(ctx: BankContext): Router {
   const api = express.Router();
   router.use('/v1', apiFaults(faults, slug, errorBody), express.json(), api);
   router.use('/sca', express.urlencoded({ extended: false }));
+
+  const live = (consent: Consent) => consent.status === 'valid' || consent.status === 'received';
+  const ending = (how: ConsentEnding): ConsentStatus => (how === 'revoked' ? 'revokedByPsu' : 'expired');
+  ctx.consents.set(slug, {
+    end: (id, how) => {
+      const consent = consents.get(id);
+      if (!consent || !live(consent)) return false;
+      consent.status = ending(how);
+      return true;
+    },
+    endAllOf: (psuId, how) => {
+      const ended = [...consents.values()].filter((c) => c.psuId === psuId && live(c));
+      for (const consent of ended) consent.status = ending(how);
+      return ended.length;
+    },
+  });
 
   api.use((req, _res, next) => {
     if (!req.get('X-Request-ID')) throw new BgError(400, 'FORMAT_ERROR', 'X-Request-ID header is required');

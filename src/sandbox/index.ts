@@ -1,7 +1,9 @@
 import express from 'express';
 import { SANDBOX_BANKS, type SandboxBankSlug } from './banks';
-import type { BankContext } from './bank-context';
+import type { BankConsents, BankContext } from './bank-context';
 import { berlinGroupBank } from './berlin-group.router';
+import { SandboxClock } from './clock';
+import { controlRouter } from './control.router';
 import { type BankFaults, FaultSwitch, type SandboxFaults } from './faults';
 import { Ledger } from './ledger';
 import { AccessCounter, type RequestRecord, RequestLog } from './request-log';
@@ -19,6 +21,11 @@ export interface SandboxOptions {
   faults?: SandboxFaults;
   /** Seed of the generated data: the same seed and clock give the same accounts, balances and transactions. */
   seed?: string;
+  /**
+   * Serves the control API under `/_control` to requests bearing this token. Without it, the control API does not
+   * exist: the gateway passes one only outside production.
+   */
+  controlToken?: string;
 }
 
 export interface SandboxControl {
@@ -29,6 +36,8 @@ export interface SandboxControl {
   /** What reached a bank, oldest first. */
   requests(slug: SandboxBankSlug): RequestRecord[];
   clearRequests(): void;
+  /** Moves the sandbox clock forward (the control API's `POST /_control/clock`). */
+  advanceClock(ms: number): void;
 }
 
 /**
@@ -36,16 +45,21 @@ export interface SandboxControl {
  * redirects are built from the incoming request, so the app can be mounted anywhere (the gateway uses `/sandbox`).
  */
 export function createSandbox(options: SandboxOptions = {}): { app: express.Express; control: SandboxControl } {
-  const now = options.now ?? (() => new Date());
+  const clock = new SandboxClock(options.now ?? (() => new Date()));
+  const { now } = clock;
+  const consents = new Map<SandboxBankSlug, BankConsents>();
   const ledger = new Ledger(options.seed ?? 'passerelle', now);
   const faults = new FaultSwitch(options.faults);
   const log = new RequestLog();
   const access = new AccessCounter();
   const app = express();
   app.disable('x-powered-by');
+  if (options.controlToken) {
+    app.use('/_control', controlRouter({ token: options.controlToken, faults, ledger, clock, consents }));
+  }
 
   for (const bank of SANDBOX_BANKS) {
-    const ctx: BankContext = { bank, ledger, now, faults, log, access };
+    const ctx: BankContext = { bank, ledger, now, faults, log, access, consents };
     app.use(bank.path, bank.standard === 'STET' ? stetBank(ctx) : berlinGroupBank(ctx));
   }
 
@@ -69,6 +83,7 @@ export function createSandbox(options: SandboxOptions = {}): { app: express.Expr
     resetAccessCounters: () => access.reset(),
     requests: (slug) => log.list(slug),
     clearRequests: () => log.clear(),
+    advanceClock: (ms) => clock.advance(ms),
   };
   return { app, control };
 }

@@ -38,6 +38,23 @@ export interface BalanceSet {
   lastChangeDateTime: Date;
 }
 
+/** A line a tester adds to an account through the control API. */
+export interface AddedLine {
+  /** Signed decimal: positive is a credit. */
+  amount: Decimal;
+  status: EntryStatus;
+  counterpartyName?: string;
+  counterpartyIban?: string;
+  remittanceUnstructured?: string;
+  remittanceStructured?: string;
+  endToEndId?: string;
+  /** ISO 20022 Domain-Family-SubFamily; a SEPA credit transfer received or sent by default. */
+  bankTransactionCode?: string;
+}
+
+/** A pending line added through the control API stays pending until booked through it. */
+const NOT_BOOKED = new Date(8_640_000_000_000_000);
+
 export interface TransferOrder {
   debtor: SandboxAccount;
   creditorIban: string;
@@ -57,6 +74,7 @@ export class Ledger {
   readonly origin: Date;
   private readonly accounts: SandboxAccount[];
   private readonly dayCache = new Map<string, LedgerEntry[]>();
+  /** Lines that are not seeded: transfers between accounts, and lines added through the control API. */
   private readonly transfers: LedgerEntry[] = [];
 
   constructor(
@@ -167,6 +185,37 @@ export class Ledger {
         bankTransactionCode: 'PMNT-RCDT-ESCT',
       });
     }
+  }
+
+  /** Adds a line to an account now, booked or pending; returns it. */
+  addLine(account: SandboxAccount, line: AddedLine, id: string): LedgerEntry {
+    const now = this.now();
+    const entry: LedgerEntry = {
+      id,
+      accountResourceId: account.resourceId,
+      amount: line.amount,
+      initiatedAt: now,
+      bookedAt: line.status === 'booked' ? now : NOT_BOOKED,
+      bookingDate: isoDate(now),
+      valueDate: isoDate(now),
+      counterpartyName: line.counterpartyName,
+      counterpartyIban: line.counterpartyIban,
+      remittanceUnstructured: line.remittanceUnstructured,
+      remittanceStructured: line.remittanceStructured,
+      endToEndId: line.endToEndId,
+      bankTransactionCode: line.bankTransactionCode ?? (line.amount.isNegative() ? 'PMNT-ICDT-ESCT' : 'PMNT-RCDT-ESCT'),
+    };
+    this.transfers.push(entry);
+    return entry;
+  }
+
+  /** Books a pending line added through the control API, now; undefined when no such pending line exists. */
+  bookLine(id: string): LedgerEntry | undefined {
+    const entry = this.transfers.find((e) => e.id === id && e.bookedAt.getTime() === NOT_BOOKED.getTime());
+    if (!entry) return undefined;
+    const now = this.now();
+    Object.assign(entry, { bookedAt: now, bookingDate: isoDate(now), valueDate: isoDate(now) });
+    return entry;
   }
 
   settlementTime(authorisedAt: Date): Date {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createSandbox, SANDBOX_BANKS } from './index';
 
 /** Standalone sandbox banks: `npm run sandbox -- --port 4100`. */
@@ -9,7 +10,8 @@ function portFromArgs(argv: string[]): number {
 }
 
 const port = portFromArgs(process.argv.slice(2));
-const { app } = createSandbox();
+const controlToken = randomBytes(24).toString('base64url');
+const { app } = createSandbox({ controlToken });
 const server = app.listen(port, () => {
   const address = server.address();
   const actual = typeof address === 'object' && address ? address.port : port;
@@ -17,4 +19,6 @@ const server = app.listen(port, () => {
     // eslint-disable-next-line no-console -- the runner's only output: where each bank listens
     console.log(`${bank.name} (${bank.standard}) at http://localhost:${actual}${bank.path}`);
   }
+  // eslint-disable-next-line no-console -- the control API's token, as the gateway prints it
+  console.log(`control API at http://localhost:${actual}/_control, token: ${controlToken}`);
 });

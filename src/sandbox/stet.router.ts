@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { isValidIBAN } from 'ibantools';
-import { type BankContext, bankBase, bankRouter } from './bank-context';
+import { type BankContext, type ConsentEnding, bankBase, bankRouter } from './bank-context';
 import { apiFaults } from './faults';
 import { type VisibleEntry, decimalString } from './ledger';
 import { readScaForm, renderScaPage, serveScaPage, withQuery } from './sca-page';
@@ -123,6 +123,20 @@ export function stetBank(ctx: BankContext): Router {
     else if (f.consentExpired || now() > grant.validUntil) grant.status = 'expired';
     return grant;
   }
+
+  /** Every grant the PSUs gave, for the control API: those behind tokens and those still behind a code. */
+  function grants(): Set<Grant> {
+    return new Set([...refreshTokens.values(), ...[...accessTokens.values()].map((t) => t.grant), ...[...codes.values()].map((c) => c.grant)]);
+  }
+  const endGrant = (grant: Grant | undefined, how: ConsentEnding): boolean => {
+    if (!grant || refresh(grant).status !== 'active') return false;
+    grant.status = how;
+    return true;
+  };
+  ctx.consents.set(slug, {
+    end: (id, how) => endGrant(accessTokens.get(id)?.grant ?? refreshTokens.get(id), how),
+    endAllOf: (psuId, how) => [...grants()].filter((g) => g.psuId === psuId && endGrant(g, how)).length,
+  });
 
   // ---- OAuth2 (RFC 6749 §4.1 authorization code, §4.4 client credentials, §6 refresh; RFC 7009 revocation) ----
 

@@ -140,6 +140,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       logger,
       // Step 5 ends with the first sync, with the user still present.
       onActivated: (connectionId, psu) => sync.request(connectionId, psu),
+      authorisationTimeoutMs: config.consentAuthorisationTimeoutMs,
       now,
     });
     const transactions = new TransactionsService(dataSource);
@@ -224,7 +225,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     await apollo.start();
     cleanup.push(['http and websocket server', () => apollo.stop()]);
 
-    const sandbox = config.sandboxEnabled ? createSandbox({ now }) : undefined;
+    const sandbox = config.sandboxEnabled ? createSandbox({ now, controlToken: config.sandboxControlToken }) : undefined;
     if (sandbox) app.use('/sandbox', sandbox.app);
     app.use(healthRouter(dataSource, messaging));
     // Prometheus text format, as scrapers expect it; counts and durations of bank calls, no owner data.

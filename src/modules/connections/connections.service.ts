@@ -48,8 +48,8 @@ export type CallbackOutcome =
 
 /** PSD2 RTS art. 36(5): at most four unattended accesses a day. */
 const FREQUENCY_PER_DAY = 4;
-/** How long the user has to finish SCA at the bank before the pending consent is refused. */
-export const AUTHORISATION_WINDOW_MS = 60 * 60 * 1000;
+/** How long the user has to finish SCA at the bank, by default: the sandbox banks' SCA links last as long. */
+export const DEFAULT_AUTHORISATION_TIMEOUT_MS = 30 * 60 * 1000;
 /** How long before `validUntil` the owner is told the consent expires soon. */
 export const EXPIRY_WARNING_DAYS = 7;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -64,6 +64,8 @@ export interface ConnectionsServiceDeps {
   logger: Logger;
   /** Called once a consent is active and its accounts stored: the first sync starts here. */
   onActivated?: (connectionId: string, psu: PsuContext) => Promise<unknown>;
+  /** How long a consent may wait for SCA before it expires as abandoned (`CONSENT_AUTHORISATION_TIMEOUT_SECONDS`). */
+  authorisationTimeoutMs?: number;
   now?: () => Date;
 }
 
@@ -74,9 +76,11 @@ export interface ConnectionsServiceDeps {
  */
 export class ConnectionsService {
   private readonly now: () => Date;
+  private readonly authorisationTimeoutMs: number;
 
   constructor(private readonly deps: ConnectionsServiceDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.authorisationTimeoutMs = deps.authorisationTimeoutMs ?? DEFAULT_AUTHORISATION_TIMEOUT_MS;
   }
 
   async start(principal: AuthenticatedPrincipal, input: StartConnectionCommand, psu: PsuContext): Promise<ConsentJourney> {
@@ -144,9 +148,7 @@ export class ConnectionsService {
     const claimed = await consents.update({ id: consent.id, callbackUsedAt: IsNull(), status: ConsentStatus.PENDING_AUTHORISATION }, { callbackUsedAt: this.now() });
     if (!claimed.affected) return { kind: 'refused', reason: 'this authorisation link was already used', consent };
 
-    if (this.now().getTime() - consent.createdAt.getTime() > AUTHORISATION_WINDOW_MS) {
-      return { kind: 'completed', consent: await this.reject(consent, 'the authorisation was not completed in time') };
-    }
+    if (this.abandoned(consent)) return { kind: 'completed', consent: await this.expireAbandoned(consent) };
     if (query.error) {
       return { kind: 'completed', consent: await this.reject(consent, `the bank reports: ${query.error_description ?? query.error}`) };
     }
@@ -249,9 +251,7 @@ export class ConnectionsService {
   private async sweepOne(consent: Consent): Promise<void> {
     const now = this.now();
     if (consent.status === ConsentStatus.PENDING_AUTHORISATION) {
-      if (now.getTime() - consent.createdAt.getTime() > AUTHORISATION_WINDOW_MS) {
-        await this.reject(consent, 'the authorisation was not completed in time');
-      }
+      if (this.abandoned(consent)) await this.expireAbandoned(consent);
       return;
     }
     if (consent.validUntil <= now) {
@@ -360,6 +360,16 @@ export class ConnectionsService {
         this.deps.logger.warn({ err: error, consentId: consent.id }, 'consent status could not be read at the bank');
       }
     }
+  }
+
+  private abandoned(consent: Consent): boolean {
+    return this.now().getTime() - consent.createdAt.getTime() > this.authorisationTimeoutMs;
+  }
+
+  /** A journey left at the bank: its SCA link has expired there too, so the consent can never be completed. */
+  private async expireAbandoned(consent: Consent): Promise<Consent> {
+    const minutes = Math.round(this.authorisationTimeoutMs / 60_000);
+    return this.end(consent, ConsentStatus.EXPIRED, `abandoned: the authorisation was not completed within ${minutes} minutes`, 'CONSENT_EXPIRED');
   }
 
   private async reject(consent: Consent, reason: string): Promise<Consent> {
