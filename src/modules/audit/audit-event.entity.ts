@@ -10,6 +10,7 @@ export type AuditAction =
   | 'CONSENT_RENEWAL_STARTED'
   | 'CONSENT_BANK_REVOCATION_FAILED'
   | 'ACCOUNTS_PURGED'
+  | 'CONNECTION_DELETED'
   | 'API_KEY_ISSUED';
 
 /** Who did what to which row, and when. Append-only: nothing updates or deletes these rows. */

@@ -120,6 +120,7 @@ export class ConnectionsService {
       where: { id: previous.connectionId },
       relations: { institution: true },
     });
+    if (connection.deletedAt) throw new NotFoundError('no consent with this id');
     const days = validForDays ?? Math.max(1, Math.round((previous.validUntil.getTime() - previous.createdAt.getTime()) / DAY_MS));
     checkRange('validForDays', days, connection.institution.maxConsentDays, connection.institution.name);
     return this.openConsent(principal, connection, connection.institution, {
@@ -266,8 +267,47 @@ export class ConnectionsService {
   }
 
 
-  async listConnections(principal: AuthenticatedPrincipal): Promise<Connection[]> {
-    return this.deps.dataSource.getRepository(Connection).find({ where: { ownerId: ownerOf(principal) }, order: { createdAt: 'ASC', id: 'ASC' } });
+  /** The owner's connections not deleted; with `statuses`, only those whose newest consent is in one of them. */
+  async listConnections(principal: AuthenticatedPrincipal, statuses?: readonly ConsentStatus[] | null): Promise<Connection[]> {
+    const query = this.deps.dataSource
+      .getRepository(Connection)
+      .createQueryBuilder('connection')
+      .where('connection.owner_id = :ownerId', { ownerId: ownerOf(principal) })
+      .andWhere('connection.deleted_at IS NULL')
+      .orderBy('connection.created_at', 'ASC')
+      .addOrderBy('connection.id', 'ASC');
+    if (statuses?.length) {
+      // The newest consent is the connection's state, as `currentConsent` shows it.
+      query.andWhere(
+        '(SELECT consent.status FROM consent WHERE consent.connection_id = connection.id ORDER BY consent.created_at DESC, consent.id ASC LIMIT 1) IN (:...statuses)',
+        { statuses: [...statuses] },
+      );
+    }
+    return query.getMany();
+  }
+
+  /**
+   * Removes a connection the owner no longer wants: its live consents are revoked first (at the bank too), then it
+   * leaves `connections`. Its consents stay as the dated record of consent; its accounts and their transactions go
+   * only with `purge`.
+   */
+  async deleteConnection(principal: AuthenticatedPrincipal, connectionId: string, purge: boolean): Promise<Connection> {
+    const ownerId = ownerOf(principal);
+    const connections = this.deps.dataSource.getRepository(Connection);
+    const connection = isUuid(connectionId) ? await connections.findOneBy({ id: connectionId, ownerId, deletedAt: IsNull() }) : null;
+    if (!connection) throw new NotFoundError('no connection with this id');
+    const live = await this.deps.dataSource.getRepository(Consent).findBy({
+      connectionId: connection.id,
+      status: In([ConsentStatus.ACTIVE, ConsentStatus.PENDING_AUTHORISATION]),
+    });
+    for (const consent of live) await this.revoke(principal, consent.id, false);
+    await this.deps.dataSource.transaction(async (manager) => {
+      connection.deletedAt = this.now();
+      await manager.save(connection);
+      const removed = purge ? await manager.delete(Account, { connectionId: connection.id }) : undefined;
+      await recordAudit(manager, { principalId: principal.id, ownerId, action: 'CONNECTION_DELETED', subjectType: 'connection', subjectId: connection.id, details: { purge, revokedConsents: live.length, purgedAccounts: removed?.affected ?? 0 } });
+    });
+    return connection;
   }
 
   async consentsOf(connectionIds: readonly string[]): Promise<Consent[]> {
