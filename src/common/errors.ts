@@ -26,3 +26,13 @@ export class NotFoundError extends DomainError {
 export class ForbiddenError extends DomainError {
   readonly code = 'FORBIDDEN';
 }
+
+/** The connection has no active consent, so nothing can be read from the bank for it until it is renewed. */
+export class ConsentNotActiveError extends DomainError {
+  constructor(
+    readonly code: 'CONSENT_REVOKED' | 'CONSENT_EXPIRED' | 'CONSENT_INVALID',
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,4 +1,4 @@
-import { AccountsDocument, ConnectionsDocument, type ConsentStatus, DeleteConnectionDocument, RevokeConsentDocument, StartConnectionDocument } from '../generated/graphql';
+import { AccountsDocument, ConnectionsDocument, type ConsentStatus, DeleteConnectionDocument, RefreshConnectionDocument, RevokeConsentDocument, StartConnectionDocument } from '../generated/graphql';
 import { connectSandbox, REDIRECT_URI, sandboxInstitutionId } from '../support/journey';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 
@@ -86,5 +86,34 @@ describe('deleteConnection', () => {
     await gateway.graphql(DeleteConnectionDocument, { id: connectionId }, apiKey);
     const again = await gateway.graphql(DeleteConnectionDocument, { id: connectionId }, apiKey);
     expect(again.body.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('refreshConnection', () => {
+  it('refuses a revoked connection at once with CONSENT_REVOKED, without calling the bank', async () => {
+    const { apiKey } = await gateway.makeOwner();
+    const journey = await connectSandbox(gateway, apiKey, 'Sandbox Berlin Group Bank');
+    const connectionId = await connectionIdOf(apiKey, journey.consentId);
+    await gateway.graphql(RevokeConsentDocument, { id: journey.consentId }, apiKey);
+    // The first sync, started by the journey, must be over before counting what reaches the bank.
+    await gateway.jobs.whenIdle();
+    gateway.sandbox!.clearRequests();
+    const { body } = await gateway.graphql(RefreshConnectionDocument, { id: connectionId }, apiKey);
+    expect(body.data).toBeNull();
+    expect(body.errors?.[0]).toMatchObject({ message: expect.stringContaining('revoked'), extensions: { code: 'CONSENT_REVOKED' } });
+    expect(gateway.sandbox!.requests('berlin-group')).toEqual([]);
+  });
+
+  it('refuses a connection whose journey never finished with CONSENT_INVALID, and accepts an active one', async () => {
+    const { apiKey } = await gateway.makeOwner();
+    const institutionId = await sandboxInstitutionId(gateway, apiKey, 'Sandbox STET Bank');
+    await gateway.graphql(StartConnectionDocument, { input: { institutionId, validForDays: 30, historyDays: 30, redirectUri: REDIRECT_URI } }, apiKey);
+    const [pending] = (await gateway.graphql(ConnectionsDocument, {}, apiKey)).body.data!.connections;
+    const refused = await gateway.graphql(RefreshConnectionDocument, { id: pending.id }, apiKey);
+    expect(refused.body.errors?.[0].extensions?.code).toBe('CONSENT_INVALID');
+
+    const journey = await connectSandbox(gateway, apiKey, 'Sandbox STET Bank');
+    const accepted = await gateway.graphql(RefreshConnectionDocument, { id: await connectionIdOf(apiKey, journey.consentId) }, apiKey);
+    expect(accepted.body.errors).toBeUndefined();
   });
 });
