@@ -48,7 +48,8 @@ describe('Sandbox Berlin Group Bank', () => {
     expect(page.text).toContain('<form method="post"');
     for (const name of ['psuId', 'password', 'otp', 'decision']) expect(page.text).toContain(`name="${name}"`);
     expect(page.text).toContain('Accounts, balances and transactions of all accounts');
-    expect(page.text).toContain('2027-05-24');
+    expect(page.text).toContain('<th scope="row">Valid until</th><td>2027-05-24 (180 days)</td>');
+    expect(page.text).toContain('<th scope="row">Transaction history</th><td>up to the last 730 days</td>');
 
     const approved = await submitSca(created._links.scaRedirect.href);
     expect(approved.status).toBe(302);

@@ -583,9 +583,13 @@ export function berlinGroupBank(ctx: BankContext): Router {
             ]
               .filter(Boolean)
               .join('; ') || 'Accounts, balances and transactions of the accounts you choose';
+    const days = Math.round((Date.parse(`${consent.validUntil}T00:00:00Z`) - Date.parse(`${isoDate(consent.createdAt)}T00:00:00Z`)) / DAY_MS);
+    const readsTransactions = a.allPsd2 || a.transactions?.length || !(a.availableAccounts || a.availableAccountsWithBalance || a.accounts?.length || a.balances?.length);
     return [
       ['Access', scopes],
-      ['Valid until', consent.validUntil],
+      ['Valid until', `${consent.validUntil} (${days} days)`],
+      // Berlin Group 1.3.x consents carry no history window: the TPP picks dateFrom per read, within the bank's limit.
+      ...(readsTransactions ? [['Transaction history', `up to the last ${bank.maxHistoryDays} days`] as [string, string]] : []),
       ['Unattended accesses per day', String(consent.frequencyPerDay)],
     ];
   }

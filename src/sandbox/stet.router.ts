@@ -146,7 +146,13 @@ export function stetBank(ctx: BankContext): Router {
     clientId: string;
     redirectUri: string;
     scope: Scope;
+    /** STET 1.5 §3.4.2: `extended_transaction_history` opens history beyond the last 90 days. */
+    extendedHistory: boolean;
     state: string;
+    /** End of the grant: the `valid_until` the TPP asked for, capped at the bank's maximum. */
+    validUntil: string;
+    /** What the PSU is shown of the history window: the TPP's `history_days` within what the scope allows. */
+    historyDays: number;
   }
 
   function readAuthorize(source: Record<string, unknown>): AuthorizeRequest {
@@ -161,31 +167,45 @@ export function stetBank(ctx: BankContext): Router {
     const scopes = get('scope').split(' ');
     const scope = scopes.includes('pisp') ? 'pisp' : scopes.includes('aisp') ? 'aisp' : undefined;
     if (!scope) throw new StetError(400, 'invalid_scope', 'scope must be aisp or pisp');
-    return { clientId: get('client_id'), redirectUri: get('redirect_uri'), scope, state: get('state') };
+    const extendedHistory = scopes.includes('extended_transaction_history');
+    const maximum = isoDate(new Date(now().getTime() + bank.maxConsentDays * DAY_MS));
+    const validUntil = get('valid_until') ? (parseDay(get('valid_until'), 'valid_until') as string) : maximum;
+    if (validUntil < isoDate(now())) throw new StetError(400, 'invalid_request', 'valid_until is in the past');
+    const historyLimit = extendedHistory ? bank.maxHistoryDays : DEFAULT_HISTORY_DAYS;
+    const askedHistory = Number(get('history_days') || historyLimit);
+    if (!Number.isInteger(askedHistory) || askedHistory < 1) throw new StetError(400, 'invalid_request', 'history_days must be a positive integer');
+    return {
+      clientId: get('client_id'),
+      redirectUri: get('redirect_uri'),
+      scope,
+      extendedHistory,
+      state: get('state'),
+      validUntil: validUntil > maximum ? maximum : validUntil,
+      historyDays: Math.min(askedHistory, historyLimit),
+    };
   }
 
   function authorizePage(req: Request, request: AuthorizeRequest, error?: string): string {
-    const validUntil = isoDate(new Date(now().getTime() + bank.maxConsentDays * DAY_MS));
+    const days = Math.round((Date.parse(`${request.validUntil}T00:00:00Z`) - Date.parse(`${isoDate(now())}T00:00:00Z`)) / DAY_MS);
+    const aisp = request.scope === 'aisp';
     return renderScaPage({
       bankName: bank.name,
-      title: request.scope === 'aisp' ? 'Authorise access to your accounts' : 'Authorise payment initiation',
+      title: aisp ? 'Authorise access to your accounts' : 'Authorise payment initiation',
       action: `${bankBase(req)}/oauth/authorize`,
       details: [
         ['Third party', request.clientId],
-        [
-          'Access',
-          request.scope === 'aisp'
-            ? 'Accounts, balances and transactions of all accounts (aisp)'
-            : 'Confirm payments you initiate (pisp)',
-        ],
-        ['Valid until', validUntil],
+        ['Access', aisp ? 'Accounts, balances and transactions of all accounts (aisp)' : 'Confirm payments you initiate (pisp)'],
+        ['Valid until', `${request.validUntil} (${days} days)`],
+        ...(aisp ? [['Transaction history', `the last ${request.historyDays} days`] as [string, string]] : []),
       ],
       hidden: {
         response_type: 'code',
         client_id: request.clientId,
         redirect_uri: request.redirectUri,
-        scope: request.scope,
+        scope: request.extendedHistory ? `${request.scope} extended_transaction_history` : request.scope,
         state: request.state,
+        valid_until: request.validUntil,
+        history_days: String(request.historyDays),
       },
       error,
     });
@@ -213,7 +233,8 @@ export function stetBank(ctx: BankContext): Router {
       id: randomUUID(),
       psuId: submission.psu.id,
       scope: request.scope,
-      validUntil: new Date(now().getTime() + bank.maxConsentDays * DAY_MS),
+      // The grant lasts to the end of its last day, as a Berlin Group consent's validUntil does.
+      validUntil: new Date(Date.parse(`${request.validUntil}T00:00:00Z`) + DAY_MS),
       status: 'active',
     };
     const code = token();

@@ -1,4 +1,4 @@
-import { AccountsDocument, ConnectionsDocument, type ConsentStatus, DeleteConnectionDocument, RefreshConnectionDocument, RevokeConsentDocument, StartConnectionDocument } from '../generated/graphql';
+import { AccountsDocument, ConnectionsDocument, type ConsentScope, type ConsentStatus, DeleteConnectionDocument, RefreshConnectionDocument, RevokeConsentDocument, StartConnectionDocument } from '../generated/graphql';
 import { connectSandbox, REDIRECT_URI, sandboxInstitutionId } from '../support/journey';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 
@@ -115,5 +115,24 @@ describe('refreshConnection', () => {
     const journey = await connectSandbox(gateway, apiKey, 'Sandbox STET Bank');
     const accepted = await gateway.graphql(RefreshConnectionDocument, { id: await connectionIdOf(apiKey, journey.consentId) }, apiKey);
     expect(accepted.body.errors).toBeUndefined();
+  });
+});
+
+describe('the bank’s SCA page', () => {
+  it.each([
+    ['Sandbox STET Bank', 'the last 60 days'],
+    ['Sandbox Berlin Group Bank', 'up to the last 730 days'],
+  ])('shows %s’s user the scopes, the validity asked for and the history window', async (bankName, history) => {
+    const { apiKey } = await gateway.makeOwner();
+    const institutionId = await sandboxInstitutionId(gateway, apiKey, bankName);
+    const input = { institutionId, scopes: ['ACCOUNTS', 'BALANCES', 'TRANSACTIONS'] as ConsentScope[], validForDays: 30, historyDays: 60, redirectUri: REDIRECT_URI };
+    const started = await gateway.graphql(StartConnectionDocument, { input }, apiKey);
+    const page = await (await fetch(started.body.data!.startConnection.authorisationUrl)).text();
+    const rows = Object.fromEntries([...page.matchAll(/<th scope="row">([^<]+)<\/th><td>([^<]*)<\/td>/g)].map((m) => [m[1], m[2]]));
+    expect(rows).toMatchObject({
+      Access: expect.stringMatching(/Accounts, balances and transactions/),
+      'Valid until': expect.stringMatching(/^\d{4}-\d{2}-\d{2} \(30 days\)$/),
+      'Transaction history': history,
+    });
   });
 });

@@ -76,6 +76,8 @@ describe('STET adapter against the sandbox bank', () => {
       redirect_uri: callback,
       scope: 'aisp extended_transaction_history',
       state,
+      valid_until: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      history_days: '365',
     });
     expect(query).toMatchObject({ flow: 'stet', state, code: expect.any(String) });
     expect(completed.status).toBe('ACTIVE');
