@@ -149,12 +149,14 @@ describeWithSpecs(`STET sandbox answers conform to STET 1.5${skipped}`, () => {
   const call = checkedHttp(() => contract, () => bank, seen);
 
   beforeAll(() => {
-    // The one deliberate deviation: this STET 1.5.0 file types amounts as number/float, while STET's published
-    // documentation and every recorded STET bank (specs/fixtures/stet) send decimal strings. The sandbox follows the
-    // banks (and Passerelle's rule that money is never a float); everything else is validated as published.
+    // Two deliberate deviations. This STET 1.5.0 file types amounts as number/float, while STET's published
+    // documentation and every recorded STET bank (specs/fixtures/stet) send decimal strings: the sandbox follows the
+    // banks (and Passerelle's rule that money is never a float). And it enumerates only CACC and CARD as
+    // cashAccountType, while the code list is ISO 20022's: the savings account is SVGS. Everything else is as published.
     contract = new OpenApiContract(resolve(SPECS, 'stet/stet-ais-pis-1.5.0.json'), (doc) => {
       const schemas = (doc.components as { schemas: Record<string, { properties: Record<string, unknown> }> }).schemas;
       schemas.AmountType.properties.amount = { type: 'string', pattern: '^-?[0-9]{1,14}(\\.[0-9]{1,3})?$' };
+      schemas.AccountResource.properties.cashAccountType = { type: 'string', enum: ['CACC', 'CARD', 'SVGS'] };
     });
   });
   beforeEach(async () => {

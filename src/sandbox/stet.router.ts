@@ -352,8 +352,9 @@ export function stetBank(ctx: BankContext): Router {
       accountId: { iban: account.iban, currency: account.currency },
       name: account.name,
       usage: 'ORGA',
-      // STET 1.5 lists payment accounts only (CACC or CARD); the savings account is a CACC with a savings product.
-      cashAccountType: 'CACC',
+      // ISO 20022 ExternalCashAccountType1Code, as French banks send it: STET 1.5 enumerates only CACC and CARD, but
+      // a savings account listed as CACC would reach the TPP as a current account (contract.test.ts allows the list).
+      cashAccountType: account.cashAccountType,
       product: account.product,
       currency: account.currency,
       // STET 1.5 `AccountResource.balances` (optional, minItems 1): the same balances as GET /accounts/{id}/balances,

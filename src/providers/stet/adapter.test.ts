@@ -96,6 +96,16 @@ describe('STET adapter against the sandbox bank', () => {
     });
   });
 
+  it('tells the savings account from the current accounts (it came back as CURRENT)', async () => {
+    const { adapter } = adapterFor();
+    const { consent } = await connect(adapter);
+    const accounts = await adapter.listAccounts(consent, present);
+    expect(accounts.map((a) => [a.name, a.type])).toEqual([
+      ["Bob's Bikes Business account", 'CURRENT'],
+      ["Bob's Bikes Business savings", 'SAVINGS'],
+    ]);
+  });
+
   it('reads the balances of N accounts from one account list call, the same balances the per-account read gives', async () => {
     const { adapter, calls, requests } = adapterFor();
     const { consent } = await connect(adapter);
