@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { SandboxBank, SandboxBankSlug } from './banks';
 import { type FaultSwitch, latency } from './faults';
 import type { Ledger } from './ledger';
+import type { OAuthClients } from './oauth-clients';
 import type { AccessCounter, RequestLog } from './request-log';
 
 /** How the control API ends a consent at the bank, as the PSU or the bank itself would. */
@@ -23,6 +24,8 @@ export interface BankContext {
   faults: FaultSwitch;
   log: RequestLog;
   access: AccessCounter;
+  /** OAuth2 clients and their redirect URIs (the STET bank's authorization endpoint). */
+  oauthClients: OAuthClients;
   /** Where the bank registers its consent handle for the control API. */
   consents: Map<SandboxBankSlug, BankConsents>;
 }

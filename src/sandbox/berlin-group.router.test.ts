@@ -27,7 +27,9 @@ describe('Sandbox Berlin Group Bank', () => {
     expect(created.status).toBe(201);
     const body = created.json as { consentStatus: string; consentId: string; _links: { scaRedirect: { href: string } } };
     expect(body.consentStatus).toBe('received');
-    expect(body._links.scaRedirect.href).toBe(`${bank}/sca/consents/${body.consentId}`);
+    expect(body._links.scaRedirect.href).toMatch(new RegExp(`^${bank}/sca/consents/[0-9a-f-]{36}$`));
+    // The link names the authorisation: the consent id is the credential of every AIS call, never in a browser URL.
+    expect(body._links.scaRedirect.href).not.toContain(body.consentId);
   });
 
   it('refuses a consent without X-Request-ID or without TPP-Redirect-URI', async () => {

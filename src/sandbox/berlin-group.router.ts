@@ -209,7 +209,8 @@ export function berlinGroupBank(ctx: BankContext): Router {
   function consentLinks(req: Request, consent: Consent) {
     const base = bankBase(req);
     return {
-      scaRedirect: href(`${base}/sca/consents/${consent.id}`),
+      // The SCA link names the authorisation, never the consent: the consent id is what AIS calls present (Consent-ID).
+      scaRedirect: href(`${base}/sca/consents/${consent.authorisationIds[0]}`),
       self: href(`${base}/v1/consents/${consent.id}`),
       status: href(`${base}/v1/consents/${consent.id}/status`),
       scaStatus: href(`${base}/v1/consents/${consent.id}/authorisations/${consent.authorisationIds[0]}`),
@@ -296,7 +297,7 @@ export function berlinGroupBank(ctx: BankContext): Router {
         scaStatus: scaStatusOf(consent),
         authorisationId,
         _links: {
-          scaRedirect: href(`${bankBase(req)}/sca/consents/${consent.id}`),
+          scaRedirect: href(`${bankBase(req)}/sca/consents/${authorisationId}`),
           scaStatus: href(`${bankBase(req)}/v1/consents/${consent.id}/authorisations/${authorisationId}`),
         },
       });
@@ -466,7 +467,7 @@ export function berlinGroupBank(ctx: BankContext): Router {
   function paymentLinks(req: Request, payment: Payment) {
     const base = `${bankBase(req)}/v1/payments/sepa-credit-transfers/${payment.id}`;
     return {
-      scaRedirect: href(`${bankBase(req)}/sca/payments/${payment.id}`),
+      scaRedirect: href(`${bankBase(req)}/sca/payments/${payment.authorisationId}`),
       self: href(base),
       status: href(`${base}/status`),
       scaStatus: href(`${base}/authorisations/${payment.authorisationId}`),
@@ -616,12 +617,15 @@ export function berlinGroupBank(ctx: BankContext): Router {
 
   serveScaPage(router, bank.name, {
     path: '/sca/consents/:id',
-    find: (id) => consents.get(id),
+    find: (authorisationId) => [...consents.values()].find((c) => c.authorisationIds.includes(authorisationId)),
     notFound: 'Unknown consent.',
     title: 'Authorise access to your accounts',
     details: consentDetails,
     openStatus: 'received',
     noun: 'consent',
+    onLocked: (consent) => {
+      consent.status = 'rejected';
+    },
     onAuthenticated: (consent, { psu, decision }, res, page) => {
       if (decision === 'deny') {
         consent.status = 'rejected';
@@ -653,12 +657,15 @@ export function berlinGroupBank(ctx: BankContext): Router {
 
   serveScaPage(router, bank.name, {
     path: '/sca/payments/:id',
-    find: (id) => payments.get(id),
+    find: (authorisationId) => [...payments.values()].find((p) => p.authorisationId === authorisationId),
     notFound: 'Unknown payment.',
     title: 'Confirm this SEPA credit transfer',
     details: paymentDetails,
     openStatus: 'RCVD',
     noun: 'payment',
+    onLocked: (payment) => {
+      payment.status = 'RJCT';
+    },
     onAuthenticated: (payment, { psu, decision }, res, page) => {
       const debtor = ledger.accountByIban(payment.debtorIban) as SandboxAccount;
       // Only the payer decides: another customer of the bank may neither approve nor deny this payment.

@@ -64,7 +64,7 @@ describeWithSpecs(`Berlin Group sandbox answers conform to NextGenPSD2 1.3.11${s
       headers: bgHeaders({ 'TPP-Redirect-URI': 'https://tpp.example/cb' }),
       json: { access: { availableAccountsWithBalance: 'allAccounts' }, recurringIndicator: true, validUntil: '9999-12-31', frequencyPerDay: 4, combinedServiceIndicator: false },
     });
-    const { consentId } = created.json as { consentId: string };
+    const { consentId, _links } = created.json as { consentId: string; _links: { scaRedirect: { href: string } } };
     await call(`${bank}/v1/consents/${consentId}`, { headers: bgHeaders() });
     await call(`${bank}/v1/consents/${consentId}/status`, { headers: bgHeaders() });
     await call(`${bank}/v1/accounts`, { headers: bgHeaders({ 'Consent-ID': consentId }) });
@@ -73,7 +73,7 @@ describeWithSpecs(`Berlin Group sandbox answers conform to NextGenPSD2 1.3.11${s
     await call(`${bank}/v1/consents/${consentId}/authorisations/${(auth.json as { authorisationId: string }).authorisationId}`, {
       headers: bgHeaders(),
     });
-    await submitSca(`${bank}/sca/consents/${consentId}`);
+    await submitSca(_links.scaRedirect.href);
     await call(`${bank}/v1/accounts?withBalance=true`, { headers: bgHeaders({ 'Consent-ID': consentId }) });
     await call(`${bank}/v1/consents/${consentId}`, { method: 'DELETE', headers: bgHeaders() });
     await call(`${bank}/v1/accounts`, { headers: bgHeaders({ 'Consent-ID': consentId }) });
@@ -116,8 +116,8 @@ describeWithSpecs(`Berlin Group sandbox answers conform to NextGenPSD2 1.3.11${s
     };
     const created = await call(`${bank}/v1/payments/sepa-credit-transfers`, { method: 'POST', headers, json: body });
     await call(`${bank}/v1/payments/sepa-credit-transfers`, { method: 'POST', headers, json: body });
-    const { paymentId } = created.json as { paymentId: string };
-    await submitSca(`${bank}/sca/payments/${paymentId}`);
+    const { paymentId, _links: paymentLinks } = created.json as { paymentId: string; _links: { scaRedirect: { href: string } } };
+    await submitSca(paymentLinks.scaRedirect.href);
     await call(`${bank}/v1/payments/sepa-credit-transfers/${paymentId}`, { headers: bgHeaders() });
     await call(`${bank}/v1/payments/sepa-credit-transfers/${paymentId}/status`, { headers: bgHeaders() });
     await call(`${bank}/v1/payments/sepa-credit-transfers`, { method: 'POST', headers: bgHeaders({ 'TPP-Redirect-URI': 'https://tpp.example/pay' }), json: { ...body, creditorAccount: { iban: 'DE00' } } });

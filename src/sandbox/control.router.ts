@@ -8,6 +8,7 @@ import type { BankConsents, ConsentEnding } from './bank-context';
 import type { SandboxClock } from './clock';
 import type { FaultSwitch } from './faults';
 import { type Ledger, decimalString } from './ledger';
+import type { OAuthClients } from './oauth-clients';
 import { DAY_MS } from './seed-data';
 
 /**
@@ -22,6 +23,7 @@ export interface ControlDeps {
   ledger: Ledger;
   clock: SandboxClock;
   consents: Map<SandboxBankSlug, BankConsents>;
+  oauthClients: OAuthClients;
 }
 
 class ControlError extends Error {
@@ -58,6 +60,10 @@ const lineSchema = z.strictObject({
   remittanceStructured: text(35).optional(),
   endToEndId: text(35).optional(),
   bankTransactionCode: z.string().regex(/^[A-Z]{4}-[A-Z]{4}-[A-Z]{4}$/, { error: 'must be Domain-Family-SubFamily' }).optional(),
+});
+
+const clientSchema = z.strictObject({
+  redirectUris: z.array(z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URI' })).min(1).max(20),
 });
 
 const clockSchema = z.strictObject({
@@ -98,7 +104,7 @@ function requireToken(token: string) {
 }
 
 export function controlRouter(deps: ControlDeps): Router {
-  const { faults, ledger, clock, consents } = deps;
+  const { faults, ledger, clock, consents, oauthClients } = deps;
   const router = express.Router();
   router.use(requireToken(deps.token), express.json());
 
@@ -129,6 +135,15 @@ export function controlRouter(deps: ControlDeps): Router {
     const entry = ledger.bookLine(req.params.id as string);
     if (!entry) throw new ControlError(404, 'no pending line added through the control API has this id');
     res.json({ id: entry.id, status: 'booked', bookingDate: entry.bookingDate });
+  });
+
+  router.get('/oauth-clients', (_req, res) => {
+    res.json(oauthClients.list());
+  });
+  router.put('/oauth-clients/:clientId', (req, res) => {
+    const { redirectUris } = parse(clientSchema, req.body);
+    oauthClients.register(req.params.clientId as string, redirectUris);
+    res.json(oauthClients.list()[req.params.clientId as string]);
   });
 
   router.get('/clock', (_req, res) => {

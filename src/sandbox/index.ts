@@ -6,6 +6,7 @@ import { SandboxClock } from './clock';
 import { controlRouter } from './control.router';
 import { type BankFaults, FaultSwitch, type SandboxFaults } from './faults';
 import { Ledger } from './ledger';
+import { OAuthClients } from './oauth-clients';
 import { AccessCounter, type RequestRecord, RequestLog } from './request-log';
 import { stetBank } from './stet.router';
 
@@ -26,6 +27,11 @@ export interface SandboxOptions {
    * exist: the gateway passes one only outside production.
    */
   controlToken?: string;
+  /**
+   * OAuth2 clients of the STET bank and their redirect URIs; `control.registerOAuthClient` adds more (the gateway
+   * registers its callback once it knows its URL). An authorisation request for any other URI is refused.
+   */
+  oauthClients?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface SandboxControl {
@@ -36,6 +42,7 @@ export interface SandboxControl {
   /** What reached a bank, oldest first. */
   requests(slug: SandboxBankSlug): RequestRecord[];
   clearRequests(): void;
+  registerOAuthClient(clientId: string, redirectUris: readonly string[]): void;
   /** Moves the sandbox clock forward (the control API's `POST /_control/clock`). */
   advanceClock(ms: number): void;
 }
@@ -48,6 +55,7 @@ export function createSandbox(options: SandboxOptions = {}): { app: express.Expr
   const clock = new SandboxClock(options.now ?? (() => new Date()));
   const { now } = clock;
   const consents = new Map<SandboxBankSlug, BankConsents>();
+  const oauthClients = new OAuthClients(options.oauthClients);
   const ledger = new Ledger(options.seed ?? 'passerelle', now);
   const faults = new FaultSwitch(options.faults);
   const log = new RequestLog();
@@ -55,11 +63,11 @@ export function createSandbox(options: SandboxOptions = {}): { app: express.Expr
   const app = express();
   app.disable('x-powered-by');
   if (options.controlToken) {
-    app.use('/_control', controlRouter({ token: options.controlToken, faults, ledger, clock, consents }));
+    app.use('/_control', controlRouter({ token: options.controlToken, faults, ledger, clock, consents, oauthClients }));
   }
 
   for (const bank of SANDBOX_BANKS) {
-    const ctx: BankContext = { bank, ledger, now, faults, log, access, consents };
+    const ctx: BankContext = { bank, ledger, now, faults, log, access, consents, oauthClients };
     app.use(bank.path, bank.standard === 'STET' ? stetBank(ctx) : berlinGroupBank(ctx));
   }
 
@@ -83,6 +91,7 @@ export function createSandbox(options: SandboxOptions = {}): { app: express.Expr
     resetAccessCounters: () => access.reset(),
     requests: (slug) => log.list(slug),
     clearRequests: () => log.clear(),
+    registerOAuthClient: (clientId, redirectUris) => oauthClients.register(clientId, redirectUris),
     advanceClock: (ms) => clock.advance(ms),
   };
   return { app, control };

@@ -11,7 +11,9 @@ function portFromArgs(argv: string[]): number {
 
 const port = portFromArgs(process.argv.slice(2));
 const controlToken = randomBytes(24).toString('base64url');
-const { app } = createSandbox({ controlToken });
+// A gateway on its default port may connect at once; other clients register through the control API.
+const oauthClients = { passerelle: ['http://localhost:4000/connections/callback', 'http://127.0.0.1:4000/connections/callback'] };
+const { app } = createSandbox({ controlToken, oauthClients });
 const server = app.listen(port, () => {
   const address = server.address();
   const actual = typeof address === 'object' && address ? address.port : port;

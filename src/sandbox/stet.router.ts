@@ -5,7 +5,7 @@ import { isValidIBAN } from 'ibantools';
 import { type BankContext, type ConsentEnding, bankBase, bankRouter } from './bank-context';
 import { apiFaults } from './faults';
 import { type VisibleEntry, decimalString } from './ledger';
-import { readScaForm, renderScaPage, serveScaPage, withQuery } from './sca-page';
+import { LOCKED_MESSAGE, ScaAttempts, readScaForm, renderScaPage, serveScaPage, withQuery } from './sca-page';
 import { DAY_MS, type SandboxAccount, isoDate } from './seed-data';
 
 /**
@@ -159,10 +159,10 @@ export function stetBank(ctx: BankContext): Router {
     const get = (name: string) => (typeof source[name] === 'string' ? (source[name] as string) : '');
     if (get('response_type') !== 'code') throw new StetError(400, 'unsupported_response_type', 'response_type must be code');
     if (!get('client_id')) throw new StetError(400, 'invalid_request', 'client_id is required');
-    try {
-      new URL(get('redirect_uri'));
-    } catch {
-      throw new StetError(400, 'invalid_request', 'redirect_uri must be an absolute URI');
+    // RFC 6749 §4.1.2.1: with an unknown client or redirect URI the bank must not redirect, only tell the user.
+    if (!ctx.oauthClients.isRegistered(get('client_id'))) throw new StetError(400, 'unauthorized_client', 'client_id is not registered at this bank');
+    if (!ctx.oauthClients.allows(get('client_id'), get('redirect_uri'))) {
+      throw new StetError(400, 'invalid_request', 'redirect_uri is not registered for this client_id');
     }
     const scopes = get('scope').split(' ');
     const scope = scopes.includes('pisp') ? 'pisp' : scopes.includes('aisp') ? 'aisp' : undefined;
@@ -211,6 +211,8 @@ export function stetBank(ctx: BankContext): Router {
     });
   }
 
+  const attempts = new ScaAttempts();
+
   router.get('/oauth/authorize', (req, res) => {
     const request = readAuthorize(req.query as Record<string, unknown>);
     res.type('html').send(authorizePage(req, request));
@@ -219,9 +221,15 @@ export function stetBank(ctx: BankContext): Router {
   router.post('/oauth/authorize', (req, res) => {
     const body = req.body as Record<string, unknown>;
     const request = readAuthorize(body);
+    const attempt = `${request.clientId}|${request.redirectUri}|${request.state}`;
+    if (attempts.locked(attempt)) {
+      res.status(423).type('html').send(authorizePage(req, request, LOCKED_MESSAGE));
+      return;
+    }
     const submission = readScaForm(body);
     if (!submission.psu) {
-      res.status(401).type('html').send(authorizePage(req, request, submission.error));
+      const lockedNow = attempts.fail(attempt);
+      res.status(lockedNow ? 423 : 401).type('html').send(authorizePage(req, request, lockedNow ? LOCKED_MESSAGE : submission.error));
       return;
     }
     const stateParam: Record<string, string> = request.state ? { state: request.state } : {};
@@ -607,6 +615,9 @@ export function stetBank(ctx: BankContext): Router {
     details: paymentDetails,
     openStatus: 'RCVD',
     noun: 'payment',
+    onLocked: (payment) => {
+      payment.status = 'RJCT';
+    },
     onAuthenticated: (payment, { psu, decision }, res, page) => {
       // Only the payer decides: another customer of the bank may neither approve nor deny this payment.
       const own = ledger.accountsOf(slug, psu.id);

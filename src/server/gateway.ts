@@ -22,7 +22,7 @@ import { ConnectionsService } from '../modules/connections/connections.service';
 import { ConsentAccess } from '../modules/connections/consent-access';
 import { ConsentSecrets } from '../modules/connections/consent-secrets';
 import { EventsService } from '../modules/events/events.service';
-import { ProviderRegistry, type UpstreamCallCounter } from '../modules/institutions/provider-registry';
+import { ProviderRegistry, SANDBOX_CLIENT_ID, type UpstreamCallCounter } from '../modules/institutions/provider-registry';
 import { SyncResolver } from '../modules/sync/sync.resolver';
 import { SyncService } from '../modules/sync/sync.service';
 import { AccountTransactionsResolver, TransactionsResolver } from '../modules/transactions/transactions.resolver';
@@ -255,6 +255,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     });
     const { port } = httpServer.address() as AddressInfo;
     url = config.publicUrl ?? `http://${loopbackFor(config.host)}:${port}`;
+    sandbox?.control.registerOAuthClient(SANDBOX_CLIENT_ID, [`${url}${CALLBACK_PATH}`]);
     if (config.consentSweepMs > 0) await jobs.repeat(CONSENT_SWEEP_JOB, {}, { everyMs: config.consentSweepMs });
     if (config.syncScheduleMs > 0) await sync.schedule(config.syncScheduleMs);
     logger.info({ url, database: embedded ? 'embedded' : 'postgres', messaging: config.redisUrl ? 'redis' : 'memory' }, 'gateway started');
