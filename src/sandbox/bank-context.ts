@@ -4,6 +4,7 @@ import { type FaultSwitch, latency } from './faults';
 import type { Ledger } from './ledger';
 import type { OAuthClients } from './oauth-clients';
 import type { AccessCounter, RequestLog } from './request-log';
+import type { SandboxState } from './sandbox-state';
 
 /** How the control API ends a consent at the bank, as the PSU or the bank itself would. */
 export type ConsentEnding = 'expired' | 'revoked';
@@ -26,6 +27,8 @@ export interface BankContext {
   access: AccessCounter;
   /** OAuth2 clients and their redirect URIs (the STET bank's authorization endpoint). */
   oauthClients: OAuthClients;
+  /** Where the bank keeps what a restart must not forget. */
+  state: SandboxState;
   /** Where the bank registers its consent handle for the control API. */
   consents: Map<SandboxBankSlug, BankConsents>;
 }

@@ -123,6 +123,16 @@ export function berlinGroupBank(ctx: BankContext): Router {
   router.use('/v1', apiFaults(faults, slug, errorBody), express.json(), api);
   router.use('/sca', express.urlencoded({ extended: false }));
 
+  ctx.state.register(slug, {
+    snapshot: () => ({ consents, payments, paymentsByRequestId }),
+    restore: (data) => {
+      const saved = data as { consents: Map<string, Consent>; payments: Map<string, Payment>; paymentsByRequestId: Map<string, string> };
+      for (const [id, consent] of saved.consents) consents.set(id, consent);
+      for (const [id, payment] of saved.payments) payments.set(id, payment);
+      for (const [requestId, id] of saved.paymentsByRequestId) paymentsByRequestId.set(requestId, id);
+    },
+  });
+
   const live = (consent: Consent) => consent.status === 'valid' || consent.status === 'received';
   const ending = (how: ConsentEnding): ConsentStatus => (how === 'revoked' ? 'revokedByPsu' : 'expired');
   ctx.consents.set(slug, {

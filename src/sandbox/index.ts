@@ -6,6 +6,8 @@ import { SandboxClock } from './clock';
 import { controlRouter } from './control.router';
 import { type BankFaults, FaultSwitch, type SandboxFaults } from './faults';
 import { Ledger } from './ledger';
+import { SandboxState } from './sandbox-state';
+import type { LedgerEntry } from './seed-data';
 import { OAuthClients } from './oauth-clients';
 import { AccessCounter, type RequestRecord, RequestLog } from './request-log';
 import { stetBank } from './stet.router';
@@ -32,6 +34,8 @@ export interface SandboxOptions {
    * registers its callback once it knows its URL). An authorisation request for any other URI is refused.
    */
   oauthClients?: Readonly<Record<string, readonly string[]>>;
+  /** Where the banks keep their state across restarts (the gateway: `{DATA_DIR}/sandbox-state.json`); memory only without. */
+  stateFile?: string;
 }
 
 export interface SandboxControl {
@@ -51,23 +55,40 @@ export interface SandboxControl {
  * The sandbox banks as one express app: each bank under its `path` (`/berlin-group`, `/stet`, `/flaky`). Links and
  * redirects are built from the incoming request, so the app can be mounted anywhere (the gateway uses `/sandbox`).
  */
-export function createSandbox(options: SandboxOptions = {}): { app: express.Express; control: SandboxControl } {
+export function createSandbox(options: SandboxOptions = {}): {
+  app: express.Express;
+  control: SandboxControl;
+  /** Writes the state file now, before a shutdown. */
+  saveState(): void;
+} {
+  const state = new SandboxState(options.stateFile);
   const clock = new SandboxClock(options.now ?? (() => new Date()));
+  state.register('clock', { snapshot: () => clock.offset, restore: (offsetMs) => clock.restore(offsetMs as number) });
   const { now } = clock;
   const consents = new Map<SandboxBankSlug, BankConsents>();
   const oauthClients = new OAuthClients(options.oauthClients);
+  state.register('oauthClients', {
+    snapshot: () => oauthClients.list(),
+    restore: (clients) => Object.entries(clients as Record<string, string[]>).forEach(([id, uris]) => oauthClients.register(id, uris)),
+  });
   const ledger = new Ledger(options.seed ?? 'passerelle', now);
+  state.register('ledger', { snapshot: () => ledger.snapshot(), restore: (entries) => ledger.restore(entries as LedgerEntry[]) });
   const faults = new FaultSwitch(options.faults);
   const log = new RequestLog();
   const access = new AccessCounter();
   const app = express();
   app.disable('x-powered-by');
+  app.use((req, res, next) => {
+    // Reads may only refresh what is derived again on load (expiry); every other method may change the state.
+    if (req.method !== 'GET' && req.method !== 'HEAD') res.once('finish', () => state.changed());
+    next();
+  });
   if (options.controlToken) {
     app.use('/_control', controlRouter({ token: options.controlToken, faults, ledger, clock, consents, oauthClients }));
   }
 
   for (const bank of SANDBOX_BANKS) {
-    const ctx: BankContext = { bank, ledger, now, faults, log, access, consents, oauthClients };
+    const ctx: BankContext = { bank, ledger, now, faults, log, access, consents, oauthClients, state };
     app.use(bank.path, bank.standard === 'STET' ? stetBank(ctx) : berlinGroupBank(ctx));
   }
 
@@ -91,8 +112,14 @@ export function createSandbox(options: SandboxOptions = {}): { app: express.Expr
     resetAccessCounters: () => access.reset(),
     requests: (slug) => log.list(slug),
     clearRequests: () => log.clear(),
-    registerOAuthClient: (clientId, redirectUris) => oauthClients.register(clientId, redirectUris),
-    advanceClock: (ms) => clock.advance(ms),
+    registerOAuthClient: (clientId, redirectUris) => {
+      oauthClients.register(clientId, redirectUris);
+      state.changed();
+    },
+    advanceClock: (ms) => {
+      clock.advance(ms);
+      state.changed();
+    },
   };
-  return { app, control };
+  return { app, control, saveState: () => state.flush() };
 }

@@ -218,6 +218,15 @@ export class Ledger {
     return entry;
   }
 
+  /** The lines that are not seeded, for the sandbox state file. */
+  snapshot(): LedgerEntry[] {
+    return this.transfers;
+  }
+
+  restore(entries: LedgerEntry[]): void {
+    this.transfers.splice(0, this.transfers.length, ...entries);
+  }
+
   settlementTime(authorisedAt: Date): Date {
     return new Date(authorisedAt.getTime() + SETTLEMENT_DELAY_MS);
   }

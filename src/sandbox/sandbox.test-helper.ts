@@ -8,6 +8,8 @@ export interface RunningSandbox {
   /** `http://127.0.0.1:PORT/sandbox` */
   root: string;
   control: SandboxControl;
+  /** Writes the state file now (with `stateFile`). */
+  saveState(): void;
   close(): Promise<void>;
 }
 
@@ -18,7 +20,7 @@ export const TEST_OAUTH_CLIENTS: Readonly<Record<string, readonly string[]>> = {
 };
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
-  const { app, control } = createSandbox({ oauthClients: TEST_OAUTH_CLIENTS, ...options });
+  const { app, control, saveState } = createSandbox({ oauthClients: TEST_OAUTH_CLIENTS, ...options });
   const outer = express();
   outer.use('/sandbox', app);
   const server = outer.listen(0, '127.0.0.1');
@@ -27,6 +29,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   return {
     root: `http://127.0.0.1:${port}/sandbox`,
     control,
+    saveState,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -128,6 +128,35 @@ export function stetBank(ctx: BankContext): Router {
   function grants(): Set<Grant> {
     return new Set([...refreshTokens.values(), ...[...accessTokens.values()].map((t) => t.grant), ...[...codes.values()].map((c) => c.grant)]);
   }
+  /** Tokens and codes name their grant by id in the state file, so that they share one grant again once restored. */
+  interface SavedStet {
+    grants: Grant[];
+    codes: [string, Omit<AuthorizationCode, 'grant'> & { grant: string }][];
+    accessTokens: [string, { grant: string; expiresAt: Date }][];
+    refreshTokens: [string, string][];
+    payments: Map<string, PaymentRequest>;
+    paymentsByRequestId: Map<string, string>;
+  }
+  ctx.state.register(slug, {
+    snapshot: (): SavedStet => ({
+      grants: [...grants()],
+      codes: [...codes].map(([code, issued]) => [code, { ...issued, grant: issued.grant.id }]),
+      accessTokens: [...accessTokens].map(([value, issued]) => [value, { grant: issued.grant.id, expiresAt: issued.expiresAt }]),
+      refreshTokens: [...refreshTokens].map(([value, grant]) => [value, grant.id]),
+      payments,
+      paymentsByRequestId,
+    }),
+    restore: (data) => {
+      const saved = data as SavedStet;
+      const byId = new Map(saved.grants.map((grant) => [grant.id, grant]));
+      for (const [code, issued] of saved.codes) codes.set(code, { ...issued, grant: byId.get(issued.grant) as Grant });
+      for (const [value, issued] of saved.accessTokens) accessTokens.set(value, { ...issued, grant: byId.get(issued.grant) as Grant });
+      for (const [value, grantId] of saved.refreshTokens) refreshTokens.set(value, byId.get(grantId) as Grant);
+      for (const [id, payment] of saved.payments) payments.set(id, payment);
+      for (const [requestId, id] of saved.paymentsByRequestId) paymentsByRequestId.set(requestId, id);
+    },
+  });
+
   const endGrant = (grant: Grant | undefined, how: ConsentEnding): boolean => {
     if (!grant || refresh(grant).status !== 'active') return false;
     grant.status = how;

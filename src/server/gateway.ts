@@ -1,4 +1,5 @@
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -228,8 +229,14 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     await apollo.start();
     cleanup.push(['http and websocket server', () => apollo.stop()]);
 
-    const sandbox = config.sandboxEnabled ? createSandbox({ now, controlToken: config.sandboxControlToken }) : undefined;
-    if (sandbox) app.use('/sandbox', sandbox.app);
+    const sandbox = config.sandboxEnabled
+      ? createSandbox({ now, controlToken: config.sandboxControlToken, stateFile: path.join(config.dataDir, 'sandbox-state.json') })
+      : undefined;
+    if (sandbox) {
+      app.use('/sandbox', sandbox.app);
+      // Registered before the HTTP server's step, so it runs after it: no request changes the state once written.
+      cleanup.splice(cleanup.length - 1, 0, ['sandbox state', async () => sandbox.saveState()]);
+    }
     app.use(healthRouter(dataSource, messaging));
     // Prometheus text format, as scrapers expect it; counts and durations of bank calls, no owner data.
     app.get('/metrics', async (_req, res) => {
