@@ -688,23 +688,18 @@ export function berlinGroupBank(ctx: BankContext): Router {
         res.redirect(302, withQuery(payment.nokRedirectUri ?? payment.redirectUri, { paymentId: payment.id, error: 'access_denied' }));
         return;
       }
-      if (ledger.balances(debtor).expected.lessThan(payment.amount)) {
-        // ISO 20022 AM04 (insufficient funds): the bank rejects after SCA; the TPP reads RJCT from the status.
-        payment.status = 'RJCT';
-      } else {
-        payment.status = 'ACSP';
-        payment.authorisedAt = now();
-        ledger.transfer({
-          debtor,
-          creditorIban: payment.creditorIban,
-          creditorName: payment.creditorName,
-          amount: payment.amount,
-          remittanceUnstructured: payment.remittanceUnstructured,
-          endToEndId: payment.endToEndId,
-          paymentId: payment.id,
-          authorisedAt: payment.authorisedAt,
-        });
-      }
+      const authorisedAt = now();
+      payment.status = ledger.executeOrReject({
+        debtor,
+        creditorIban: payment.creditorIban,
+        creditorName: payment.creditorName,
+        amount: payment.amount,
+        remittanceUnstructured: payment.remittanceUnstructured,
+        endToEndId: payment.endToEndId,
+        paymentId: payment.id,
+        authorisedAt,
+      });
+      if (payment.status === 'ACSP') payment.authorisedAt = authorisedAt;
       res.redirect(302, withQuery(payment.redirectUri, { paymentId: payment.id }));
     },
   });

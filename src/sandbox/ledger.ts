@@ -151,6 +151,16 @@ export class Ledger {
   }
 
   /**
+   * The step both banks take once a payment is authorised: reject it when the debtor's expected balance does not
+   * cover it (ISO 20022 AM04, insufficient funds; the TPP reads RJCT from the status), else execute the transfer.
+   */
+  executeOrReject(order: TransferOrder): 'ACSP' | 'RJCT' {
+    if (this.balances(order.debtor).expected.lessThan(order.amount)) return 'RJCT';
+    this.transfer(order);
+    return 'ACSP';
+  }
+
+  /**
    * Books an authorised SEPA credit transfer: a debit on the debtor's account and, when the creditor's IBAN is held
    * at any sandbox bank of this process, the matching credit there. Both show pending until settlement.
    */

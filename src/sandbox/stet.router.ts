@@ -603,22 +603,18 @@ export function stetBank(ctx: BankContext): Router {
     }
     if (payment.status === 'ACCP') {
       const debtor = ledger.accountByIban(payment.debtorIban as string) as SandboxAccount;
-      if (ledger.balances(debtor).expected.lessThan(payment.amount)) {
-        payment.status = 'RJCT';
-      } else {
-        payment.status = 'ACSP';
-        payment.confirmedAt = now();
-        ledger.transfer({
-          debtor,
-          creditorIban: payment.creditorIban,
-          creditorName: payment.creditorName,
-          amount: payment.amount,
-          remittanceUnstructured: payment.remittance,
-          endToEndId: payment.endToEndId,
-          paymentId: payment.id,
-          authorisedAt: payment.confirmedAt,
-        });
-      }
+      const confirmedAt = now();
+      payment.status = ledger.executeOrReject({
+        debtor,
+        creditorIban: payment.creditorIban,
+        creditorName: payment.creditorName,
+        amount: payment.amount,
+        remittanceUnstructured: payment.remittance,
+        endToEndId: payment.endToEndId,
+        paymentId: payment.id,
+        authorisedAt: confirmedAt,
+      });
+      if (payment.status === 'ACSP') payment.confirmedAt = confirmedAt;
     }
     hal(res, 200, paymentJson(req, payment));
   });
