@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { isValidSiren } from './modules/accounting/siren';
@@ -31,6 +32,15 @@ const schema = z.object({
   DEMO_SEED: oneOf(['true', 'false']).optional(),
   /** Serve the sandbox banks in-process under /sandbox. Defaults to on outside production. */
   SANDBOX_ENABLED: oneOf(['true', 'false']).optional(),
+  /** The sandbox control API's bearer token (outside production only); a random one is made and printed otherwise. */
+  SANDBOX_CONTROL_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+  /** How long a consent may wait for SCA at the bank before it is refused as abandoned. */
+  CONSENT_AUTHORISATION_TIMEOUT_SECONDS: z.coerce
+    .number({ error: 'must be a whole number of seconds from 60 to 86400' })
+    .int({ error: 'must be a whole number of seconds from 60 to 86400' })
+    .min(60, { error: 'must be a whole number of seconds from 60 to 86400' })
+    .max(86400, { error: 'must be a whole number of seconds from 60 to 86400' })
+    .default(1800),
   /** Base64 of 32 bytes: encrypts provider tokens at rest. Without it, a key is made and kept in DATA_DIR. */
   ENCRYPTION_KEY: z.string().optional(),
   /** How often consents are checked for expiry and bank-side revocation; 0 turns the schedule off. */
@@ -90,6 +100,10 @@ export interface Config {
   readonly logLevel: string;
   readonly demoSeed: boolean;
   readonly sandboxEnabled: boolean;
+  /** Set when the sandbox control API is served: the sandbox is on and this is not production. */
+  readonly sandboxControlToken?: string;
+  /** How long a consent may stay PENDING_AUTHORISATION before the sweep refuses it. */
+  readonly consentAuthorisationTimeoutMs: number;
   /** Absent on the embedded default, which keeps a generated key in `dataDir`. */
   readonly encryptionKey?: string;
   /** 0 when the schedule is off (tests run the sweep themselves). */
@@ -115,8 +129,8 @@ export function loadConfig(env: Environment = process.env): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const variable = String(issue.path[0]);
-    // URLs may carry passwords and keys are secrets: never echo them.
-    const given = variable.endsWith('_URL') || variable.endsWith('_KEY') ? undefined : env[variable];
+    // URLs may carry passwords, and keys and tokens are secrets: never echo them.
+    const given = /_(URL|KEY|TOKEN)$/.test(variable) ? undefined : env[variable];
     throw new ConfigError(
       `invalid configuration: ${variable} ${issue.message}${given === undefined ? '' : ` (got "${given}")`}`,
     );
@@ -126,6 +140,7 @@ export function loadConfig(env: Environment = process.env): Config {
     // Replicas sharing a database must share the key; one made on a replica's disk would lock the others out.
     throw new ConfigError('invalid configuration: ENCRYPTION_KEY is required in production (openssl rand -base64 32)');
   }
+  const sandboxEnabled = values.SANDBOX_ENABLED ? values.SANDBOX_ENABLED === 'true' : values.NODE_ENV !== 'production';
   return Object.freeze({
     env: values.NODE_ENV,
     host: values.HOST,
@@ -137,7 +152,10 @@ export function loadConfig(env: Environment = process.env): Config {
     dataDir: path.resolve(values.DATA_DIR),
     logLevel: values.LOG_LEVEL,
     demoSeed: values.DEMO_SEED ? values.DEMO_SEED === 'true' : !values.DATABASE_URL,
-    sandboxEnabled: values.SANDBOX_ENABLED ? values.SANDBOX_ENABLED === 'true' : values.NODE_ENV !== 'production',
+    sandboxEnabled,
+    // Never in production, whatever SANDBOX_ENABLED says: the control API can revoke consents and move time.
+    sandboxControlToken: sandboxEnabled && values.NODE_ENV !== 'production' ? (values.SANDBOX_CONTROL_TOKEN ?? randomBytes(24).toString('base64url')) : undefined,
+    consentAuthorisationTimeoutMs: values.CONSENT_AUTHORISATION_TIMEOUT_SECONDS * 1000,
     encryptionKey: values.ENCRYPTION_KEY,
     consentSweepMs: values.CONSENT_SWEEP_SECONDS * 1000,
     syncScheduleMs: values.SYNC_SCHEDULE_SECONDS * 1000,

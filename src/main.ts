@@ -13,6 +13,9 @@ async function main(): Promise<void> {
   if (gateway.demoKeys) {
     lines.push(`owner api key: ${gateway.demoKeys.ownerKey}`, `lender api key: ${gateway.demoKeys.lenderKey}`);
   }
+  if (config.sandboxControlToken) {
+    lines.push(`sandbox control api: ${gateway.url}/sandbox/_control (see src/sandbox/README.md)`, `sandbox control token: ${config.sandboxControlToken}`);
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
 
   let stopping = false;

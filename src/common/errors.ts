@@ -57,3 +57,13 @@ export function toClientError(error: unknown): ClientError | undefined {
   if (error instanceof DomainError) return { message: error.message, extensions: { code: error.code } };
   return undefined;
 }
+
+/** The connection has no active consent, so nothing can be read from the bank for it until it is renewed. */
+export class ConsentNotActiveError extends DomainError {
+  constructor(
+    readonly code: 'CONSENT_REVOKED' | 'CONSENT_EXPIRED' | 'CONSENT_INVALID',
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -94,7 +94,7 @@ export interface CompleteConsentResult {
   tokens?: ProviderTokens;
 }
 
-export type AccountType = 'CURRENT' | 'SAVINGS' | 'CARD' | 'OTHER';
+export type AccountType = 'CURRENT' | 'SAVINGS' | 'CARD' | 'LOAN' | 'OTHER';
 
 export interface ProviderAccount {
   /** The bank's resource id for the account (stable for the consent's life, not across consents). */

@@ -1,8 +1,21 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type { SandboxBank } from './banks';
+import type { SandboxBank, SandboxBankSlug } from './banks';
 import { type FaultSwitch, latency } from './faults';
 import type { Ledger } from './ledger';
+import type { OAuthClients } from './oauth-clients';
 import type { AccessCounter, RequestLog } from './request-log';
+import type { SandboxState } from './sandbox-state';
+
+/** How the control API ends a consent at the bank, as the PSU or the bank itself would. */
+export type ConsentEnding = 'expired' | 'revoked';
+
+/** What each bank lets the control API do to its consents (STET: the grants behind its tokens). */
+export interface BankConsents {
+  /** Ends one live consent: a Berlin Group consent id, or a STET access or refresh token. False when none is live. */
+  end(id: string, ending: ConsentEnding): boolean;
+  /** Ends every live consent a PSU gave at this bank; returns how many. */
+  endAllOf(psuId: string, ending: ConsentEnding): number;
+}
 
 /** What one sandbox bank's router needs from the process: its identity, the shared ledger and the test knobs. */
 export interface BankContext {
@@ -12,6 +25,12 @@ export interface BankContext {
   faults: FaultSwitch;
   log: RequestLog;
   access: AccessCounter;
+  /** OAuth2 clients and their redirect URIs (the STET bank's authorization endpoint). */
+  oauthClients: OAuthClients;
+  /** Where the bank keeps what a restart must not forget. */
+  state: SandboxState;
+  /** Where the bank registers its consent handle for the control API. */
+  consents: Map<SandboxBankSlug, BankConsents>;
 }
 
 /**

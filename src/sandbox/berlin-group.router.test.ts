@@ -27,7 +27,9 @@ describe('Sandbox Berlin Group Bank', () => {
     expect(created.status).toBe(201);
     const body = created.json as { consentStatus: string; consentId: string; _links: { scaRedirect: { href: string } } };
     expect(body.consentStatus).toBe('received');
-    expect(body._links.scaRedirect.href).toBe(`${bank}/sca/consents/${body.consentId}`);
+    expect(body._links.scaRedirect.href).toMatch(new RegExp(`^${bank}/sca/consents/[0-9a-f-]{36}$`));
+    // The link names the authorisation: the consent id is the credential of every AIS call, never in a browser URL.
+    expect(body._links.scaRedirect.href).not.toContain(body.consentId);
   });
 
   it('refuses a consent without X-Request-ID or without TPP-Redirect-URI', async () => {
@@ -48,7 +50,8 @@ describe('Sandbox Berlin Group Bank', () => {
     expect(page.text).toContain('<form method="post"');
     for (const name of ['psuId', 'password', 'otp', 'decision']) expect(page.text).toContain(`name="${name}"`);
     expect(page.text).toContain('Accounts, balances and transactions of all accounts');
-    expect(page.text).toContain('2027-05-24');
+    expect(page.text).toContain('<th scope="row">Valid until</th><td>2027-05-24 (180 days)</td>');
+    expect(page.text).toContain('<th scope="row">Transaction history</th><td>up to the last 730 days</td>');
 
     const approved = await submitSca(created._links.scaRedirect.href);
     expect(approved.status).toBe(302);

@@ -57,7 +57,7 @@ describeWithSpecs('Berlin Group sandbox answers conform to NextGenPSD2 1.3.11', 
       headers: bgHeaders({ 'TPP-Redirect-URI': 'https://tpp.example/cb' }),
       json: { access: { availableAccountsWithBalance: 'allAccounts' }, recurringIndicator: true, validUntil: '9999-12-31', frequencyPerDay: 4, combinedServiceIndicator: false },
     });
-    const { consentId } = created.json as { consentId: string };
+    const { consentId, _links } = created.json as { consentId: string; _links: { scaRedirect: { href: string } } };
     await call(`${bank}/v1/consents/${consentId}`, { headers: bgHeaders() });
     await call(`${bank}/v1/consents/${consentId}/status`, { headers: bgHeaders() });
     await call(`${bank}/v1/accounts`, { headers: bgHeaders({ 'Consent-ID': consentId }) });
@@ -66,7 +66,7 @@ describeWithSpecs('Berlin Group sandbox answers conform to NextGenPSD2 1.3.11', 
     await call(`${bank}/v1/consents/${consentId}/authorisations/${(auth.json as { authorisationId: string }).authorisationId}`, {
       headers: bgHeaders(),
     });
-    await submitSca(`${bank}/sca/consents/${consentId}`);
+    await submitSca(_links.scaRedirect.href);
     await call(`${bank}/v1/accounts?withBalance=true`, { headers: bgHeaders({ 'Consent-ID': consentId }) });
     await call(`${bank}/v1/consents/${consentId}`, { method: 'DELETE', headers: bgHeaders() });
     await call(`${bank}/v1/accounts`, { headers: bgHeaders({ 'Consent-ID': consentId }) });
@@ -109,8 +109,8 @@ describeWithSpecs('Berlin Group sandbox answers conform to NextGenPSD2 1.3.11', 
     };
     const created = await call(`${bank}/v1/payments/sepa-credit-transfers`, { method: 'POST', headers, json: body });
     await call(`${bank}/v1/payments/sepa-credit-transfers`, { method: 'POST', headers, json: body });
-    const { paymentId } = created.json as { paymentId: string };
-    await submitSca(`${bank}/sca/payments/${paymentId}`);
+    const { paymentId, _links: paymentLinks } = created.json as { paymentId: string; _links: { scaRedirect: { href: string } } };
+    await submitSca(paymentLinks.scaRedirect.href);
     await call(`${bank}/v1/payments/sepa-credit-transfers/${paymentId}`, { headers: bgHeaders() });
     await call(`${bank}/v1/payments/sepa-credit-transfers/${paymentId}/status`, { headers: bgHeaders() });
     await call(`${bank}/v1/payments/sepa-credit-transfers`, { method: 'POST', headers: bgHeaders({ 'TPP-Redirect-URI': 'https://tpp.example/pay' }), json: { ...body, creditorAccount: { iban: 'DE00' } } });
@@ -142,12 +142,14 @@ describeWithSpecs('STET sandbox answers conform to STET 1.5', () => {
   const call = checkedHttp(() => contract, () => bank, seen);
 
   beforeAll(() => {
-    // The one deliberate deviation: this STET 1.5.0 file types amounts as number/float, while STET's published
-    // documentation and every recorded STET bank (specs/fixtures/stet) send decimal strings. The sandbox follows the
-    // banks (and Passerelle's rule that money is never a float); everything else is validated as published.
+    // Two deliberate deviations. This STET 1.5.0 file types amounts as number/float, while STET's published
+    // documentation and every recorded STET bank (specs/fixtures/stet) send decimal strings: the sandbox follows the
+    // banks (and Passerelle's rule that money is never a float). And it enumerates only CACC and CARD as
+    // cashAccountType, while the code list is ISO 20022's: the savings account is SVGS. Everything else is as published.
     contract = new OpenApiContract('STET', (doc) => {
       const schemas = (doc.components as { schemas: Record<string, { properties: Record<string, unknown> }> }).schemas;
       schemas.AmountType.properties.amount = { type: 'string', pattern: '^-?[0-9]{1,14}(\\.[0-9]{1,3})?$' };
+      schemas.AccountResource.properties.cashAccountType = { type: 'string', enum: ['CACC', 'CARD', 'SVGS'] };
     });
   });
   beforeEach(async () => {

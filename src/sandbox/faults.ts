@@ -46,6 +46,13 @@ export class FaultSwitch {
     this.current = structuredClone(this.baseline);
   }
 
+  /** Returns one bank to its baseline, leaving the others as they are. */
+  resetBank(slug: SandboxBankSlug): void {
+    const baseline = this.baseline[slug];
+    if (baseline) this.current[slug] = structuredClone(baseline);
+    else delete this.current[slug];
+  }
+
   /** Whether the fault hits this request; a counted fault is used up by it. */
   take(slug: SandboxBankSlug, fault: CountedFault): boolean {
     const faults = this.current[slug];

@@ -38,6 +38,23 @@ export interface BalanceSet {
   lastChangeDateTime: Date;
 }
 
+/** A line a tester adds to an account through the control API. */
+export interface AddedLine {
+  /** Signed decimal: positive is a credit. */
+  amount: Decimal;
+  status: EntryStatus;
+  counterpartyName?: string;
+  counterpartyIban?: string;
+  remittanceUnstructured?: string;
+  remittanceStructured?: string;
+  endToEndId?: string;
+  /** ISO 20022 Domain-Family-SubFamily; a SEPA credit transfer received or sent by default. */
+  bankTransactionCode?: string;
+}
+
+/** A pending line added through the control API stays pending until booked through it. */
+const NOT_BOOKED = new Date(8_640_000_000_000_000);
+
 export interface TransferOrder {
   debtor: SandboxAccount;
   creditorIban: string;
@@ -57,6 +74,7 @@ export class Ledger {
   readonly origin: Date;
   private readonly accounts: SandboxAccount[];
   private readonly dayCache = new Map<string, LedgerEntry[]>();
+  /** Lines that are not seeded: transfers between accounts, and lines added through the control API. */
   private readonly transfers: LedgerEntry[] = [];
 
   constructor(
@@ -133,6 +151,16 @@ export class Ledger {
   }
 
   /**
+   * The step both banks take once a payment is authorised: reject it when the debtor's expected balance does not
+   * cover it (ISO 20022 AM04, insufficient funds; the TPP reads RJCT from the status), else execute the transfer.
+   */
+  executeOrReject(order: TransferOrder): 'ACSP' | 'RJCT' {
+    if (this.balances(order.debtor).expected.lessThan(order.amount)) return 'RJCT';
+    this.transfer(order);
+    return 'ACSP';
+  }
+
+  /**
    * Books an authorised SEPA credit transfer: a debit on the debtor's account and, when the creditor's IBAN is held
    * at any sandbox bank of this process, the matching credit there. Both show pending until settlement.
    */
@@ -167,6 +195,46 @@ export class Ledger {
         bankTransactionCode: 'PMNT-RCDT-ESCT',
       });
     }
+  }
+
+  /** Adds a line to an account now, booked or pending; returns it. */
+  addLine(account: SandboxAccount, line: AddedLine, id: string): LedgerEntry {
+    const now = this.now();
+    const entry: LedgerEntry = {
+      id,
+      accountResourceId: account.resourceId,
+      amount: line.amount,
+      initiatedAt: now,
+      bookedAt: line.status === 'booked' ? now : NOT_BOOKED,
+      bookingDate: isoDate(now),
+      valueDate: isoDate(now),
+      counterpartyName: line.counterpartyName,
+      counterpartyIban: line.counterpartyIban,
+      remittanceUnstructured: line.remittanceUnstructured,
+      remittanceStructured: line.remittanceStructured,
+      endToEndId: line.endToEndId,
+      bankTransactionCode: line.bankTransactionCode ?? (line.amount.isNegative() ? 'PMNT-ICDT-ESCT' : 'PMNT-RCDT-ESCT'),
+    };
+    this.transfers.push(entry);
+    return entry;
+  }
+
+  /** Books a pending line added through the control API, now; undefined when no such pending line exists. */
+  bookLine(id: string): LedgerEntry | undefined {
+    const entry = this.transfers.find((e) => e.id === id && e.bookedAt.getTime() === NOT_BOOKED.getTime());
+    if (!entry) return undefined;
+    const now = this.now();
+    Object.assign(entry, { bookedAt: now, bookingDate: isoDate(now), valueDate: isoDate(now) });
+    return entry;
+  }
+
+  /** The lines that are not seeded, for the sandbox state file. */
+  snapshot(): LedgerEntry[] {
+    return this.transfers;
+  }
+
+  restore(entries: LedgerEntry[]): void {
+    this.transfers.splice(0, this.transfers.length, ...entries);
   }
 
   settlementTime(authorisedAt: Date): Date {

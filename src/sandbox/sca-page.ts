@@ -73,6 +73,26 @@ export function readScaForm(body: Record<string, unknown> | undefined): ScaSubmi
   return { psu, decision };
 }
 
+/** PSD2 RTS art. 4(3)(b): at most five consecutive failed authentication attempts, then the authentication is blocked. */
+export const MAX_FAILED_ATTEMPTS = 5;
+export const LOCKED_MESSAGE = 'Too many failed attempts: this authorisation is locked. Start again from the application.';
+
+/** Failed logins per authorisation (one SCA page), counted until it locks. */
+export class ScaAttempts {
+  private readonly failures = new Map<string, number>();
+
+  /** Counts a failure; true when it is the one that locks the authorisation. */
+  fail(key: string): boolean {
+    const count = (this.failures.get(key) ?? 0) + 1;
+    this.failures.set(key, count);
+    return count === MAX_FAILED_ATTEMPTS;
+  }
+
+  locked(key: string): boolean {
+    return (this.failures.get(key) ?? 0) >= MAX_FAILED_ATTEMPTS;
+  }
+}
+
 /** Adds parameters to a redirect URI, keeping whatever query the TPP put there. */
 export function withQuery(uri: string, params: Record<string, string>): string {
   const url = new URL(uri);
@@ -95,13 +115,17 @@ export interface ScaResource<T extends { status: string }> {
    */
   openStatus: T['status'];
   noun: string;
+  /** The authorisation failed for good after too many failed logins: the resource turns rejected. */
+  onLocked: (resource: T) => void;
   /** The outcome of a post by a PSU who logged in, whether approving or denying; `page` is for answering with an error. */
   onAuthenticated: (resource: T, submission: { psu: SandboxPsu; decision: ScaSubmission['decision'] }, res: Response, page: ScaPage) => void;
 }
 
 /** Serves the SCA page of one kind of resource: GET shows it, POST reads the PSU's login and decision. */
 export function serveScaPage<T extends { status: string }>(router: Router, bankName: string, spec: ScaResource<T>): void {
-  /** The resource, its page and, once decided, the error the page shows; undefined once 404 is answered. */
+  const attempts = new ScaAttempts();
+
+  /** The resource, its page and, once decided or locked, the error the page shows; undefined once 404 is answered. */
   function load(req: Request, res: Response) {
     const resource = spec.find(req.params.id as string);
     if (!resource) {
@@ -109,8 +133,9 @@ export function serveScaPage<T extends { status: string }>(router: Router, bankN
       return undefined;
     }
     const page: ScaPage = { bankName, title: spec.title, action: `${bankBase(req)}${req.path}`, details: spec.details(resource) };
-    const closed = resource.status === spec.openStatus ? undefined : `This ${spec.noun} is already ${resource.status}.`;
-    return { resource, page, closed };
+    const locked = attempts.locked(req.params.id as string);
+    const closed = locked ? LOCKED_MESSAGE : resource.status === spec.openStatus ? undefined : `This ${spec.noun} is already ${resource.status}.`;
+    return { resource, page, closed, status: locked ? 423 : 409 };
   }
 
   router.get(spec.path, (req, res) => {
@@ -121,14 +146,16 @@ export function serveScaPage<T extends { status: string }>(router: Router, bankN
   router.post(spec.path, (req, res) => {
     const loaded = load(req, res);
     if (!loaded) return;
-    const { resource, page, closed } = loaded;
+    const { resource, page, closed, status } = loaded;
     if (closed) {
-      res.status(409).type('html').send(renderScaPage({ ...page, error: closed }));
+      res.status(status).type('html').send(renderScaPage({ ...page, error: closed }));
       return;
     }
     const { psu, decision, error } = readScaForm(req.body as Record<string, unknown>);
     if (!psu) {
-      res.status(401).type('html').send(renderScaPage({ ...page, error }));
+      const lockedNow = attempts.fail(req.params.id as string);
+      if (lockedNow) spec.onLocked(resource);
+      res.status(lockedNow ? 423 : 401).type('html').send(renderScaPage({ ...page, error: lockedNow ? LOCKED_MESSAGE : error }));
       return;
     }
     spec.onAuthenticated(resource, { psu, decision }, res, page);

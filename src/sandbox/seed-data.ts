@@ -276,10 +276,32 @@ function businessDayFrom(day: Date): Date {
 }
 
 const MONTHS = (day: Date): string => `${String(day.getUTCMonth() + 1).padStart(2, '0')}/${day.getUTCFullYear()}`;
+type EntryFields = Omit<LedgerEntry, 'id' | 'accountResourceId' | 'amount' | 'initiatedAt' | 'bookedAt' | 'bookingDate' | 'valueDate'>;
+
+/** One PSU's day at one bank, as each kind of line below reads it: the random draws are made in one fixed order. */
+interface SeedDay {
+  seed: string;
+  bank: SandboxBank;
+  psu: SandboxPsu;
+  day: Date;
+  date: string;
+  dayOfMonth: number;
+  weekday: number;
+  rand: SeededRandom;
+  main: SandboxAccount;
+  savings: SandboxAccount;
+  cardAccount: SandboxAccount;
+  authorities: ReturnType<typeof authoritiesFor>;
+  out: LedgerEntry[];
+  nextId(): string;
+  /** Adds a line booked the instant it is made. */
+  booked(account: SandboxAccount, amount: Decimal, when: Date, fields: EntryFields): LedgerEntry;
+}
 
 /**
  * The lines a PSU's accounts at one bank receive on one calendar day (UTC midnight). Lines ordered on this day may
  * book later (card authorisations book one or two days after); salaries are ordered the evening before they book.
+ * The kinds of line are drawn in a fixed order from one seeded generator, so the same seed gives the same day.
  */
 export function entriesForDay(
   seed: string,
@@ -288,25 +310,35 @@ export function entriesForDay(
   accounts: readonly SandboxAccount[],
   day: Date,
 ): LedgerEntry[] {
+  const d = seedDay(seed, bank, psu, accounts, day);
+  if (!d) return [];
+  monthStart(d);
+  directDebits(d);
+  if (d.weekday !== 0 && d.weekday !== 6) {
+    customerTransfers(d);
+    payout(d);
+    supplierPayment(d);
+  }
+  cardPayments(d);
+  salaries(d);
+  vatReturn(d);
+  socialContributions(d);
+  savingsTransfer(d);
+  quarterlyInterest(d);
+  return d.out;
+}
+
+function seedDay(seed: string, bank: SandboxBank, psu: SandboxPsu, accounts: readonly SandboxAccount[], day: Date): SeedDay | undefined {
   const rand = new SeededRandom(seed, bank.slug, psu.id, isoDate(day));
   const main = accounts.find((a) => a.kind === 'main');
   const savings = accounts.find((a) => a.kind === 'savings');
   const cardAccount = accounts.find((a) => a.kind === 'operations') ?? main;
-  if (!main || !savings || !cardAccount) return [];
-  const authorities = authoritiesFor(bank.country);
+  if (!main || !savings || !cardAccount) return undefined;
   const date = isoDate(day);
-  const dayOfMonth = day.getUTCDate();
-  const weekday = day.getUTCDay();
-  const businessDay = weekday !== 0 && weekday !== 6;
   const out: LedgerEntry[] = [];
   let seq = 0;
   const nextId = (): string => hashId(seed, bank.slug, psu.id, date, seq++);
-  const booked = (
-    account: SandboxAccount,
-    amount: Decimal,
-    when: Date,
-    fields: Omit<LedgerEntry, 'id' | 'accountResourceId' | 'amount' | 'initiatedAt' | 'bookedAt' | 'bookingDate' | 'valueDate'>,
-  ): LedgerEntry => {
+  const booked = (account: SandboxAccount, amount: Decimal, when: Date, fields: EntryFields): LedgerEntry => {
     const entry: LedgerEntry = {
       id: nextId(),
       accountResourceId: account.resourceId,
@@ -320,7 +352,14 @@ export function entriesForDay(
     out.push(entry);
     return entry;
   };
+  const authorities = authoritiesFor(bank.country);
+  return { seed, bank, psu, day, date, dayOfMonth: day.getUTCDate(), weekday: day.getUTCDay(), rand, main, savings, cardAccount, authorities, out, nextId, booked };
+}
 
+
+/** Rent, the account fee and, with an operations account, its monthly top-up: on the 1st. */
+function monthStart(d: SeedDay): void {
+  const { dayOfMonth, main, cardAccount, authorities, day, date, psu, rand, booked } = d;
   if (dayOfMonth === 1) {
     booked(main, new Decimal('-1850.00'), at(day, 6, 0), {
       counterpartyName: authorities.landlord.name,
@@ -356,7 +395,11 @@ export function entriesForDay(
       });
     }
   }
+}
 
+/** SEPA direct debits of the recurring creditors, each on its day of the month. */
+function directDebits(d: SeedDay): void {
+  const { dayOfMonth, main, day, date, psu, rand, booked } = d;
   for (const creditor of DIRECT_DEBITS) {
     if (creditor.dayOfMonth !== dayOfMonth) continue;
     const mandateId = `MNDT-${psu.id.toUpperCase()}-${creditor.nationalId.slice(-5)}`;
@@ -371,61 +414,75 @@ export function entriesForDay(
       kind: creditor.kind,
     });
   }
+}
 
-  if (businessDay) {
-    const customerTransfers = rand.int(0, 3);
-    for (let i = 0; i < customerTransfers; i += 1) {
-      if (!rand.chance(60)) continue;
-      const customer = rand.pick(CUSTOMERS);
-      const invoiceNumber = `${psu.invoicePrefix}-${day.getUTCFullYear()}-${String(rand.int(1000, 9999))}`;
-      const structured = rand.chance(30);
-      booked(main, rand.amount(180, 2_400), at(day, rand.int(8, 16), rand.int(0, 59)), {
-        counterpartyName: customer.name,
-        counterpartyIban: customer.iban,
-        ...(structured
-          ? { remittanceStructured: creditorReference(invoiceNumber.replace(/-/g, '')) }
-          : { remittanceUnstructured: rand.chance(50) ? `Invoice ${invoiceNumber}` : `${invoiceNumber} ${customer.name}` }),
-        endToEndId: rand.chance(70) ? `E2E${rand.digits(12)}` : 'NOTPROVIDED',
-        bankTransactionCode: 'PMNT-RCDT-ESCT',
-        kind: 'customer-payment',
-      });
-    }
-
-    const payoutDay = psu.payoutProvider.referencePrefix.startsWith('STRIPE') ? weekday === 2 || weekday === 5 : true;
-    if (payoutDay) {
-      const provider = counterparty(psu.payoutProvider.name, psu.payoutProvider.country, psu.payoutProvider.bankCode, 'payout');
-      booked(main, psu.id === 'alice' ? rand.amount(300, 2_500) : rand.amount(80, 900), at(day, 10, rand.int(0, 59)), {
-        counterpartyName: provider.name,
-        counterpartyIban: provider.iban,
-        remittanceUnstructured: `${psu.payoutProvider.referencePrefix}${rand.letters(4)}${rand.digits(10)}`,
-        endToEndId: `PO${rand.digits(14)}`,
-        bankTransactionCode: 'PMNT-RCDT-ESCT',
-        kind: 'card-payout',
-      });
-    }
-
-    if (rand.chance(25)) {
-      const supplier = rand.pick(SUPPLIERS);
-      const orderedAt = at(day, rand.int(9, 15), rand.int(0, 59));
-      const bookDay = businessDayFrom(addDays(day, 1));
-      out.push({
-        id: nextId(),
-        accountResourceId: main.resourceId,
-        amount: rand.amount(150, 3_200).negated(),
-        initiatedAt: orderedAt,
-        bookedAt: at(bookDay, 6, 0),
-        bookingDate: isoDate(bookDay),
-        valueDate: isoDate(bookDay),
-        counterpartyName: supplier.name,
-        counterpartyIban: supplier.iban,
-        remittanceUnstructured: `Rechnung R-${day.getUTCFullYear()}-${rand.digits(4)}`,
-        endToEndId: `PAY${rand.digits(12)}`,
-        bankTransactionCode: 'PMNT-ICDT-ESCT',
-        kind: 'supplier-payment',
-      });
-    }
+/** Customers paying invoices by transfer, some with a structured (RF) reference. */
+function customerTransfers(d: SeedDay): void {
+  const { main, day, psu, rand, booked } = d;
+  const customerTransfers = rand.int(0, 3);
+  for (let i = 0; i < customerTransfers; i += 1) {
+    if (!rand.chance(60)) continue;
+    const customer = rand.pick(CUSTOMERS);
+    const invoiceNumber = `${psu.invoicePrefix}-${day.getUTCFullYear()}-${String(rand.int(1000, 9999))}`;
+    const structured = rand.chance(30);
+    booked(main, rand.amount(180, 2_400), at(day, rand.int(8, 16), rand.int(0, 59)), {
+      counterpartyName: customer.name,
+      counterpartyIban: customer.iban,
+      ...(structured
+        ? { remittanceStructured: creditorReference(invoiceNumber.replace(/-/g, '')) }
+        : { remittanceUnstructured: rand.chance(50) ? `Invoice ${invoiceNumber}` : `${invoiceNumber} ${customer.name}` }),
+      endToEndId: rand.chance(70) ? `E2E${rand.digits(12)}` : 'NOTPROVIDED',
+      bankTransactionCode: 'PMNT-RCDT-ESCT',
+      kind: 'customer-payment',
+    });
   }
+}
 
+/** The card processor's payout: every business day, or twice a week for Stripe. */
+function payout(d: SeedDay): void {
+  const { main, day, weekday, psu, rand, booked } = d;
+  const payoutDay = psu.payoutProvider.referencePrefix.startsWith('STRIPE') ? weekday === 2 || weekday === 5 : true;
+  if (payoutDay) {
+    const provider = counterparty(psu.payoutProvider.name, psu.payoutProvider.country, psu.payoutProvider.bankCode, 'payout');
+    booked(main, psu.id === 'alice' ? rand.amount(300, 2_500) : rand.amount(80, 900), at(day, 10, rand.int(0, 59)), {
+      counterpartyName: provider.name,
+      counterpartyIban: provider.iban,
+      remittanceUnstructured: `${psu.payoutProvider.referencePrefix}${rand.letters(4)}${rand.digits(10)}`,
+      endToEndId: `PO${rand.digits(14)}`,
+      bankTransactionCode: 'PMNT-RCDT-ESCT',
+      kind: 'card-payout',
+    });
+  }
+}
+
+/** Now and then a supplier paid by transfer, booked the next business day. */
+function supplierPayment(d: SeedDay): void {
+  const { main, day, rand, out, nextId } = d;
+  if (rand.chance(25)) {
+    const supplier = rand.pick(SUPPLIERS);
+    const orderedAt = at(day, rand.int(9, 15), rand.int(0, 59));
+    const bookDay = businessDayFrom(addDays(day, 1));
+    out.push({
+      id: nextId(),
+      accountResourceId: main.resourceId,
+      amount: rand.amount(150, 3_200).negated(),
+      initiatedAt: orderedAt,
+      bookedAt: at(bookDay, 6, 0),
+      bookingDate: isoDate(bookDay),
+      valueDate: isoDate(bookDay),
+      counterpartyName: supplier.name,
+      counterpartyIban: supplier.iban,
+      remittanceUnstructured: `Rechnung R-${day.getUTCFullYear()}-${rand.digits(4)}`,
+      endToEndId: `PAY${rand.digits(12)}`,
+      bankTransactionCode: 'PMNT-ICDT-ESCT',
+      kind: 'supplier-payment',
+    });
+  }
+}
+
+/** Card payments: pending from the authorisation, booked one or two days later. */
+function cardPayments(d: SeedDay): void {
+  const { main, cardAccount, day, date, psu, rand, out, nextId } = d;
   const cardPayments = rand.int(1, 3);
   for (let i = 0; i < cardPayments; i += 1) {
     const merchant = rand.pick(MERCHANTS);
@@ -449,8 +506,11 @@ export function entriesForDay(
       kind: 'card-purchase',
     });
   }
+}
 
-  // Salaries are ordered the evening before the 27th and book on the 27th, keeping their id.
+/** Salaries are ordered the evening before the 27th and book on the 27th, keeping their id. */
+function salaries(d: SeedDay): void {
+  const { dayOfMonth, main, day, date, seed, bank, psu, out, nextId } = d;
   if (dayOfMonth === 27) {
     psu.employees.forEach((employee, index) => {
       const payee = counterparty(employee, 'DE', '12030000', 'employee');
@@ -473,7 +533,11 @@ export function entriesForDay(
       });
     });
   }
+}
 
+/** The VAT return of the previous month, on the 10th. */
+function vatReturn(d: SeedDay): void {
+  const { dayOfMonth, main, authorities, day, psu, rand, booked } = d;
   if (dayOfMonth === 10) {
     const period = MONTHS(addDays(day, -15));
     booked(main, rand.amount(800, 3_600).negated(), at(day, 6, 15), {
@@ -486,7 +550,11 @@ export function entriesForDay(
       kind: 'tax',
     });
   }
+}
 
+/** Social contributions on the 15th, and corporate tax prepayments in the last month of each quarter. */
+function socialContributions(d: SeedDay): void {
+  const { dayOfMonth, main, authorities, day, bank, psu, rand, booked } = d;
   if (dayOfMonth === 15) {
     booked(main, rand.amount(1_200, 3_400).negated(), at(day, 6, 30), {
       counterpartyName: authorities.social.name,
@@ -508,7 +576,11 @@ export function entriesForDay(
       });
     }
   }
+}
 
+/** The monthly transfer from the main account to savings, on the 28th. */
+function savingsTransfer(d: SeedDay): void {
+  const { dayOfMonth, main, savings, day, date, psu, rand, booked } = d;
   if (dayOfMonth === 28) {
     const amount = rand.amount(500, 1_500);
     const e2e = `SAVE-${date}`;
@@ -529,8 +601,11 @@ export function entriesForDay(
       kind: 'own-transfer',
     });
   }
+}
 
-  // Interest is credited on the last day of each quarter.
+/** Interest is credited on the last day of each quarter. */
+function quarterlyInterest(d: SeedDay): void {
+  const { savings, day, rand, booked } = d;
   if (addDays(day, 1).getUTCDate() === 1 && [2, 5, 8, 11].includes(day.getUTCMonth())) {
     booked(savings, rand.amount(3, 45), at(day, 23, 0), {
       remittanceUnstructured: `Interest Q${Math.floor(day.getUTCMonth() / 3) + 1}/${day.getUTCFullYear()}`,
@@ -538,6 +613,5 @@ export function entriesForDay(
       kind: 'interest',
     });
   }
-
-  return out;
 }
+

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createSandbox, SANDBOX_BANKS } from './index';
 
 /** Standalone sandbox banks: `npm run sandbox -- --port 4100`. */
@@ -9,7 +10,10 @@ function portFromArgs(argv: string[]): number {
 }
 
 const port = portFromArgs(process.argv.slice(2));
-const { app } = createSandbox();
+const controlToken = randomBytes(24).toString('base64url');
+// A gateway on its default port may connect at once; other clients register through the control API.
+const oauthClients = { passerelle: ['http://localhost:4000/connections/callback', 'http://127.0.0.1:4000/connections/callback'] };
+const { app } = createSandbox({ controlToken, oauthClients });
 const server = app.listen(port, () => {
   const address = server.address();
   const actual = typeof address === 'object' && address ? address.port : port;
@@ -17,4 +21,6 @@ const server = app.listen(port, () => {
     // eslint-disable-next-line no-console -- the runner's only output: where each bank listens
     console.log(`${bank.name} (${bank.standard}) at http://localhost:${actual}${bank.path}`);
   }
+  // eslint-disable-next-line no-console -- the control API's token, as the gateway prints it
+  console.log(`control API at http://localhost:${actual}/_control, token: ${controlToken}`);
 });

@@ -33,13 +33,33 @@ describe('Sandbox STET Bank', () => {
     const page = await http(authorizeUrl());
     expect(page.status).toBe(200);
     expect(page.text).toContain('aisp');
-    expect(page.text).toContain('2027-05-24');
+    expect(page.text).toContain('<th scope="row">Valid until</th><td>2027-05-24 (180 days)</td>');
+    expect(page.text).toContain('<th scope="row">Transaction history</th><td>the last 90 days</td>');
     const approved = await submitSca(authorizeUrl());
     expect(approved.status).toBe(302);
     const location = new URL(approved.location as string);
     expect(location.searchParams.get('flow')).toBe('1');
     expect(location.searchParams.get('state')).toBe('abc');
     expect(location.searchParams.get('code')).toBeTruthy();
+  });
+
+  it('shows and applies the validity and history the third party asked for, not its maximum', async () => {
+    const asked = `${authorizeUrl().replace('scope=aisp', 'scope=aisp+extended_transaction_history')}&valid_until=2026-12-25&history_days=400`;
+    const page = await http(asked);
+    expect(page.text).toContain('<th scope="row">Valid until</th><td>2026-12-25 (30 days)</td>');
+    expect(page.text).toContain('<th scope="row">Transaction history</th><td>the last 400 days</td>');
+    expect(page.text).not.toContain('180 days');
+    expect((await http(`${authorizeUrl()}&history_days=400`)).text).toContain('the last 90 days');
+
+    const approved = await submitSca(asked);
+    const code = new URL(approved.location as string).searchParams.get('code') as string;
+    const form = { grant_type: 'authorization_code', code, redirect_uri: STET_REDIRECT_URI, client_id: 'passerelle' };
+    const { refresh_token: refreshToken } = (await http(`${bank}/oauth/token`, { method: 'POST', form })).json as { refresh_token: string };
+    const renew = () => http(`${bank}/oauth/token`, { method: 'POST', form: { grant_type: 'refresh_token', refresh_token: refreshToken } });
+    clock = new Date('2026-12-25T23:00:00Z');
+    expect((await renew()).status).toBe(200);
+    clock = new Date('2026-12-26T00:00:01Z');
+    expect((await renew()).json).toMatchObject({ error: 'invalid_grant', error_description: 'consent expired' });
   });
 
   it('redirects a denial with error=access_denied and the state', async () => {

@@ -1,10 +1,12 @@
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { DataSource } from 'typeorm';
 import { WebSocketServer } from 'ws';
@@ -21,7 +23,7 @@ import { ConnectionsService } from '../modules/connections/connections.service';
 import { ConsentAccess } from '../modules/connections/consent-access';
 import { ConsentSecrets } from '../modules/connections/consent-secrets';
 import { EventsService } from '../modules/events/events.service';
-import { ProviderRegistry } from '../modules/institutions/provider-registry';
+import { ProviderRegistry, SANDBOX_CLIENT_ID } from '../modules/institutions/provider-registry';
 import { SyncService } from '../modules/sync/sync.service';
 import { TransactionsService } from '../modules/transactions/transactions.service';
 import { InstitutionsService } from '../modules/institutions/institutions.service';
@@ -148,6 +150,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       logger,
       // Step 5 ends with the first sync, with the user still present.
       onActivated: (connectionId, psu) => sync.request(connectionId, psu),
+      authorisationTimeoutMs: config.consentAuthorisationTimeoutMs,
       now,
     });
     const transactions = new TransactionsService(dataSource);
@@ -203,7 +206,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           try {
             ctx.extra.principal = await authenticate(params.authorization ?? params.Authorization, principals);
             return true;
-          } catch {
+          } catch (error) {
+            // graphql-ws would close with a bare 4403 "Forbidden"; say why, as HTTP does (a close reason fits 123 bytes).
+            ctx.extra.socket.close(CloseCode.Forbidden, Buffer.from((error as Error).message).subarray(0, 123).toString());
             return false;
           }
         },
@@ -238,8 +243,14 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     await apollo.start();
     cleanup.push(['http and websocket server', () => apollo.stop()]);
 
-    const sandbox = config.sandboxEnabled ? createSandbox({ now }) : undefined;
-    if (sandbox) app.use('/sandbox', sandbox.app);
+    const sandbox = config.sandboxEnabled
+      ? createSandbox({ now, controlToken: config.sandboxControlToken, stateFile: path.join(config.dataDir, 'sandbox-state.json') })
+      : undefined;
+    if (sandbox) {
+      app.use('/sandbox', sandbox.app);
+      // Registered before the HTTP server's step, so it runs after it: no request changes the state once written.
+      cleanup.splice(cleanup.length - 1, 0, ['sandbox state', async () => sandbox.saveState()]);
+    }
     app.use(healthRouter(dataSource, messaging));
     // Prometheus text format, as scrapers expect it; counts and durations of bank calls, no owner data.
     app.get('/metrics', async (_req, res) => {
@@ -268,6 +279,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     });
     const { port } = httpServer.address() as AddressInfo;
     url = config.publicUrl ?? `http://${loopbackFor(config.host)}:${port}`;
+    sandbox?.control.registerOAuthClient(SANDBOX_CLIENT_ID, [`${url}${CALLBACK_PATH}`]);
     if (config.consentSweepMs > 0) await jobs.repeat(CONSENT_SWEEP_JOB, {}, { everyMs: config.consentSweepMs });
     if (config.consentSweepMs > 0) await jobs.repeat(PAYMENT_SWEEP_JOB, {}, { everyMs: config.consentSweepMs });
     if (config.consentSweepMs > 0) await lenderSharing.schedule(config.consentSweepMs);

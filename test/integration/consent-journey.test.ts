@@ -71,12 +71,14 @@ describe.each([
 });
 
 describe('callbacks that cannot be trusted', () => {
-  it('refuses a replayed callback and leaves the consent as it was', async () => {
+  it('refuses a replayed callback, sends the browser back to the app with status=ERROR and leaves the consent as it was', async () => {
     const { apiKey } = await gateway.makeOwner();
     const journey = await connectSandbox(gateway, apiKey, 'Sandbox Berlin Group Bank');
     const replay = await fetch(journey.bankRedirect, { redirect: 'manual' });
-    expect(replay.status).toBe(400);
-    expect(await replay.text()).toMatch(/already used/);
+    expect(replay.status).toBe(302);
+    const back = new URL(replay.headers.get('location')!);
+    expect(`${back.origin}${back.pathname}`).toBe(REDIRECT_URI);
+    expect(Object.fromEntries(back.searchParams)).toEqual({ consentId: journey.consentId, status: 'ERROR', reason: 'this authorisation link was already used' });
     const { body } = await gateway.graphql(ConsentDocument, { id: journey.consentId }, apiKey);
     expect(body.data!.consent.status).toBe('ACTIVE');
   });

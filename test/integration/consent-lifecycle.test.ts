@@ -105,15 +105,21 @@ describe('the consent lifecycle sweep', () => {
     expect(body.data!.consent).toMatchObject({ status: 'REVOKED', statusReason: 'revoked at the bank' });
   });
 
-  it('refuses a journey the user never finished at the bank', async () => {
+  it('expires a journey the user left unfinished at the bank for over 30 minutes, and only that one', async () => {
     const { id: ownerId, apiKey } = await gateway.makeOwner();
     const institutionId = await sandboxInstitutionId(gateway, apiKey, 'Sandbox Berlin Group Bank');
-    const started = await gateway.graphql(StartConnectionDocument, { input: { institutionId, validForDays: 30, historyDays: 30, redirectUri: REDIRECT_URI } }, apiKey);
-    const consentId = started.body.data!.startConnection.consent.id;
-    await gateway.dataSource.query(`UPDATE consent SET created_at = now() - interval '2 hours' WHERE id = $1`, [consentId]);
+    const start = async (minutesAgo: number) => {
+      const started = await gateway.graphql(StartConnectionDocument, { input: { institutionId, validForDays: 30, historyDays: 30, redirectUri: REDIRECT_URI } }, apiKey);
+      const consentId = started.body.data!.startConnection.consent.id;
+      await gateway.dataSource.query(`UPDATE consent SET created_at = now() - make_interval(mins => $2) WHERE id = $1`, [consentId, minutesAgo]);
+      return consentId;
+    };
+    const abandoned = await start(31);
+    const inProgress = await start(29);
     await gateway.connections.sweep({ ownerId });
-    const { body } = await gateway.graphql(ConsentDocument, { id: consentId }, apiKey);
-    expect(body.data!.consent).toMatchObject({ status: 'REJECTED', statusReason: 'the authorisation was not completed in time' });
+    const status = async (id: string) => (await gateway.graphql(ConsentDocument, { id }, apiKey)).body.data!.consent;
+    expect(await status(abandoned)).toMatchObject({ status: 'EXPIRED', statusReason: 'abandoned: the authorisation was not completed within 30 minutes' });
+    expect(await status(inProgress)).toMatchObject({ status: 'PENDING_AUTHORISATION' });
   });
 });
 

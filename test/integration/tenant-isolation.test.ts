@@ -30,6 +30,7 @@ import {
   CompleteConnectionDocument,
   ConfirmMatchDocument,
   ConnectionsDocument,
+  DeleteConnectionDocument,
   ConsentDocument,
   ConsentStatusChangedDocument,
   CancelPaymentDocument,
@@ -508,6 +509,15 @@ describe('callers with no right to an owner’s rows', () => {
     for (const id of [...victim.activeConsentIds, victim.pendingConsentId, ...guessedIds()]) {
       for (const purge of [false, true]) {
         const { body } = await gateway.graphql(RevokeConsentDocument, { id, purge }, caller.apiKey);
+        expectRefused(body);
+      }
+    }
+  });
+
+  isolationCase('Mutation.deleteConnection', 'deleteConnection(id) cannot delete or purge the owner’s connections', async (caller) => {
+    for (const id of [...victim.connectionIds, ...guessedIds()]) {
+      for (const purge of [false, true]) {
+        const { body } = await gateway.graphql(DeleteConnectionDocument, { id, purge }, caller.apiKey);
         expectRefused(body);
       }
     }

@@ -8,11 +8,19 @@ export interface RunningSandbox {
   /** `http://127.0.0.1:PORT/sandbox` */
   root: string;
   control: SandboxControl;
+  /** Writes the state file now (with `stateFile`). */
+  saveState(): void;
   close(): Promise<void>;
 }
 
+/** The OAuth2 clients the tests' STET flows use, with the redirect URIs they send. */
+export const TEST_OAUTH_CLIENTS: Readonly<Record<string, readonly string[]>> = {
+  passerelle: ['https://tpp.example/stet/callback?flow=1'],
+  'passerelle-test': ['https://gateway.example/connections/callback?flow=stet', 'https://gateway.example/callback'],
+};
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
-  const { app, control } = createSandbox(options);
+  const { app, control, saveState } = createSandbox({ oauthClients: TEST_OAUTH_CLIENTS, ...options });
   const outer = express();
   outer.use('/sandbox', app);
   const server = outer.listen(0, '127.0.0.1');
@@ -21,6 +29,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   return {
     root: `http://127.0.0.1:${port}/sandbox`,
     control,
+    saveState,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

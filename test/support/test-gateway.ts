@@ -34,8 +34,9 @@ export const TEST_REDIRECT_ALLOW = 'http://127.0.0.1*';
 
 export const testTarget = process.env.PASSERELLE_TEST_TARGET === 'embedded' ? 'embedded' : 'services';
 
-export async function startTestGateway(options: { now?: () => Date; redisPrefix?: string; paymentPollBaseMs?: number } = {}): Promise<TestGateway> {
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'passerelle-test-'));
+/** `dataDir`: a data folder the caller owns and removes, to start a gateway again on it (a restart). */
+export async function startTestGateway(options: { now?: () => Date; redisPrefix?: string; paymentPollBaseMs?: number; dataDir?: string } = {}): Promise<TestGateway> {
+  const dataDir = options.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'passerelle-test-')));
   if (testTarget === 'services') await ensureTestDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -68,7 +69,7 @@ export async function startTestGateway(options: { now?: () => Date; redisPrefix?
     ...gateway,
     async close() {
       await gateway.close();
-      await fs.rm(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) await fs.rm(dataDir, { recursive: true, force: true });
     },
     async graphql(document, variables, apiKey) {
       const response = await fetch(`${gateway.url}/graphql`, {

@@ -15,6 +15,21 @@ describe('configuration', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://db/p', DEMO_SEED: 'true' }).demoSeed).toBe(true);
   });
 
+  it('serves the sandbox control API outside production only, with the token given or a random one', () => {
+    expect(loadConfig({ SANDBOX_CONTROL_TOKEN: 'a-token-of-sixteen+' }).sandboxControlToken).toBe('a-token-of-sixteen+');
+    expect(loadConfig({}).sandboxControlToken).toMatch(/^[\w-]{32}$/);
+    expect(loadConfig({ SANDBOX_ENABLED: 'false' }).sandboxControlToken).toBeUndefined();
+    const production = { NODE_ENV: 'production', ENCRYPTION_KEY: 'k', SANDBOX_ENABLED: 'true', SANDBOX_CONTROL_TOKEN: 'a-token-of-sixteen+' };
+    expect(loadConfig(production)).toMatchObject({ sandboxEnabled: true, sandboxControlToken: undefined });
+    expect(() => loadConfig({ SANDBOX_CONTROL_TOKEN: 'short-secret' })).toThrow('invalid configuration: SANDBOX_CONTROL_TOKEN must be at least 16 characters');
+  });
+
+  it('expires abandoned consents after 30 minutes unless configured otherwise', () => {
+    expect(loadConfig({}).consentAuthorisationTimeoutMs).toBe(1_800_000);
+    expect(loadConfig({ CONSENT_AUTHORISATION_TIMEOUT_SECONDS: '600' }).consentAuthorisationTimeoutMs).toBe(600_000);
+    expect(() => loadConfig({ CONSENT_AUTHORISATION_TIMEOUT_SECONDS: '5' })).toThrow('CONSENT_AUTHORISATION_TIMEOUT_SECONDS must be a whole number of seconds from 60 to 86400');
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '  ' })).toMatchObject({ port: 4000, databaseUrl: undefined });
   });

@@ -6,9 +6,13 @@ export enum AccountType {
   CURRENT = 'CURRENT',
   SAVINGS = 'SAVINGS',
   CARD = 'CARD',
+  LOAN = 'LOAN',
   OTHER = 'OTHER',
 }
-registerEnumType(AccountType, { name: 'AccountType' });
+registerEnumType(AccountType, {
+  name: 'AccountType',
+  description: 'The ISO 20022 cash account types folded into kinds: LOAN covers loans, marginal lending and overdrafts.',
+});
 
 /**
  * A bank account under a connection. Its id is Passerelle's and outlives consents: a renewed consent that sees the

@@ -32,4 +32,8 @@ export class Connection {
   @Field()
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  /** Set by deleteConnection: the connection leaves `connections`, its consents stay as the record of consent. */
+  @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt: Date | null;
 }

@@ -7,6 +7,7 @@ import { ApiScope } from '../principals/api-scope';
 import { ownerOf } from '../principals/owner-of';
 import { Connection } from './connection.entity';
 import { Consent } from './consent.entity';
+import { ConsentStatus } from './consent-scope';
 import {
   CompleteConnectionInput,
   ConsentStatusEvent,
@@ -20,9 +21,13 @@ export class ConnectionsResolver {
   constructor(private readonly connectionsService: ConnectionsService) {}
 
   @Authorized(ApiScope.READ)
-  @Query(() => [Connection], { name: 'connections', description: 'The owner’s bank connections.' })
-  listConnections(@Ctx() { principal }: GatewayContext): Promise<Connection[]> {
-    return this.connectionsService.listConnections(principal);
+  @Query(() => [Connection], { name: 'connections', description: 'The owner’s bank connections, oldest first, deleted ones left out.' })
+  listConnections(
+    @Arg('status', () => [ConsentStatus], { nullable: true, description: 'Only connections whose current consent has one of these statuses.' })
+    status: ConsentStatus[] | null,
+    @Ctx() { principal }: GatewayContext,
+  ): Promise<Connection[]> {
+    return this.connectionsService.listConnections(principal, status);
   }
 
   @Authorized(ApiScope.READ)
@@ -64,6 +69,16 @@ export class ConnectionsResolver {
     @Ctx() { principal }: GatewayContext,
   ): Promise<Consent> {
     return this.connectionsService.revoke(principal, id, purge);
+  }
+
+  @Authorized(ApiScope.MANAGE_CONNECTIONS)
+  @Mutation(() => Connection, { description: 'Revokes the connection’s live consents (at the bank too), then removes it from `connections`.' })
+  deleteConnection(
+    @Arg('id', () => ID) id: string,
+    @Arg('purge', { defaultValue: false, description: 'Also delete its accounts and their transactions.' }) purge: boolean,
+    @Ctx() { principal }: GatewayContext,
+  ): Promise<Connection> {
+    return this.connectionsService.deleteConnection(principal, id, purge);
   }
 
   @Authorized(ApiScope.MANAGE_CONNECTIONS)

@@ -50,8 +50,8 @@ export type CallbackOutcome =
 
 /** PSD2 RTS art. 36(5): at most four unattended accesses a day. */
 const FREQUENCY_PER_DAY = 4;
-/** How long the user has to finish SCA at the bank before the pending consent is refused. */
-export const AUTHORISATION_WINDOW_MS = 60 * 60 * 1000;
+/** How long the user has to finish SCA at the bank, by default: the sandbox banks' SCA links last as long. */
+export const DEFAULT_AUTHORISATION_TIMEOUT_MS = 30 * 60 * 1000;
 /** How long before `validUntil` the owner is told the consent expires soon. */
 export const EXPIRY_WARNING_DAYS = 7;
 
@@ -65,6 +65,8 @@ export interface ConnectionsServiceDeps {
   logger: Logger;
   /** Called once a consent is active and its accounts stored: the first sync starts here. */
   onActivated?: (connectionId: string, psu: PsuContext) => Promise<unknown>;
+  /** How long a consent may wait for SCA before it expires as abandoned (`CONSENT_AUTHORISATION_TIMEOUT_SECONDS`). */
+  authorisationTimeoutMs?: number;
   now?: () => Date;
 }
 
@@ -78,9 +80,11 @@ export interface ConnectionsServiceDeps {
  */
 export class ConnectionsService {
   private readonly now: () => Date;
+  private readonly authorisationTimeoutMs: number;
 
   constructor(private readonly deps: ConnectionsServiceDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.authorisationTimeoutMs = deps.authorisationTimeoutMs ?? DEFAULT_AUTHORISATION_TIMEOUT_MS;
   }
 
   async start(principal: AuthenticatedPrincipal, input: StartConnectionCommand, psu: PsuContext): Promise<ConsentJourney> {
@@ -120,6 +124,7 @@ export class ConnectionsService {
       where: { id: previous.connectionId },
       relations: { institution: true },
     });
+    if (connection.deletedAt) throw new NotFoundError('no consent with this id');
     const days = validForDays ?? Math.max(1, Math.round((previous.validUntil.getTime() - previous.createdAt.getTime()) / DAY_MS));
     checkRange('validForDays', days, connection.institution.maxConsentDays, connection.institution.name);
     return this.openConsent(principal, connection, connection.institution, {
@@ -148,9 +153,7 @@ export class ConnectionsService {
     const claimed = await consents.update({ id: consent.id, callbackUsedAt: IsNull(), status: ConsentStatus.PENDING_AUTHORISATION }, { callbackUsedAt: this.now() });
     if (!claimed.affected) return { kind: 'refused', reason: 'this authorisation link was already used', consent };
 
-    if (this.now().getTime() - consent.createdAt.getTime() > AUTHORISATION_WINDOW_MS) {
-      return { kind: 'completed', consent: await this.reject(consent, 'the authorisation was not completed in time') };
-    }
+    if (this.abandoned(consent)) return { kind: 'completed', consent: await this.expireAbandoned(consent) };
     if (query.error) {
       return { kind: 'completed', consent: await this.reject(consent, `the bank reports: ${query.error_description ?? query.error}`) };
     }
@@ -253,9 +256,7 @@ export class ConnectionsService {
   private async sweepOne(consent: Consent): Promise<void> {
     const now = this.now();
     if (consent.status === ConsentStatus.PENDING_AUTHORISATION) {
-      if (now.getTime() - consent.createdAt.getTime() > AUTHORISATION_WINDOW_MS) {
-        await this.reject(consent, 'the authorisation was not completed in time');
-      }
+      if (this.abandoned(consent)) await this.expireAbandoned(consent);
       return;
     }
     if (consent.validUntil <= now) {
@@ -270,8 +271,47 @@ export class ConnectionsService {
   }
 
 
-  async listConnections(principal: AuthenticatedPrincipal): Promise<Connection[]> {
-    return this.deps.dataSource.getRepository(Connection).find({ where: { ownerId: ownerOf(principal) }, order: { createdAt: 'ASC', id: 'ASC' } });
+  /** The owner's connections not deleted; with `statuses`, only those whose newest consent is in one of them. */
+  async listConnections(principal: AuthenticatedPrincipal, statuses?: readonly ConsentStatus[] | null): Promise<Connection[]> {
+    const query = this.deps.dataSource
+      .getRepository(Connection)
+      .createQueryBuilder('connection')
+      .where('connection.owner_id = :ownerId', { ownerId: ownerOf(principal) })
+      .andWhere('connection.deleted_at IS NULL')
+      .orderBy('connection.created_at', 'ASC')
+      .addOrderBy('connection.id', 'ASC');
+    if (statuses?.length) {
+      // The newest consent is the connection's state, as `currentConsent` shows it.
+      query.andWhere(
+        '(SELECT consent.status FROM consent WHERE consent.connection_id = connection.id ORDER BY consent.created_at DESC, consent.id ASC LIMIT 1) IN (:...statuses)',
+        { statuses: [...statuses] },
+      );
+    }
+    return query.getMany();
+  }
+
+  /**
+   * Removes a connection the owner no longer wants: its live consents are revoked first (at the bank too), then it
+   * leaves `connections`. Its consents stay as the dated record of consent; its accounts and their transactions go
+   * only with `purge`.
+   */
+  async deleteConnection(principal: AuthenticatedPrincipal, connectionId: string, purge: boolean): Promise<Connection> {
+    const ownerId = ownerOf(principal);
+    const connections = this.deps.dataSource.getRepository(Connection);
+    const connection = isUuid(connectionId) ? await connections.findOneBy({ id: connectionId, ownerId, deletedAt: IsNull() }) : null;
+    if (!connection) throw new NotFoundError('no connection with this id');
+    const live = await this.deps.dataSource.getRepository(Consent).findBy({
+      connectionId: connection.id,
+      status: In([ConsentStatus.ACTIVE, ConsentStatus.PENDING_AUTHORISATION]),
+    });
+    for (const consent of live) await this.revoke(principal, consent.id, false);
+    await this.deps.dataSource.transaction(async (manager) => {
+      connection.deletedAt = this.now();
+      await manager.save(connection);
+      const removed = purge ? await manager.delete(Account, { connectionId: connection.id }) : undefined;
+      await recordAudit(manager, { principalId: principal.id, ownerId, action: 'CONNECTION_DELETED', subjectType: 'connection', subjectId: connection.id, details: { purge, revokedConsents: live.length, purgedAccounts: removed?.affected ?? 0 } });
+    });
+    return connection;
   }
 
   /** The consent if it belongs to the owner the principal acts for; otherwise NOT_FOUND, never a hint it exists. */
@@ -360,6 +400,16 @@ export class ConnectionsService {
         this.deps.logger.warn({ err: error, consentId: consent.id }, 'consent status could not be read at the bank');
       }
     }
+  }
+
+  private abandoned(consent: Consent): boolean {
+    return this.now().getTime() - consent.createdAt.getTime() > this.authorisationTimeoutMs;
+  }
+
+  /** A journey left at the bank: its SCA link has expired there too, so the consent can never be completed. */
+  private async expireAbandoned(consent: Consent): Promise<Consent> {
+    const minutes = Math.round(this.authorisationTimeoutMs / 60_000);
+    return this.end(consent, ConsentStatus.EXPIRED, `abandoned: the authorisation was not completed within ${minutes} minutes`, 'CONSENT_EXPIRED');
   }
 
   private async reject(consent: Consent, reason: string): Promise<Consent> {

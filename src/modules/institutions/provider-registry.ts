@@ -16,8 +16,8 @@ export interface ProviderRegistryOptions {
   onTokensRefreshed?: (providerConsentId: string, tokens: ProviderTokens) => Promise<void> | void;
 }
 
-/** Our OAuth2 client id at the sandbox STET bank, which accepts any registered-looking id. */
-const SANDBOX_CLIENT_ID = 'passerelle';
+/** Our OAuth2 client id at the sandbox STET bank; the gateway registers its callback URI under it. */
+export const SANDBOX_CLIENT_ID = 'passerelle';
 
 /**
  * One adapter per institution for the process's life: its circuit breaker and STET's client-credentials token

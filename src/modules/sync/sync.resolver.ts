@@ -17,7 +17,7 @@ export class SyncResolver {
     const connection = isUuid(id) ? await ctx.loaders.connectionById.load(id) : null;
     if (!connection) throw new NotFoundError('no connection with this id');
     // Asked for by a user at the screen when the client forwards their address: then it spares the unattended budget.
-    return { connectionId: id, jobId: await this.sync.request(id, ctx.psu) };
+    return { connectionId: id, jobId: await this.sync.refresh(id, ctx.psu) };
   }
 
   @Authorized(ApiScope.READ)

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { IsNull, MoreThanOrEqual } from 'typeorm';
+import { ConsentNotActiveError } from '../../common/errors';
 import { bulkInsert, type CopyValue } from '../../db/copy';
 import type { JobRunner } from '../../jobs';
 import type { Logger } from '../../logger';
@@ -96,6 +97,21 @@ export class SyncService {
   request(connectionId: string, psu: PsuContext = {}): Promise<string> {
     const data: SyncJobData = { connectionId, ...(psu.ipAddress ? { psuIpAddress: psu.ipAddress } : {}) };
     return this.deps.jobs.enqueue(SYNC_JOB, data, { dedupId: `sync.${connectionId}`, attempts: 3, backoffMs: 5_000 });
+  }
+
+  /**
+   * A refresh the owner asks for: refused at once, with the consent's state as the code, unless the connection has
+   * an active consent; otherwise the job would only fail later inside `syncProgress`.
+   */
+  async refresh(connectionId: string, psu: PsuContext): Promise<string> {
+    const consents = await this.deps.dataSource.getRepository(Consent).find({ where: { connectionId }, order: { createdAt: 'DESC', id: 'ASC' } });
+    if (!consents.some((consent) => consent.status === ConsentStatus.ACTIVE)) {
+      const current = consents[0]?.status;
+      if (current === ConsentStatus.REVOKED) throw new ConsentNotActiveError('CONSENT_REVOKED', 'the consent of this connection was revoked; start a new connection');
+      if (current === ConsentStatus.EXPIRED) throw new ConsentNotActiveError('CONSENT_EXPIRED', 'the consent of this connection expired; renew it first');
+      throw new ConsentNotActiveError('CONSENT_INVALID', 'this connection has no authorised consent yet');
+    }
+    return this.request(connectionId, psu);
   }
 
   /** Declares the schedule that queues the syncs that are due; every replica may declare it. */

@@ -1,10 +1,10 @@
 /** Pure mapping from Berlin Group NextGenPSD2 1.3.x shapes to Passerelle's normalized ones. */
 import { canonical, isNegative } from '../shared/money';
+import { accountTypeOf } from '../shared/cash-account-type';
 import { toIsoDate } from '../shared/dates';
 import { derivedTransactionId } from '../shared/transaction-id';
 import {
   ProviderError,
-  type AccountType,
   type ProviderAccount,
   type ProviderBalance,
   type ProviderConsentStatus,
@@ -36,23 +36,6 @@ export function consentStatusFromBg(status: BgConsentStatus): ProviderConsentSta
   }
 }
 
-/** ISO 20022 ExternalCashAccountType1Code, as Berlin Group's `cashAccountType` carries it. */
-function accountType(cashAccountType: string | undefined): AccountType {
-  switch (cashAccountType) {
-    case 'CACC':
-    case 'CASH':
-    case 'TRAN':
-      return 'CURRENT';
-    case 'SVGS':
-    case 'MOMA':
-      return 'SAVINGS';
-    case 'CARD':
-      return 'CARD';
-    default:
-      return 'OTHER';
-  }
-}
-
 export function balanceFromBg(balance: BgBalance): ProviderBalance {
   return {
     type: balance.balanceType,
@@ -71,7 +54,7 @@ export function accountFromBg(account: BgAccount): ProviderAccount {
     name: account.name ?? account.displayName ?? account.product ?? account.iban ?? account.resourceId,
     ownerName: account.ownerName,
     product: account.product,
-    type: accountType(account.cashAccountType),
+    type: accountTypeOf(account.cashAccountType),
     balances: account.balances?.map(balanceFromBg),
   };
 }

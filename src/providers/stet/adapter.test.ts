@@ -76,6 +76,8 @@ describe('STET adapter against the sandbox bank', () => {
       redirect_uri: callback,
       scope: 'aisp extended_transaction_history',
       state,
+      valid_until: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      history_days: '365',
     });
     expect(query).toMatchObject({ flow: 'stet', state, code: expect.any(String) });
     expect(completed.status).toBe('ACTIVE');
@@ -92,6 +94,16 @@ describe('STET adapter against the sandbox bank', () => {
     await expect(adapter.completeConsent({ providerConsentId: created.providerConsentId, query, redirectUri: callback })).resolves.toEqual({
       status: 'REJECTED',
     });
+  });
+
+  it('tells the savings account from the current accounts (it came back as CURRENT)', async () => {
+    const { adapter } = adapterFor();
+    const { consent } = await connect(adapter);
+    const accounts = await adapter.listAccounts(consent, present);
+    expect(accounts.map((a) => [a.name, a.type])).toEqual([
+      ["Bob's Bikes Business account", 'CURRENT'],
+      ["Bob's Bikes Business savings", 'SAVINGS'],
+    ]);
   });
 
   it('reads the balances of N accounts from one account list call, the same balances the per-account read gives', async () => {

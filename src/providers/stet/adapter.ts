@@ -101,7 +101,13 @@ export class StetAdapter implements ProviderAdapter {
     return {
       providerConsentId: randomUUID(),
       status: 'PENDING_AUTHORISATION',
-      authorisationUrl: this.client.authorizeUrl({ redirectUri: request.redirectUri, scope, state: request.state }),
+      authorisationUrl: this.client.authorizeUrl({
+        redirectUri: request.redirectUri,
+        scope,
+        state: request.state,
+        validUntil: request.validUntil,
+        ...(accountInformation ? { historyDays: request.historyDays } : {}),
+      }),
     };
   }
 

@@ -90,13 +90,19 @@ export class StetClient {
     this.upstream = new UpstreamClient({ ...options, mapError: mapStetError });
   }
 
-  authorizeUrl(params: { redirectUri: string; scope: string; state: string }): string {
+  /**
+   * `valid_until` and `history_days` are the consent's terms for the bank to show the PSU. STET leaves them out of
+   * OAuth2; a bank that does not know them ignores them (RFC 6749 §3.1), the sandbox bank shows and applies them.
+   */
+  authorizeUrl(params: { redirectUri: string; scope: string; state: string; validUntil?: string; historyDays?: number }): string {
     const query = new URLSearchParams({
       response_type: 'code',
       client_id: this.options.clientId,
       redirect_uri: params.redirectUri,
       scope: params.scope,
       state: params.state,
+      ...(params.validUntil ? { valid_until: params.validUntil } : {}),
+      ...(params.historyDays ? { history_days: String(params.historyDays) } : {}),
     });
     return `${this.oauthBaseUrl}/oauth/authorize?${query}`;
   }

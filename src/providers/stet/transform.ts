@@ -1,10 +1,10 @@
 /** Pure mapping from STET PSD2 1.5 shapes to Passerelle's normalized ones. */
 import { absolute, canonical, isNegative, negate } from '../shared/money';
+import { accountTypeOf } from '../shared/cash-account-type';
 import { toIsoDate } from '../shared/dates';
 import { derivedTransactionId } from '../shared/transaction-id';
 import {
   ProviderError,
-  type AccountType,
   type BalanceType,
   type PaymentStatus,
   type ProviderAccount,
@@ -34,12 +34,6 @@ export function balanceFromStet(balance: StetBalance): ProviderBalance {
   };
 }
 
-function accountType(account: StetAccount): AccountType {
-  if (account.cashAccountType === 'CARD') return 'CARD';
-  if (account.cashAccountType === 'CACC') return 'CURRENT';
-  return 'OTHER';
-}
-
 /**
  * `AccountResource` list. The currency is in `accountId.currency` (BNP), `currency` (Fortis) or nowhere (Boursorama,
  * whose card accounts carry `linkedAccount` instead): then the linked account's currency, else ISO 4217 `XXX`
@@ -56,7 +50,7 @@ export function accountsFromStet(accounts: StetAccount[]): ProviderAccount[] {
       currency: currencyOf(account) ?? (linked && currencyOf(linked)) ?? 'XXX',
       name: account.name,
       product: account.product,
-      type: accountType(account),
+      type: accountTypeOf(account.cashAccountType),
       balances: account.balances?.map(balanceFromStet),
     };
   });

@@ -3,9 +3,11 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** The ISO 20022 cash account types folded into kinds: LOAN covers loans, marginal lending and overdrafts. */
 export type AccountType =
   | 'CARD'
   | 'CURRENT'
+  | 'LOAN'
   | 'OTHER'
   | 'SAVINGS';
 
