@@ -1,5 +1,6 @@
 import { ArgsType, Field, ID, Int, ObjectType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
+import { MoneyField } from '../../common/money';
 import { TransactionCategory } from '../categories/category';
 
 @ObjectType('CategoryFlow', { description: 'Money in and out of one category in a month.' })
@@ -7,10 +8,10 @@ export class CategoryFlowType {
   @Field(() => TransactionCategory)
   category: TransactionCategory;
 
-  @Field({ description: 'Decimal string, two decimals.' })
+  @MoneyField<CategoryFlowType>('Money in, in the month’s currency.', () => undefined)
   inflow: string;
 
-  @Field({ description: 'Decimal string, two decimals, positive.' })
+  @MoneyField<CategoryFlowType>('Money out, positive, in the month’s currency.', () => undefined)
   outflow: string;
 }
 
@@ -22,22 +23,26 @@ export class CashflowMonthType {
   @Field({ description: 'ISO 4217 currency code.' })
   currency: string;
 
-  @Field({ description: 'Money in, decimal string with two decimals.' })
+  @MoneyField<CashflowMonthType>('Money in.', (month) => month.currency)
   inflow: string;
 
-  @Field({ description: 'Money out, as a positive decimal string with two decimals.' })
+  @MoneyField<CashflowMonthType>('Money out, positive.', (month) => month.currency)
   outflow: string;
 
-  @Field({ description: 'inflow - outflow.' })
+  @MoneyField<CashflowMonthType>('inflow - outflow.', (month) => month.currency)
   net: string;
 
   @Field(() => [CategoryFlowType])
   byCategory: CategoryFlowType[];
 
-  @Field(() => String, { nullable: true, description: 'Average over the month’s days in the window of the shared accounts’ summed end-of-day balance; null when a bank could not give a balance.' })
+  @MoneyField<CashflowMonthType>(
+    'Average over the month’s days in the window of the shared accounts’ summed end-of-day balance; null when a bank could not give a balance.',
+    (month) => month.currency,
+    { nullable: true },
+  )
   averageEndOfDayBalance: string | null;
 
-  @Field(() => String, { nullable: true })
+  @MoneyField<CashflowMonthType>('The lowest of those end-of-day balances.', (month) => month.currency, { nullable: true })
   minimumEndOfDayBalance: string | null;
 
   @Field(() => Int, { nullable: true, description: 'Days of the month in the window ending below zero.' })

@@ -1,3 +1,4 @@
+import { MoneyField } from '../../common/money';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Account } from '../accounts/account.entity';
@@ -69,7 +70,7 @@ export class Payment {
   @Column({ name: 'status_reason', type: 'text', nullable: true })
   statusReason: string | null;
 
-  @Field({ description: 'Decimal string with two decimals, e.g. "120.50". Never a float.' })
+  @MoneyField<Payment>('What the payee receives.', (payment) => payment.currency)
   @Column({ type: 'numeric', precision: 18, scale: 2 })
   amount: string;
 
