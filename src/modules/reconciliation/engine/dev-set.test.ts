@@ -7,10 +7,17 @@ import { PERTURBATIONS, type Perturbation } from './perturbations';
 import type { ReconciliationInput } from './types';
 
 /** `../shared` beside the repository: present on developer machines and in CI, absent in a bare clone. */
-const DEV_SET = join(__dirname, '..', '..', '..', 'shared', 'datasets', 'reconciliation', 'dev');
+const DEV_SET = join(__dirname, '..', '..', '..', '..', '..', 'shared', 'datasets', 'reconciliation', 'dev');
 const available = existsSync(DEV_SET);
 const maybe = available ? it : it.skip;
 const SKIPPED = `SKIPPED: ${DEV_SET} is absent (../shared from the repository root), so the quality targets cannot be measured`;
+
+// Under CI=true a missing dataset is a broken checkout: say so with a failure instead of passing silently.
+if (!available && process.env.CI === 'true') {
+  it('needs the published development set', () => {
+    throw new Error(`${DEV_SET} is absent, and CI=true requires it`);
+  });
+}
 
 /** Issue 17: with the owner's history, on the set and on each perturbation of it. */
 const TARGETS = { autoConfirmedPrecision: 0.999, autoConfirmedRecall: 0.95, allProposedRecall: 0.99 };
