@@ -35,6 +35,13 @@ const schema = z.object({
   CONSENT_SWEEP_SECONDS: scheduleSeconds(900),
   /** How often connections due for a scheduled sync are queued; 0 turns the schedule off. */
   SYNC_SCHEDULE_SECONDS: scheduleSeconds(3600),
+  /** Subscription events older than this are swept; a cursor older than that gets CURSOR_EXPIRED. */
+  OUTBOX_RETENTION_DAYS: z.coerce
+    .number({ error: 'must be a whole number of days from 1 to 3650' })
+    .int({ error: 'must be a whole number of days from 1 to 3650' })
+    .min(1, { error: 'must be a whole number of days from 1 to 3650' })
+    .max(3650, { error: 'must be a whole number of days from 1 to 3650' })
+    .default(30),
 });
 
 /** An interval of a background schedule, in seconds: 0 turns it off (tests run the work themselves). */
@@ -74,6 +81,8 @@ export interface Config {
   readonly consentSweepMs: number;
   /** 0 when the schedule is off. */
   readonly syncScheduleMs: number;
+  /** How long the outbox keeps events for subscriptions to resume from. */
+  readonly outboxRetentionDays: number;
 }
 
 /** A configuration value that cannot be used. Its message is one line naming the variable. */
@@ -115,6 +124,7 @@ export function loadConfig(env: Environment = process.env): Config {
     encryptionKey: values.ENCRYPTION_KEY,
     consentSweepMs: values.CONSENT_SWEEP_SECONDS * 1000,
     syncScheduleMs: values.SYNC_SCHEDULE_SECONDS * 1000,
+    outboxRetentionDays: values.OUTBOX_RETENTION_DAYS,
   });
 }
 

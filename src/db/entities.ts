@@ -3,6 +3,7 @@ import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { Connection } from '../modules/connections/connection.entity';
 import { Consent } from '../modules/connections/consent.entity';
 import { OutboxBatch } from '../modules/events/outbox-batch.entity';
+import { OutboxHorizon } from '../modules/events/outbox-horizon.entity';
 import { Institution } from '../modules/institutions/institution.entity';
 import { Invoice } from '../modules/invoices/invoice.entity';
 import { PayoutReport } from '../modules/payouts/payout-report.entity';
@@ -23,6 +24,7 @@ export const entities = [
   Account,
   AuditEvent,
   OutboxBatch,
+  OutboxHorizon,
   Transaction,
   AccountSyncState,
   PayoutReport,

@@ -118,7 +118,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     cleanup.push(['jobs', () => jobs.close()]);
 
     const key = config.encryptionKey ? parseEncryptionKey(config.encryptionKey) : await loadOrCreateEncryptionKey(config.dataDir);
-    const events = new EventsService(dataSource, messaging, logger);
+    const events = new EventsService(dataSource, messaging, logger, now);
+    cleanup.push(['event feeds', () => events.close()]);
     let url = '';
     const registry = new ProviderRegistry({
       sandboxBaseUrl: () => `${url}/sandbox`,
@@ -144,6 +145,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     });
     const transactions = new TransactionsService(dataSource);
     jobs.register(CONSENT_SWEEP_JOB, () => connections.sweep(), { exclusiveKey: () => CONSENT_SWEEP_JOB });
+    jobs.register(OUTBOX_SWEEP_JOB, async () => void (await events.sweep(config.outboxRetentionDays)), { exclusiveKey: () => OUTBOX_SWEEP_JOB });
 
     const resolverInstances = new Map<unknown, object>([
       [ViewerResolver, new ViewerResolver()],
@@ -252,6 +254,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const { port } = httpServer.address() as AddressInfo;
     url = config.publicUrl ?? `http://${loopbackFor(config.host)}:${port}`;
     if (config.consentSweepMs > 0) await jobs.repeat(CONSENT_SWEEP_JOB, {}, { everyMs: config.consentSweepMs });
+    // Housekeeping shares the consent sweep's rhythm: both are cheap and neither needs its own setting.
+    if (config.consentSweepMs > 0) await jobs.repeat(OUTBOX_SWEEP_JOB, {}, { everyMs: config.consentSweepMs });
     if (config.syncScheduleMs > 0) await sync.schedule(config.syncScheduleMs);
     logger.info({ url, database: embedded ? 'embedded' : 'postgres', messaging: config.redisUrl ? 'redis' : 'memory' }, 'gateway started');
     return { url, dataSource, messaging, principals, demoKeys, sandbox: sandbox?.control, connections, sync, reconciliation, jobs, logger, upstreamCalls: registry.upstreamCalls, close };
@@ -300,6 +304,7 @@ function jsonErrors(logger: Logger): ErrorRequestHandler {
 
 const CALLBACK_PATH = '/connections/callback';
 const CONSENT_SWEEP_JOB = 'consent-sweep';
+const OUTBOX_SWEEP_JOB = 'outbox-sweep';
 
 /** A separate key for the consent-id lookup hash, derived from the encryption key so configuration holds one secret. */
 function lookupKey(key: EncryptionKey): Buffer {
