@@ -109,6 +109,7 @@ async function main(): Promise<void> {
     const connection = await dataSource.getRepository(Connection).save({ ownerId: owner.id, institutionId: institution.id });
     const account = await dataSource.getRepository(Account).save({
       connectionId: connection.id,
+      institutionId: institution.id,
       ownerId: owner.id,
       providerAccountId: randomUUID(),
       iban: null,

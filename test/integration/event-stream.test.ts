@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { createDataSource, runMigrations } from '../../src/db/data-source';
 import { createLogger } from '../../src/logger';
 import { CursorExpiredError, StreamInterruptedError } from '../../src/modules/events/events.errors';
 import { EventsService, type DeliveredEvent } from '../../src/modules/events/events.service';
@@ -8,7 +7,7 @@ import { MemoryMessaging } from '../../src/pubsub/memory-messaging';
 import { ConnectionsDocument, RevokeConsentDocument } from '../generated/graphql';
 import { connectSandbox } from '../support/journey';
 import { eventually, settle, subscribe } from '../support/subscriptions';
-import { ensureTestDatabase, TEST_DATABASE_URL } from '../support/services';
+import { withOwnDatabase } from '../support/own-database';
 import { startTestGateway, testTarget, type TestGateway } from '../support/test-gateway';
 
 let gateway: TestGateway;
@@ -188,24 +187,6 @@ describe('the event stream', () => {
     });
   });
 });
-
-async function withOwnDatabase(test: (dataSource: DataSource) => Promise<void>): Promise<void> {
-  const url = new URL(TEST_DATABASE_URL);
-  url.pathname = `/passerelle_stream_${randomUUID().replace(/-/g, '')}`;
-  await ensureTestDatabase(url.toString());
-  const dataSource = createDataSource({ url: url.toString() });
-  await dataSource.initialize();
-  try {
-    await runMigrations(dataSource);
-    await test(dataSource);
-  } finally {
-    await dataSource.destroy();
-    const admin = createDataSource({ url: Object.assign(new URL(url), { pathname: '/postgres' }).toString() });
-    await admin.initialize();
-    await admin.query(`DROP DATABASE "${url.pathname.slice(1)}"`);
-    await admin.destroy();
-  }
-}
 
 describe('transactionChanged after a purge', () => {
   it('replays from "0" with a cursor and a transaction on every event, skipping the purged lines', async () => {
