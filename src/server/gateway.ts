@@ -307,7 +307,7 @@ const CONSENT_SWEEP_JOB = 'consent-sweep';
 const OUTBOX_SWEEP_JOB = 'outbox-sweep';
 
 /** A separate key for the consent-id lookup hash, derived from the encryption key so configuration holds one secret. */
-function lookupKey(key: EncryptionKey): Buffer {
+export function lookupKey(key: EncryptionKey): Buffer {
   return Buffer.from(hkdfSync('sha256', key.key, Buffer.alloc(0), 'passerelle consent lookup', 32));
 }
 
