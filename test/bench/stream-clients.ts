@@ -10,6 +10,9 @@ import WebSocket from 'ws';
 const [mode, countText, url, apiKey] = process.argv.slice(2);
 const count = Number(countText);
 const latencies = new Map<string, number[]>();
+const reported = new Set<string>();
+/** Clients whose connection failed (the gateway refused or dropped it): reported, and not waited for. */
+let failed = 0;
 
 /** A message is `label@sentAtMs`. */
 function received(message: string): void {
@@ -17,20 +20,33 @@ function received(message: string): void {
   const list = latencies.get(label) ?? [];
   list.push(Date.now() - Number(sentAt));
   latencies.set(label, list);
-  if (list.length === count) process.stdout.write(`${JSON.stringify({ label, latencies: list })}\n`);
+  report(label);
+}
+
+function report(label: string): void {
+  const list = latencies.get(label) ?? [];
+  if (reported.has(label) || list.length < count - failed) return;
+  reported.add(label);
+  process.stdout.write(`${JSON.stringify({ label, latencies: list, failed })}\n`);
+}
+
+function clientFailed(): void {
+  failed += 1;
+  for (const label of latencies.keys()) report(label);
 }
 
 function graphqlClient(): void {
   const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${apiKey}` }, retryAttempts: 0, lazy: false });
   client.subscribe<{ transactionAdded: { transaction: { remittanceInformation: string } } }>(
     { query: 'subscription { transactionAdded { cursor transaction { id remittanceInformation } } }' },
-    { next: (result) => received(result.data!.transactionAdded.transaction.remittanceInformation), error: (error) => console.error(error), complete: () => undefined },
+    { next: (result) => received(result.data!.transactionAdded.transaction.remittanceInformation), error: clientFailed, complete: () => undefined },
   );
 }
 
 function rawClient(): void {
   const socket = new WebSocket(url);
   socket.on('message', (data: Buffer) => received(data.toString()));
+  socket.on('error', clientFailed);
 }
 
 async function main(): Promise<void> {

@@ -115,6 +115,7 @@ async function measureGraphqlFanOut(gateway: TestGateway, owner: { id: string; a
   try {
     // Subscriptions go live asynchronously: warm up until one event has reached every client.
     for (let warm = 0; ; warm += 1) {
+      if (warm === 40) throw new Error(`the ${subscribers} subscriptions never all went live`);
       await emit(`warm${warm}`);
       if (await clients.result(`warm${warm}`, 3_000)) break;
     }
@@ -183,8 +184,9 @@ async function startClients(args: string[]) {
   const openedPromise = new Promise<void>((resolve) => (opened = resolve));
   createInterface({ input: child.stdout! }).on('line', (line) => {
     if (line === 'opened') return opened();
-    const { label, latencies } = JSON.parse(line) as { label: string; latencies: number[] };
+    const { label, latencies, failed } = JSON.parse(line) as { label: string; latencies: number[]; failed: number };
     results.set(label, latencies);
+    if (failed > 0) console.warn(`${failed} of ${args[1]} clients could not connect`);
     waiters.get(label)?.(latencies);
   });
   await openedPromise;
