@@ -61,6 +61,13 @@ const schema = z.object({
       }
     })
     .optional(),
+  /** Subscription events older than this are swept; a cursor older than that gets CURSOR_EXPIRED. */
+  OUTBOX_RETENTION_DAYS: z.coerce
+    .number({ error: 'must be a whole number of days from 1 to 3650' })
+    .int({ error: 'must be a whole number of days from 1 to 3650' })
+    .min(1, { error: 'must be a whole number of days from 1 to 3650' })
+    .max(3650, { error: 'must be a whole number of days from 1 to 3650' })
+    .default(30),
 });
 
 const accountNumber = z.string().regex(/^[1-8]\d{2,9}$/);
@@ -114,6 +121,8 @@ export interface Config {
   readonly accountingSiren?: string;
   /** Category name → PCG account for the bank journal; categories not listed go to suspense (471). */
   readonly categoryAccounts: CategoryAccounts;
+  /** How long the outbox keeps events for subscriptions to resume from. */
+  readonly outboxRetentionDays: number;
 }
 
 /** A configuration value that cannot be used. Its message is one line naming the variable. */
@@ -168,6 +177,7 @@ export function loadConfig(env: Environment = process.env): Config {
         ]),
       ),
     ),
+    outboxRetentionDays: values.OUTBOX_RETENTION_DAYS,
   });
 }
 

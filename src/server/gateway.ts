@@ -125,7 +125,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     cleanup.push(['jobs', () => jobs.close()]);
 
     const key = config.encryptionKey ? parseEncryptionKey(config.encryptionKey) : await loadOrCreateEncryptionKey(config.dataDir);
-    const events = new EventsService(dataSource, messaging, logger);
+    const events = new EventsService(dataSource, messaging, logger, now);
+    cleanup.push(['event feeds', () => events.close()]);
     let url = '';
     const upstreamCalls = new UpstreamCallCounter();
     const registry = new ProviderRegistry({
@@ -159,6 +160,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const balances = new BalancesService({ consentAccess, messaging, now });
     const lenderSharing = await createLenderSharing({ dataSource, events, transactions, balances, principals, cipher, jobs, now });
     jobs.register(CONSENT_SWEEP_JOB, () => connections.sweep(), { exclusiveKey: () => CONSENT_SWEEP_JOB });
+    jobs.register(OUTBOX_SWEEP_JOB, async () => void (await events.sweep(config.outboxRetentionDays)), { exclusiveKey: () => OUTBOX_SWEEP_JOB });
 
     const services: GatewayServices = {
       dataSource,
@@ -283,6 +285,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     if (config.consentSweepMs > 0) await jobs.repeat(CONSENT_SWEEP_JOB, {}, { everyMs: config.consentSweepMs });
     if (config.consentSweepMs > 0) await jobs.repeat(PAYMENT_SWEEP_JOB, {}, { everyMs: config.consentSweepMs });
     if (config.consentSweepMs > 0) await lenderSharing.schedule(config.consentSweepMs);
+    // Housekeeping shares the consent sweep's rhythm: both are cheap and neither needs its own setting.
+    if (config.consentSweepMs > 0) await jobs.repeat(OUTBOX_SWEEP_JOB, {}, { everyMs: config.consentSweepMs });
     if (config.syncScheduleMs > 0) await sync.schedule(config.syncScheduleMs);
     logger.info({ url, database: embedded ? 'embedded' : 'postgres', messaging: config.redisUrl ? 'redis' : 'memory' }, 'gateway started');
     return { url, dataSource, messaging, principals, demoKeys, sandbox: sandbox?.control, connections, sync, reconciliation, payments, jobs, logger, upstreamCalls, lenderSharing, close };
@@ -314,9 +318,10 @@ export class StartupError extends Error {}
 const CALLBACK_PATH = '/connections/callback';
 const PAYMENT_CALLBACK_PATH = '/payments/callback';
 const CONSENT_SWEEP_JOB = 'consent-sweep';
+const OUTBOX_SWEEP_JOB = 'outbox-sweep';
 
 /** A separate key for the consent-id lookup hash, derived from the encryption key so configuration holds one secret. */
-function lookupKey(key: EncryptionKey): Buffer {
+export function lookupKey(key: EncryptionKey): Buffer {
   return Buffer.from(hkdfSync('sha256', key.key, Buffer.alloc(0), 'passerelle consent lookup', 32));
 }
 

@@ -36,33 +36,11 @@ import type { ProviderTransaction } from '../../src/providers';
 import { transactionFingerprint } from '../../src/modules/sync/engine';
 import { MemoryMessaging } from '../../src/pubsub/memory-messaging';
 import { ensureTestDatabase, TEST_DATABASE_URL } from '../support/services';
+import { feed } from './bench-lines';
 
 const SIZES = [10_000, 50_000];
 const RUNS = 5;
 const TARGET_RATIO = 0.5;
-
-/** Realistic business lines: customer transfers with references, card payments, direct debits, a few pending. */
-function feed(size: number, today: Date): ProviderTransaction[] {
-  const lines: ProviderTransaction[] = [];
-  for (let i = 0; i < size; i += 1) {
-    const day = new Date(today.getTime() - (i % 365) * 86_400_000).toISOString().slice(0, 10);
-    const credit = i % 3 === 0;
-    const cents = 500 + ((i * 7919) % 250_000);
-    lines.push({
-      providerTransactionId: `bench-${i}`,
-      amount: { amount: `${credit ? '' : '-'}${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`, currency: 'EUR' },
-      status: i % 50 === 0 ? 'PENDING' : 'BOOKED',
-      date: day,
-      bookingDate: day,
-      valueDate: day,
-      counterparty: { name: `Customer ${i % 997}`, iban: `FR76300060000112345678${String(i % 1000).padStart(3, '0')}89` },
-      remittanceUnstructured: credit ? `Invoice INV-2026-${String(i).padStart(6, '0')}` : `Card payment ${i}`,
-      endToEndId: `E2E-${i}`,
-      bankTransactionCode: credit ? 'PMNT-RCDT-ESCT' : 'PMNT-ICDT-ESCT',
-    });
-  }
-  return lines;
-}
 
 const COPY_COLUMNS =
   'id, account_id, owner_id, provider_transaction_id, status, amount, currency, date, booking_date, value_date, counterparty_name, counterparty_iban, remittance_unstructured, end_to_end_id, bank_transaction_code, fingerprint';
@@ -110,6 +88,7 @@ async function main(): Promise<void> {
     const connection = await dataSource.getRepository(Connection).save({ ownerId: owner.id, institutionId: institution.id });
     const account = await dataSource.getRepository(Account).save({
       connectionId: connection.id,
+      institutionId: institution.id,
       ownerId: owner.id,
       providerAccountId: randomUUID(),
       iban: null,

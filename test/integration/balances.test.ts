@@ -46,15 +46,12 @@ async function queryBalances(apiKey: string, psuIpAddress?: string): Promise<Exe
 }
 
 /**
- * Waits until no bank call has happened for a while: the journey's first sync runs in the background after the
- * callback, and its calls must not be counted as the query's.
+ * Waits until the journeys' first syncs have finished: they run as jobs after the callback, and their calls must not
+ * be counted as the query's. (Waiting for the banks to go quiet for a while raced a sync that paused longer than that
+ * between two calls, on a busy machine.)
  */
 async function quietBanks(): Promise<void> {
-  let last = -1;
-  while (gateway.upstreamCalls.total() !== last) {
-    last = gateway.upstreamCalls.total();
-    await new Promise((resolve) => setTimeout(resolve, 400));
-  }
+  await gateway.jobs.whenIdle();
 }
 
 function atBank(accounts: Accounts, bankName: string): Accounts {

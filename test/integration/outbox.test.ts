@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError } from '../../src/common/errors';
-import { createDataSource, runMigrations } from '../../src/db/data-source';
-import { entities } from '../../src/modules';
+import { runMigrations } from '../../src/db/data-source';
 import { createLogger } from '../../src/logger';
 import { EventsService, type DeliveredEvent } from '../../src/modules/events/events.service';
 import { MemoryMessaging } from '../../src/pubsub/memory-messaging';
 import { subscribe, eventually } from '../support/subscriptions';
-import { ensureTestDatabase, TEST_DATABASE_URL } from '../support/services';
+import { withOwnDatabase } from '../support/own-database';
 import { startTestGateway, testTarget, type TestGateway } from '../support/test-gateway';
 
 let gateway: TestGateway;
@@ -102,13 +101,7 @@ describe('moving the outbox to batches (migration OutboxBatches)', () => {
   const onServices = testTarget === 'services' ? it : it.skip;
 
   onServices('keeps every stored event under the cursor clients already hold, and numbers new ones after them', async () => {
-    const url = new URL(TEST_DATABASE_URL);
-    url.pathname = `/passerelle_outbox_${randomUUID().replace(/-/g, '')}`;
-    await ensureTestDatabase(url.toString());
-    const dataSource = createDataSource({ url: url.toString(), entities });
-    await dataSource.initialize();
-    try {
-      await runMigrations(dataSource);
+    await withOwnDatabase(async (dataSource) => {
       // Back to the schema before batches, however many migrations come after it.
       const hasEventTable = async () => ((await dataSource.query(`SELECT to_regclass('outbox_event') IS NOT NULL AS present`)) as Array<{ present: boolean }>)[0].present;
       while (!(await hasEventTable())) await dataSource.undoLastMigration();
@@ -124,22 +117,13 @@ describe('moving the outbox to batches (migration OutboxBatches)', () => {
       const stream = migrated.subscribe<{ line: number }>('transaction', ownerId, old[0].sequence);
       const resumed = await take(stream, 4);
       await stream.return?.();
+      await migrated.close();
       expect(resumed.map((event) => [event.cursor, event.payload.line])).toEqual([
         [old[1].sequence, 1],
         [old[2].sequence, 2],
         [String(BigInt(old[2].sequence) + 1n), 3],
         [String(BigInt(old[2].sequence) + 2n), 4],
       ]);
-    } finally {
-      await dataSource.destroy();
-      await dropDatabase(url);
-    }
+    });
   });
 });
-
-async function dropDatabase(url: URL): Promise<void> {
-  const admin = createDataSource({ url: Object.assign(new URL(url), { pathname: '/postgres' }).toString(), entities: [] });
-  await admin.initialize();
-  await admin.query(`DROP DATABASE "${url.pathname.slice(1)}"`);
-  await admin.destroy();
-}

@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection } from '../connections/connection.entity';
+import { Institution } from '../institutions/institution.entity';
 
 export enum AccountType {
   CURRENT = 'CURRENT',
@@ -15,12 +16,16 @@ registerEnumType(AccountType, {
 });
 
 /**
- * A bank account under a connection. Its id is Passerelle's and outlives consents: a renewed consent that sees the
- * same IBAN updates this row (the bank's resource id may change with the consent) instead of making a new one.
+ * A bank account, one row per owner and bank account: the institution and the IBAN, or the bank's resource id when
+ * there is no IBAN. Its id is Passerelle's and outlives consents and connections: a renewed consent, or a second
+ * connection to the same bank login, that sees the same account updates this row (and moves it to the newest
+ * connection, whose consent reads it) instead of making a new one, so its lines are never stored twice.
  */
 @ObjectType({ description: 'A bank account, from any bank, in one shape.' })
 @Entity('account')
 @Index('account_connection_iban', ['connectionId', 'iban'], { unique: true })
+@Index('account_owner_institution_iban', ['ownerId', 'institutionId', 'iban'], { unique: true, where: 'iban IS NOT NULL' })
+@Index('account_owner_institution_resource', ['ownerId', 'institutionId', 'providerAccountId'], { unique: true, where: 'iban IS NULL' })
 export class Account {
   @Field(() => ID)
   @PrimaryGeneratedColumn('uuid')
@@ -32,6 +37,13 @@ export class Account {
 
   @Column({ name: 'connection_id', type: 'uuid' })
   connectionId: string;
+
+  @ManyToOne(() => Institution, { nullable: false })
+  @JoinColumn({ name: 'institution_id', foreignKeyConstraintName: 'FK_account_institution' })
+  institution: Institution;
+
+  @Column({ name: 'institution_id', type: 'uuid' })
+  institutionId: string;
 
   @Index()
   @Column({ name: 'owner_id', type: 'uuid' })

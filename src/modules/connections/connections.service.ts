@@ -491,14 +491,18 @@ function sha256(text: string): string {
 }
 
 /**
- * Accounts of a freshly authorised consent. A renewal sees the same IBANs again: those rows are updated in place, so
- * the accounts keep the ids clients and synced transactions refer to.
+ * Accounts of a freshly authorised consent. An account is one row per owner and bank account: a renewal, or a second
+ * connection to the same bank login, sees the same IBANs (or, without IBAN, resource ids) at the same institution
+ * again, and those rows are updated in place and moved to this connection, so they keep the ids clients and synced
+ * transactions refer to and no line is ever stored twice.
  */
 async function upsertAccounts(manager: EntityManager, consent: Consent, accounts: ProviderAccount[]): Promise<void> {
-  const existing = await manager.findBy(Account, { connectionId: consent.connectionId });
+  const { institutionId } = await manager.findOneByOrFail(Connection, { id: consent.connectionId });
+  const existing = await manager.findBy(Account, { ownerId: consent.ownerId, institutionId });
   for (const account of accounts) {
-    const match = existing.find((row) => (account.iban ? row.iban === account.iban : row.providerAccountId === account.providerAccountId));
+    const match = existing.find((row) => (account.iban ? row.iban === account.iban : !row.iban && row.providerAccountId === account.providerAccountId));
     const fields = {
+      connectionId: consent.connectionId,
       providerAccountId: account.providerAccountId,
       iban: account.iban ?? null,
       name: account.name,
@@ -506,6 +510,6 @@ async function upsertAccounts(manager: EntityManager, consent: Consent, accounts
       type: AccountType[account.type],
     };
     if (match) await manager.update(Account, { id: match.id }, fields);
-    else await manager.insert(Account, { ...fields, connectionId: consent.connectionId, ownerId: consent.ownerId });
+    else await manager.insert(Account, { ...fields, ownerId: consent.ownerId, institutionId });
   }
 }

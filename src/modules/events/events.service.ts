@@ -1,23 +1,20 @@
-import { Repeater } from '@repeaterjs/repeater';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
 import { InvalidInputError } from '../../common/errors';
 import { bulkInsert } from '../../db/copy';
 import type { Logger } from '../../logger';
 import type { PubSub } from '../../pubsub/pubsub';
-import { OutboxBatch } from './outbox-batch.entity';
+import type { EventRows } from './event-page';
+import { EventStream, type DeliveredEvent, type EventFilter } from './event-stream';
+import { TopicFeed } from './topic-feed';
+
+export type { DeliveredEvent, EventFilter } from './event-stream';
+export type { EventRows } from './event-page';
 
 /** Serializes outbox appends so sequence order is commit order: a reader never sees 12 before 11 commits. */
 const OUTBOX_LOCK = 0x6f757462;
 /** At most this many events share one outbox row, so one replay page (PAGE rows) holds a bounded number of them. */
 const EVENTS_PER_ROW = 500;
-const PAGE = 50;
 const CURSOR = /^(0|[1-9][0-9]{0,18})$/;
-
-export interface DeliveredEvent<T> {
-  /** The event's outbox sequence number, as an opaque string: the subscription cursor. */
-  cursor: string;
-  payload: T;
-}
 
 /** What `publish` needs to wake the subscribers of appended events. */
 export interface AppendedEvents {
@@ -27,14 +24,18 @@ export interface AppendedEvents {
 
 /**
  * The ordered outbox and the subscriptions that read it. Writers append inside their own transaction and publish a
- * wake-up after commit; subscribers treat a wake-up only as a hint and read what is new from the store, so an event
- * published by another gateway instance, or missed while reconnecting, is still delivered once and in order.
+ * wake-up after commit; each gateway's feed of a topic treats a wake-up only as a hint and reads what is new from the
+ * store once for all its subscribers, so an event published by another gateway instance, or missed while
+ * reconnecting, is still delivered once and in order. The rules are in src/modules/sync/engine/README.md ("The event stream").
  */
 export class EventsService {
+  private readonly feeds = new Map<string, Promise<TopicFeed<unknown, ObjectLiteral>>>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly messaging: PubSub,
     private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   async append(manager: EntityManager, topic: string, ownerId: string, payload: object): Promise<AppendedEvents> {
@@ -65,84 +66,71 @@ export class EventsService {
     return [{ topic, ownerId }];
   }
 
-  /** Call after the appending transaction committed. */
+  /** Call after the appending transaction committed: wakes every gateway's feed of these topics. */
   async publish(events: AppendedEvents[]): Promise<void> {
-    const channels = new Set(events.map((event) => channelOf(event.topic, event.ownerId)));
+    const channels = new Set(events.map((event) => channelOf(event.topic)));
     await Promise.all([...channels].map((channel) => this.messaging.publish(channel, 'new')));
   }
 
   /**
-   * Events of one topic for one owner. With `after` (a cursor, or "0" for the beginning), every stored event after it
-   * comes first, then live ones; without it, only events appended from now on. `accept` is checked for every event
-   * before delivery (authorization per event).
+   * Events of one topic for one owner. With `after` (a cursor, or "0" for the oldest event kept), every stored event
+   * after it comes first, then live ones; without it, only events appended from now on. With `rows`, each event
+   * comes with the row it names, read in the same query as the event. `accept` decides in memory, per event, whether
+   * this subscriber sees it.
    */
-  subscribe<T>(
+  subscribe<T, R extends ObjectLiteral = never>(
     topic: string,
     ownerId: string,
     after: string | null | undefined,
-    accept: (payload: T) => Promise<boolean> | boolean = () => true,
-  ): AsyncIterableIterator<DeliveredEvent<T>> {
+    accept: EventFilter<T, R> = () => true,
+    rows?: EventRows<R>,
+  ): AsyncIterableIterator<DeliveredEvent<T, R>> {
     // Checked before the stream starts, so a bad cursor is the caller's error, not a broken stream.
     const from = after === null || after === undefined ? null : parseCursor(after);
-    return new Repeater<DeliveredEvent<T>>(async (push, stop) => {
-      let last = from ?? (await this.latestSequence(topic, ownerId));
-      let reading: Promise<void> | null = null;
-      let wokenWhileReading = false;
-      const drain = async (): Promise<void> => {
-        for (;;) {
-          const batches = await this.dataSource
-            .getRepository(OutboxBatch)
-            .createQueryBuilder('batch')
-            .where('batch.topic = :topic AND batch.owner_id = :ownerId AND batch.last_sequence > :last', { topic, ownerId, last: String(last) })
-            .orderBy('batch.last_sequence', 'ASC')
-            .limit(PAGE)
-            .getMany();
-          for (const batch of batches) {
-            let sequence = BigInt(batch.firstSequence);
-            for (const payload of batch.payloads) {
-              // A cursor can point inside a row: the events up to it were delivered before the reconnect.
-              if (sequence > last) {
-                last = sequence;
-                if (await accept(payload as T)) await push({ cursor: String(sequence), payload: payload as T });
-              }
-              sequence += 1n;
-            }
-          }
-          if (batches.length < PAGE) return;
-        }
-      };
-      const wake = (): void => {
-        if (reading) {
-          wokenWhileReading = true;
-          return;
-        }
-        reading = drain()
-          .catch((error: unknown) => {
-            this.logger.error({ err: error, topic }, 'subscription read failed');
-            stop(error);
-          })
-          .finally(() => {
-            reading = null;
-            // A wake-up that arrived mid-read may concern rows that read did not see.
-            if (wokenWhileReading) {
-              wokenWhileReading = false;
-              wake();
-            }
-          });
-      };
-      const unsubscribe = await this.messaging.subscribe(channelOf(topic, ownerId), wake);
-      wake();
-      await stop;
-      await unsubscribe();
+    return new EventStream<T, R>({ dataSource: this.dataSource, feed: this.feedOf<T, R>(topic, rows), ownerId, after: from, accept, rows });
+  }
+
+  /**
+   * Deletes the events older than the retention period and moves the horizon past them, in one transaction: a
+   * reader sees both or neither. Deletes by sequence, so every kept event is newer than every deleted one.
+   */
+  async sweep(retentionDays: number): Promise<number> {
+    const cutoff = new Date(this.now().getTime() - retentionDays * 24 * 60 * 60 * 1000);
+    return this.dataSource.transaction(async (manager) => {
+      const [{ through }] = (await manager.query(
+        `SELECT max(last_sequence)::text AS through FROM outbox_batch WHERE created_at < $1`,
+        [cutoff],
+      )) as Array<{ through: string | null }>;
+      if (through === null) return 0;
+      await manager.query(`UPDATE outbox_horizon SET expired_through = greatest(expired_through, $1)`, [through]);
+      const [, deleted] = (await manager.query(`DELETE FROM outbox_batch WHERE last_sequence <= $1`, [through])) as [unknown, number];
+      return deleted;
     });
   }
 
-  private async latestSequence(topic: string, ownerId: string): Promise<bigint> {
-    const [row] = (await this.dataSource.query(
-      'SELECT coalesce(max(last_sequence), 0)::text AS sequence FROM outbox_batch WHERE topic = $1 AND owner_id = $2',
-      [topic, ownerId],
-    )) as Array<{ sequence: string }>;
-    return BigInt(row.sequence);
+  /** Stops every feed's reads; the messaging is closed by its owner. */
+  async close(): Promise<void> {
+    const feeds = await Promise.all(this.feeds.values());
+    await Promise.all(feeds.map((feed) => feed.close()));
+    this.feeds.clear();
+  }
+
+  /** One feed per topic (and row table) per gateway, listening before it reads where the outbox stands. */
+  private feedOf<T, R extends ObjectLiteral>(topic: string, rows: EventRows<R> | undefined): Promise<TopicFeed<T, R>> {
+    const key = rows ? `${topic}:${this.dataSource.getMetadata(rows.entity).tableName}` : topic;
+    let feed = this.feeds.get(key) as Promise<TopicFeed<T, R>> | undefined;
+    if (!feed) {
+      feed = (async () => {
+        const created = new TopicFeed<T, R>(this.dataSource, this.logger, topic, rows);
+        await this.messaging.subscribe(channelOf(topic), () => created.wake());
+        await created.start();
+        return created;
+      })();
+      // A feed that failed to start is forgotten, so the next subscriber tries again.
+      feed.catch(() => this.feeds.delete(key));
+      this.feeds.set(key, feed as Promise<TopicFeed<unknown, ObjectLiteral>>);
+    }
+    return feed;
   }
 }
 
@@ -152,6 +140,7 @@ function parseCursor(after: string): bigint {
   return BigInt(after);
 }
 
-function channelOf(topic: string, ownerId: string): string {
-  return `events:${topic}:${ownerId}`;
+/** One channel per topic: each gateway's feed reads every owner's new events in one go. */
+function channelOf(topic: string): string {
+  return `events:${topic}`;
 }

@@ -9,6 +9,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm'
  */
 @Entity('outbox_batch')
 @Index('outbox_batch_owner_topic_sequence', ['ownerId', 'topic', 'lastSequence'])
+@Index('outbox_batch_created_at', ['createdAt'])
 export class OutboxBatch {
   /** The key: a reader resuming after cursor N wants every row whose last event is past N. */
   @PrimaryColumn({ name: 'last_sequence', type: 'bigint' })

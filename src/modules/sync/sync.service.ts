@@ -76,7 +76,7 @@ export interface SyncServiceDeps {
 
 /**
  * Pulls transactions from the banks into the store. Each account's feed is diffed against the stored lines
- * (src/sync) and the changes are written, with one outbox event each, in one database transaction: subscribers see a
+ * (./engine) and the changes are written, with one outbox event each, in one database transaction: subscribers see a
  * change if and only if it was stored. Jobs run on the job runner, one at a time per connection.
  */
 export class SyncService {

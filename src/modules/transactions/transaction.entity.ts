@@ -20,7 +20,7 @@ registerEnumType(TransactionDirection, { name: 'TransactionDirection' });
 
 /**
  * A bank line, from any bank, in one shape. Its id is Passerelle's and stays the same when a pending line books,
- * even under a new bank id (see src/sync/README.md for the matching rule). Amounts are `numeric`, read as strings.
+ * even under a new bank id (see src/modules/sync/engine/README.md for the matching rule). Amounts are `numeric`, read as strings.
  */
 @ObjectType({ description: 'A bank transaction, from any bank, in one shape.' })
 @Entity('transaction')

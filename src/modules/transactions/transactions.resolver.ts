@@ -1,6 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { NotFoundError } from '../../common/errors';
 import type { GatewayContext } from '../../server/context';
+import type { DeliveredEvent } from '../events/events.service';
 import { Account } from '../accounts/account.entity';
 import { ownerOf } from '../principals/owner-of';
 import { ApiScope } from '../principals/api-scope';
@@ -16,10 +17,7 @@ import {
 } from './transaction.types';
 import type { TransactionsService } from './transactions.service';
 
-interface Delivered {
-  cursor: string;
-  payload: TransactionEventPayload;
-}
+type Delivered = DeliveredEvent<TransactionEventPayload, Transaction>;
 
 @Resolver(() => Transaction)
 export class TransactionsResolver {
@@ -36,13 +34,13 @@ export class TransactionsResolver {
     description: 'New transactions. With `after`, every one since that cursor first, then live ones: no gap, no duplicate.',
     subscribe: ({ args, context }) => subscribeTransactions(context as GatewayContext, args, [TransactionChangeKind.ADDED]),
   })
-  async transactionAdded(
+  transactionAdded(
     @Root() event: Delivered,
     @Arg('accountIds', () => [ID], { nullable: true }) _accountIds: string[] | null,
     @Arg('after', () => String, { nullable: true, description: 'A cursor from an earlier event, or "0".' }) _after: string | null,
     @Ctx() ctx: GatewayContext,
-  ): Promise<TransactionEvent> {
-    return { cursor: event.cursor, transaction: await this.eventTransaction(ctx, event) };
+  ): TransactionEvent {
+    return { cursor: event.cursor, transaction: eventTransaction(ctx, event) };
   }
 
   @Authorized(ApiScope.READ)
@@ -50,16 +48,16 @@ export class TransactionsResolver {
     description: 'Every change to stored transactions: ADDED, SETTLED (pending booked), MODIFIED, REMOVED.',
     subscribe: ({ args, context }) => subscribeTransactions(context as GatewayContext, args, Object.values(TransactionChangeKind)),
   })
-  async transactionChanged(
+  transactionChanged(
     @Root() event: Delivered,
     @Arg('accountIds', () => [ID], { nullable: true }) _accountIds: string[] | null,
     @Arg('after', () => String, { nullable: true, description: 'A cursor from an earlier event, or "0".' }) _after: string | null,
     @Ctx() ctx: GatewayContext,
-  ): Promise<TransactionChangeEvent> {
+  ): TransactionChangeEvent {
     return {
       cursor: event.cursor,
       kind: event.payload.kind as TransactionChangeKind,
-      transaction: await this.eventTransaction(ctx, event),
+      transaction: eventTransaction(ctx, event),
       supersededProviderTransactionId: event.payload.supersededProviderTransactionId ?? null,
       reason: event.payload.reason ?? null,
     };
@@ -70,14 +68,6 @@ export class TransactionsResolver {
     const account = await loaders.accountById.load(transaction.accountId);
     if (!account) throw new NotFoundError('no account with this id');
     return account;
-  }
-
-  /** Each event is resolved afresh, with loaders of its own, and only if the line is still the caller's. */
-  private async eventTransaction(ctx: GatewayContext, event: Delivered): Promise<Transaction> {
-    ctx.renewLoaders();
-    const transaction = await this.transactionsService.findOwned(ownerOf(ctx.principal), event.payload.transactionId);
-    if (!transaction) throw new NotFoundError('no transaction with this id');
-    return transaction;
   }
 }
 
@@ -92,13 +82,30 @@ export class AccountTransactionsResolver {
 }
 
 /**
- * The outbox stream of one owner's transaction changes, narrowed to some kinds and accounts. Ownership is checked
- * per event (the row is read with the owner's id), not once at subscribe time.
+ * The line an event names, as read with the event (the stream reads rows only of the event's owner, who is the
+ * caller). Each event gets loaders of its own: a cache made at subscribe time would serve stale rows.
+ */
+function eventTransaction(ctx: GatewayContext, event: Delivered): Transaction {
+  ctx.renewLoaders();
+  return event.row as Transaction;
+}
+
+/**
+ * The outbox stream of one owner's transaction changes, narrowed to some kinds and accounts, each event with its line
+ * read in the same page query. A line deleted since (a purged connection) has nothing left to show: its events are
+ * skipped, never sent as an error without a cursor. A line the bank stopped sending is still there, marked removed,
+ * and comes as the REMOVED event on `transactionChanged`.
  */
 function subscribeTransactions(ctx: GatewayContext, args: Record<string, unknown>, kinds: string[]) {
   const ownerId = ownerOf(ctx.principal);
   const accountIds = args.accountIds as string[] | null | undefined;
-  return ctx.events.subscribe<TransactionEventPayload>(TRANSACTION_TOPIC, ownerId, args.after as string | undefined, (payload) =>
-    kinds.includes(payload.kind) && (!accountIds || accountIds.includes(payload.accountId)),
+  return ctx.events.subscribe<TransactionEventPayload, Transaction>(
+    TRANSACTION_TOPIC,
+    ownerId,
+    args.after as string | undefined,
+    (payload, row) => row !== null && kinds.includes(payload.kind) && (!accountIds || accountIds.includes(payload.accountId)),
+    TRANSACTION_ROWS,
   );
 }
+
+const TRANSACTION_ROWS = { entity: Transaction, key: 'transactionId' };

@@ -1,0 +1,91 @@
+import type { DataSource, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
+
+/**
+ * The row an event names, read with the event in the same query: a `transaction` event carries the id of its line,
+ * and a subscriber wants the line. The table must have a uuid `id` and an `owner_id`; the row is joined only when its
+ * owner is the event's, so a row can never reach another owner's stream.
+ */
+export interface EventRows<R extends ObjectLiteral> {
+  entity: EntityTarget<R>;
+  /** The payload field holding the row's id. */
+  key: string;
+}
+
+/** One stored event as a page read returns it. `row` is null when the event names no row or the row is gone. */
+export interface StoredEvent<T, R> {
+  sequence: bigint;
+  ownerId: string;
+  payload: T;
+  row: R | null;
+}
+
+export interface EventPage<T, R> {
+  /** In cursor order. */
+  events: StoredEvent<T, R>[];
+  /** Events up to this number may have been swept by the retention sweep (0 when none were). */
+  expiredThrough: bigint;
+}
+
+export interface PageQuery<R extends ObjectLiteral> {
+  topic: string;
+  /** One owner's events (a replay), or every owner's (a gateway's live feed). */
+  ownerId?: string;
+  after: bigint;
+  limit: number;
+  rows?: EventRows<R>;
+}
+
+const ROW_PREFIX = 'row_';
+
+/**
+ * Reads the next `limit` events after a cursor, with their rows, in one query. The horizon row is the query's spine,
+ * so even an empty page says how far the retention sweep has gone: a reader can never step over swept events unseen.
+ */
+export async function readEventPage<T, R extends ObjectLiteral>(dataSource: DataSource, query: PageQuery<R>): Promise<EventPage<T, R>> {
+  const metadata = query.rows ? dataSource.getMetadata(query.rows.entity) : null;
+  const parameters: unknown[] = [query.topic, String(query.after), query.limit];
+  if (query.ownerId) parameters.push(query.ownerId);
+  const rowColumns = metadata ? metadata.columns.map((column) => `, r."${column.databaseName}" AS "${ROW_PREFIX}${column.databaseName}"`).join('') : '';
+  const rowJoin =
+    metadata && query.rows
+      ? `LEFT JOIN "${metadata.tableName}" r ON r.id = (e.payload->>'${query.rows.key}')::uuid AND r.owner_id = e.owner_id`
+      : '';
+  const raw = (await dataSource.query(
+    `SELECT h.expired_through::text AS expired_through, e.sequence::text AS sequence, e.owner_id, e.payload${rowColumns}
+       FROM outbox_horizon h
+       LEFT JOIN LATERAL (
+         SELECT b.owner_id, b.first_sequence + p.n - 1 AS sequence, p.payload
+           FROM outbox_batch b
+           CROSS JOIN LATERAL json_array_elements(b.payloads) WITH ORDINALITY AS p(payload, n)
+          WHERE b.topic = $1 AND b.last_sequence > $2 ${query.ownerId ? 'AND b.owner_id = $4' : ''}
+            AND b.first_sequence + p.n - 1 > $2
+          ORDER BY b.last_sequence, p.n
+          LIMIT $3
+       ) e ON true
+       ${rowJoin}
+      ORDER BY e.sequence`,
+    parameters,
+  )) as Array<Record<string, unknown>>;
+  const events = raw
+    .filter((row) => row.sequence !== null)
+    .map((row) => ({
+      sequence: BigInt(row.sequence as string),
+      ownerId: row.owner_id as string,
+      payload: row.payload as T,
+      row: metadata ? hydrate<R>(dataSource, metadata, row) : null,
+    }));
+  return { events, expiredThrough: BigInt((raw[0]?.expired_through as string | undefined) ?? '0') };
+}
+
+/** Turns the prefixed raw columns into an entity, converting each value as TypeORM would (dates, numerics...). */
+function hydrate<R>(dataSource: DataSource, metadata: EntityMetadata, raw: Record<string, unknown>): R | null {
+  const [primary] = metadata.primaryColumns;
+  if (raw[`${ROW_PREFIX}${primary.databaseName}`] === null) return null;
+  const entity = metadata.create() as R & ObjectLiteral;
+  for (const column of metadata.columns) {
+    if (column.relationMetadata && !column.isVirtual && column.propertyName === column.relationMetadata.propertyName) continue;
+    const value = raw[`${ROW_PREFIX}${column.databaseName}`];
+    entity[column.propertyName as keyof typeof entity] = dataSource.driver.prepareHydratedValue(value, column);
+  }
+  return entity;
+}
