@@ -35,7 +35,30 @@ const schema = z.object({
   CONSENT_SWEEP_SECONDS: scheduleSeconds(900),
   /** How often connections due for a scheduled sync are queued; 0 turns the schedule off. */
   SYNC_SCHEDULE_SECONDS: scheduleSeconds(3600),
+  // Limits every GraphQL operation must fit, over HTTP and WebSocket alike (OWASP GraphQL cheat sheet; GraphQL
+  // Armor's defaults, the cost raised to fit a unified query of every account with a page of transactions each).
+  MAX_QUERY_DEPTH: positiveInt(10),
+  MAX_QUERY_ALIASES: positiveInt(15),
+  MAX_QUERY_DIRECTIVES: positiveInt(20),
+  MAX_QUERY_TOKENS: positiveInt(5000),
+  /** Each object costs 1, times the `first` of the list it is in (lists without `first` count as 10). */
+  MAX_QUERY_COST: positiveInt(5000),
+  /** The largest WebSocket message, `connection_init` included; HTTP bodies have the same limit. */
+  WS_MAX_PAYLOAD_BYTES: positiveInt(1024 * 1024),
+  /** A socket that has not sent `connection_init` by then is closed (4408). */
+  WS_CONNECTION_INIT_TIMEOUT_MS: positiveInt(3000),
+  MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt(20),
+  MAX_SUBSCRIPTIONS_PER_KEY: positiveInt(100),
+  /** Operations per API key per second, a token bucket refilled every second (Redis with REDIS_URL). */
+  RATE_LIMIT_PER_SECOND: positiveInt(100),
+  /** Failed authentications per client address per minute before it is refused for the rest of the minute. */
+  AUTH_FAILURES_PER_MINUTE: positiveInt(20),
 });
+
+function positiveInt(defaultValue: number) {
+  const error = 'must be a whole number above 0';
+  return z.coerce.number({ error }).int({ error }).min(1, { error }).default(defaultValue);
+}
 
 /** An interval of a background schedule, in seconds: 0 turns it off (tests run the work themselves). */
 function scheduleSeconds(defaultSeconds: number) {
@@ -74,6 +97,22 @@ export interface Config {
   readonly consentSweepMs: number;
   /** 0 when the schedule is off. */
   readonly syncScheduleMs: number;
+  readonly limits: EdgeLimits;
+}
+
+/** What one operation, one socket and one key may use; see `src/server/limits.ts` and `rate-limit.ts`. */
+export interface EdgeLimits {
+  readonly depth: number;
+  readonly aliases: number;
+  readonly directives: number;
+  readonly tokens: number;
+  readonly cost: number;
+  readonly wsMaxPayloadBytes: number;
+  readonly wsConnectionInitTimeoutMs: number;
+  readonly subscriptionsPerSocket: number;
+  readonly subscriptionsPerKey: number;
+  readonly requestsPerSecond: number;
+  readonly authFailuresPerMinute: number;
 }
 
 /** A configuration value that cannot be used. Its message is one line naming the variable. */
@@ -115,6 +154,19 @@ export function loadConfig(env: Environment = process.env): Config {
     encryptionKey: values.ENCRYPTION_KEY,
     consentSweepMs: values.CONSENT_SWEEP_SECONDS * 1000,
     syncScheduleMs: values.SYNC_SCHEDULE_SECONDS * 1000,
+    limits: Object.freeze({
+      depth: values.MAX_QUERY_DEPTH,
+      aliases: values.MAX_QUERY_ALIASES,
+      directives: values.MAX_QUERY_DIRECTIVES,
+      tokens: values.MAX_QUERY_TOKENS,
+      cost: values.MAX_QUERY_COST,
+      wsMaxPayloadBytes: values.WS_MAX_PAYLOAD_BYTES,
+      wsConnectionInitTimeoutMs: values.WS_CONNECTION_INIT_TIMEOUT_MS,
+      subscriptionsPerSocket: values.MAX_SUBSCRIPTIONS_PER_SOCKET,
+      subscriptionsPerKey: values.MAX_SUBSCRIPTIONS_PER_KEY,
+      requestsPerSecond: values.RATE_LIMIT_PER_SECOND,
+      authFailuresPerMinute: values.AUTH_FAILURES_PER_MINUTE,
+    }),
   });
 }
 

@@ -48,10 +48,13 @@ import { TokenCipher, type EncryptionKey } from '../security/token-cipher';
 import type { AuthenticatedPrincipal } from '../modules/principals/principals.service';
 import type { PsuContext } from '../providers';
 import { createLoaders, type LoaderDeps } from './loaders';
-import { authenticate, type GatewayContext } from './context';
+import type { GatewayContext } from './context';
 import { explorerRouter } from './explorer';
 import { createFormatError, createWebSocketFormatError } from './format-error';
 import { healthRouter } from './health';
+import { limitsPlugin } from './limits';
+import { authenticateWithinLimits, RateLimits } from './rate-limit';
+import { socketLimits, type SocketExtra } from './socket-limits';
 import { buildGatewaySchema } from './schema';
 
 export interface Gateway {
@@ -113,6 +116,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ? await RedisMessaging.connect(config.redisUrl, config.redisPrefix, logger)
       : new MemoryMessaging();
     cleanup.push(['messaging', () => messaging.close()]);
+
+    const rateLimits = await RateLimits.create(config.limits, { redisUrl: config.redisUrl, prefix: config.redisPrefix, logger });
+    cleanup.push(['rate limits', () => rateLimits.close()]);
 
     const jobs = await createJobRunner({ redisUrl: config.redisUrl, prefix: `${config.redisPrefix}jobs`, logger });
     cleanup.push(['jobs', () => jobs.close()]);
@@ -177,16 +183,21 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     app.disable('x-powered-by');
     const httpServer = http.createServer(app);
 
-    const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+    // Same introspection policy on both transports: refused in production.
+    const introspection = config.env !== 'production';
+    const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.limits.wsMaxPayloadBytes });
     const formatWebSocketError = createWebSocketFormatError(logger);
-    const wsCleanup = useServer<Record<string, unknown>, { principal?: GatewayContext['principal'] }>(
+    const wsCleanup = useServer<Record<string, unknown>, SocketExtra>(
       {
         schema,
+        connectionInitWaitTimeout: config.limits.wsConnectionInitTimeoutMs,
+        ...socketLimits(schema, config.limits, introspection, rateLimits),
         // The key travels in the connection_init payload: browsers cannot set headers on a WebSocket.
         onConnect: async (ctx) => {
           const params = ctx.connectionParams ?? {};
           try {
-            ctx.extra.principal = await authenticate(params.authorization ?? params.Authorization, principals);
+            const address = ctx.extra.request.socket.remoteAddress;
+            ctx.extra.principal = await authenticateWithinLimits(params.authorization ?? params.Authorization, address, principals, rateLimits, false);
             return true;
           } catch {
             return false;
@@ -205,6 +216,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       schema,
       formatError: createFormatError(logger),
       includeStacktraceInErrorResponses: false,
+      introspection,
+      parseOptions: { maxTokens: config.limits.tokens },
       // main.ts owns signal handling and closes everything in order; Apollo's own handler would stop it twice.
       stopOnTerminationSignals: false,
       plugins: [
@@ -219,6 +232,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           },
         },
         ApolloServerPluginLandingPageDisabled(),
+        limitsPlugin(config.limits),
       ],
     });
     await apollo.start();
@@ -240,7 +254,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       express.json({ limit: '1mb' }),
       expressMiddleware(apollo, {
         context: async ({ req }) =>
-          contextFor(await authenticate(req.headers.authorization, principals), psuFrom(req.get('x-psu-ip-address')), req.ip),
+          contextFor(await authenticateWithinLimits(req.headers.authorization, req.ip, principals, rateLimits), psuFrom(req.get('x-psu-ip-address')), req.ip),
       }),
     );
     app.use(jsonErrors(logger));
