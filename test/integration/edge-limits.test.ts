@@ -129,3 +129,40 @@ describe('the WebSocket transport', () => {
     }
   });
 });
+
+describe('in production', () => {
+  let production: TestGateway;
+  let productionKey: string;
+  beforeAll(async () => {
+    production = await startTestGateway({ env: { NODE_ENV: 'production' } });
+    ({ apiKey: productionKey } = await production.makeOwner());
+  });
+  afterAll(() => production?.close());
+
+  it('refuses introspection over the socket as it does over HTTP', async () => {
+    const query = '{ __schema { types { name } } }';
+    const response = await fetch(`${production.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${productionKey}` },
+      body: JSON.stringify({ query }),
+    });
+    const overHttpErrors = ((await response.json()) as { errors: Errors }).errors;
+    expect(overHttpErrors[0].message).toMatch(/introspection/i);
+
+    const client = createClient({
+      url: `${production.url.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${productionKey}` },
+      retryAttempts: 0,
+    });
+    try {
+      const errors = await new Promise<Errors>((resolve) => {
+        client.subscribe({ query }, { next: () => resolve([]), error: (error) => resolve(error as Errors), complete: () => undefined });
+      });
+      expect(errors[0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+      expect(errors[0].message).toMatch(/introspection/i);
+    } finally {
+      await client.dispose();
+    }
+  });
+});
