@@ -25,7 +25,7 @@ const schema = z.object({
     .default('passerelle:'),
   DATA_DIR: z.string().default('.passerelle'),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Seed a demo owner and lender and print their keys. Defaults to on for the embedded default only. */
+  /** Seed a demo owner and lender and print their keys. Defaults to on for the embedded default outside production. */
   DEMO_SEED: oneOf(['true', 'false']).optional(),
   /** Serve the sandbox banks in-process under /sandbox. Defaults to on outside production. */
   SANDBOX_ENABLED: oneOf(['true', 'false']).optional(),
@@ -53,6 +53,15 @@ const schema = z.object({
   RATE_LIMIT_PER_SECOND: positiveInt(100),
   /** Failed authentications per client address per minute before it is refused for the rest of the minute. */
   AUTH_FAILURES_PER_MINUTE: positiveInt(20),
+  /**
+   * Longest a PostgreSQL statement may run, so one slow query cannot hold a pooled connection others wait for.
+   * Bulk loads (a first sync's COPY) lift it for their own transaction.
+   */
+  STATEMENT_TIMEOUT_MS: positiveInt(15_000),
+  /** Connections to PostgreSQL per gateway process (the embedded PGlite serves one session). */
+  DATABASE_POOL_SIZE: positiveInt(20),
+  /** With it, /metrics answers only `Authorization: Bearer <token>`; without it, /metrics is off in production. */
+  METRICS_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
 });
 
 function positiveInt(defaultValue: number) {
@@ -98,6 +107,10 @@ export interface Config {
   /** 0 when the schedule is off. */
   readonly syncScheduleMs: number;
   readonly limits: EdgeLimits;
+  readonly statementTimeoutMs: number;
+  readonly databasePoolSize: number;
+  /** Absent: /metrics is open outside production and off in production. */
+  readonly metricsToken?: string;
 }
 
 /** What one operation, one socket and one key may use; see `src/server/limits.ts` and `rate-limit.ts`. */
@@ -149,11 +162,14 @@ export function loadConfig(env: Environment = process.env): Config {
     redisPrefix: values.REDIS_PREFIX,
     dataDir: path.resolve(values.DATA_DIR),
     logLevel: values.LOG_LEVEL,
-    demoSeed: values.DEMO_SEED ? values.DEMO_SEED === 'true' : !values.DATABASE_URL,
+    demoSeed: values.DEMO_SEED ? values.DEMO_SEED === 'true' : !values.DATABASE_URL && values.NODE_ENV !== 'production',
     sandboxEnabled: values.SANDBOX_ENABLED ? values.SANDBOX_ENABLED === 'true' : values.NODE_ENV !== 'production',
     encryptionKey: values.ENCRYPTION_KEY,
     consentSweepMs: values.CONSENT_SWEEP_SECONDS * 1000,
     syncScheduleMs: values.SYNC_SCHEDULE_SECONDS * 1000,
+    statementTimeoutMs: values.STATEMENT_TIMEOUT_MS,
+    databasePoolSize: values.DATABASE_POOL_SIZE,
+    metricsToken: values.METRICS_TOKEN,
     limits: Object.freeze({
       depth: values.MAX_QUERY_DEPTH,
       aliases: values.MAX_QUERY_ALIASES,

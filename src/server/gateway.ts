@@ -52,6 +52,8 @@ import type { GatewayContext } from './context';
 import { explorerRouter } from './explorer';
 import { createFormatError, createWebSocketFormatError } from './format-error';
 import { healthRouter } from './health';
+import { metricsGuard } from './metrics-guard';
+import { inputGuardPlugin } from './input-guard';
 import { limitsPlugin } from './limits';
 import { authenticateWithinLimits, RateLimits } from './rate-limit';
 import { socketLimits, type SocketExtra } from './socket-limits';
@@ -233,6 +235,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         },
         ApolloServerPluginLandingPageDisabled(),
         limitsPlugin(config.limits),
+        inputGuardPlugin(),
       ],
     });
     await apollo.start();
@@ -242,7 +245,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     if (sandbox) app.use('/sandbox', sandbox.app);
     app.use(healthRouter(dataSource, messaging));
     // Prometheus text format, as scrapers expect it; counts and durations of bank calls, no owner data.
-    app.get('/metrics', async (_req, res) => {
+    app.get('/metrics', metricsGuard(config), async (_req, res) => {
       res.type(registry.upstreamCalls.metrics.contentType).send(await registry.upstreamCalls.metrics.metrics());
     });
     app.use(CALLBACK_PATH, consentCallbackRouter(connections));
@@ -281,7 +284,12 @@ async function openDatabase(
 ): Promise<{ dataSource: DataSource; embedded?: EmbeddedPostgres }> {
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir);
   if (embedded) logger.info({ dataDir: config.dataDir }, 'no DATABASE_URL: serving an embedded PGlite database');
-  const dataSource = createDataSource({ url: embedded?.url ?? config.databaseUrl!, embedded: Boolean(embedded) });
+  const dataSource = createDataSource({
+    url: embedded?.url ?? config.databaseUrl!,
+    embedded: Boolean(embedded),
+    statementTimeoutMs: config.statementTimeoutMs,
+    poolSize: config.databasePoolSize,
+  });
   try {
     await dataSource.initialize();
   } catch (error) {

@@ -2,6 +2,7 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { ServerOptions } from 'graphql-ws';
 import type { EdgeLimits } from '../config';
 import type { AuthenticatedPrincipal } from '../modules/principals/principals.service';
+import { unstorableInputError } from './input-guard';
 import { checkSocketOperation } from './limits';
 import type { RateLimits } from './rate-limit';
 
@@ -35,6 +36,8 @@ export function socketLimits(schema: GraphQLSchema, limits: EdgeLimits, introspe
       const principal = ctx.extra.principal!;
       const checked = checkSocketOperation(schema, payload, limits, introspection);
       if ('errors' in checked) return [...checked.errors];
+      const unstorable = unstorableInputError(checked.document, payload.variables);
+      if (unstorable) return [unstorable];
       const limited = await rateLimits.consumeOperation(principal.apiKeyId);
       if (limited) return [limited];
       // ctx.subscriptions already holds this operation's id.

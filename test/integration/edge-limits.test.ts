@@ -134,10 +134,25 @@ describe('in production', () => {
   let production: TestGateway;
   let productionKey: string;
   beforeAll(async () => {
-    production = await startTestGateway({ env: { NODE_ENV: 'production' } });
+    production = await startTestGateway({ env: { NODE_ENV: 'production', METRICS_TOKEN: 'a-metrics-token-for-tests' } });
     ({ apiKey: productionKey } = await production.makeOwner());
   });
   afterAll(() => production?.close());
+
+  it('serves /metrics only to its bearer token', async () => {
+    expect((await fetch(`${production.url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${production.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-of-same-size' } })).status).toBe(401);
+    const scraped = await fetch(`${production.url}/metrics`, { headers: { authorization: 'Bearer a-metrics-token-for-tests' } });
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toContain('passerelle_upstream_calls_total');
+  });
+
+  it('forbids framing the explorer and limits where its scripts come from', async () => {
+    const explorer = await fetch(`${production.url}/explorer/`);
+    expect(explorer.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(explorer.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(explorer.headers.get('x-frame-options')).toBe('DENY');
+  });
 
   it('refuses introspection over the socket as it does over HTTP', async () => {
     const query = '{ __schema { types { name } } }';
