@@ -1,5 +1,7 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { ApiKey } from '../../src/modules/principals/api-key.entity';
+import { API_KEY_CACHE_MS } from '../../src/modules/principals/principals.service';
 import { ViewerDocument } from '../generated/graphql';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 
@@ -75,5 +77,22 @@ describe('failed authentications', () => {
     expect(refused.status).toBe(429);
     expect(refused.body.errors![0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
     expect(Number(refused.retryAfter)).toBeGreaterThan(1);
+  });
+});
+
+describe('verified keys cached in memory', () => {
+  it('stop working within the cache delay once revoked', async () => {
+    const owner = await gateway.makeOwner();
+    expect(await gateway.principals.authenticate(owner.apiKey)).toMatchObject({ id: owner.id });
+    await gateway.dataSource.getRepository(ApiKey).update({ principalId: owner.id }, { revokedAt: new Date() });
+    await new Promise((resolve) => setTimeout(resolve, API_KEY_CACHE_MS + 100));
+    expect(await gateway.principals.authenticate(owner.apiKey)).toBeNull();
+  });
+
+  it('still check the secret of a cached key', async () => {
+    const owner = await gateway.makeOwner();
+    expect(await gateway.principals.authenticate(owner.apiKey)).toMatchObject({ id: owner.id });
+    const forged = owner.apiKey.replace(/.$/, (last) => (last === 'A' ? 'B' : 'A'));
+    expect(await gateway.principals.authenticate(forged)).toBeNull();
   });
 });
