@@ -28,7 +28,7 @@ const schema = z.object({
     .default('passerelle:'),
   DATA_DIR: z.string().default('.passerelle'),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Seed a demo owner and lender and print their keys. Defaults to on for the embedded default only. */
+  /** Seed a demo owner and lender and print their keys. Defaults to on for the embedded default outside production. */
   DEMO_SEED: oneOf(['true', 'false']).optional(),
   /** Serve the sandbox banks in-process under /sandbox. Defaults to on outside production. */
   SANDBOX_ENABLED: oneOf(['true', 'false']).optional(),
@@ -68,7 +68,39 @@ const schema = z.object({
     .min(1, { error: 'must be a whole number of days from 1 to 3650' })
     .max(3650, { error: 'must be a whole number of days from 1 to 3650' })
     .default(30),
+  // Limits every GraphQL operation must fit, over HTTP and WebSocket alike (OWASP GraphQL cheat sheet; GraphQL
+  // Armor's defaults, the cost raised to fit a unified query of every account with a page of transactions each).
+  MAX_QUERY_DEPTH: positiveInt(10),
+  MAX_QUERY_ALIASES: positiveInt(15),
+  MAX_QUERY_DIRECTIVES: positiveInt(20),
+  MAX_QUERY_TOKENS: positiveInt(5000),
+  /** Each object costs 1, times the `first` of the list it is in (lists without `first` count as 10). */
+  MAX_QUERY_COST: positiveInt(5000),
+  /** The largest WebSocket message, `connection_init` included; HTTP bodies have the same limit. */
+  WS_MAX_PAYLOAD_BYTES: positiveInt(1024 * 1024),
+  /** A socket that has not sent `connection_init` by then is closed (4408). */
+  WS_CONNECTION_INIT_TIMEOUT_MS: positiveInt(3000),
+  MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt(20),
+  MAX_SUBSCRIPTIONS_PER_KEY: positiveInt(100),
+  /** Operations per API key per second, a token bucket refilled every second (Redis with REDIS_URL). */
+  RATE_LIMIT_PER_SECOND: positiveInt(100),
+  /** Failed authentications per client address per minute before it is refused for the rest of the minute. */
+  AUTH_FAILURES_PER_MINUTE: positiveInt(20),
+  /**
+   * Longest a PostgreSQL statement may run, so one slow query cannot hold a pooled connection others wait for.
+   * Bulk loads (a first sync's COPY) lift it for their own transaction.
+   */
+  STATEMENT_TIMEOUT_MS: positiveInt(15_000),
+  /** Connections to PostgreSQL per gateway process (the embedded PGlite serves one session). */
+  DATABASE_POOL_SIZE: positiveInt(20),
+  /** With it, /metrics answers only `Authorization: Bearer <token>`; without it, /metrics is off in production. */
+  METRICS_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
 });
+
+function positiveInt(defaultValue: number) {
+  const error = 'must be a whole number above 0';
+  return z.coerce.number({ error }).int({ error }).min(1, { error }).default(defaultValue);
+}
 
 const accountNumber = z.string().regex(/^[1-8]\d{2,9}$/);
 const categoryAccounts = z.record(
@@ -123,6 +155,26 @@ export interface Config {
   readonly categoryAccounts: CategoryAccounts;
   /** How long the outbox keeps events for subscriptions to resume from. */
   readonly outboxRetentionDays: number;
+  readonly limits: EdgeLimits;
+  readonly statementTimeoutMs: number;
+  readonly databasePoolSize: number;
+  /** Absent: /metrics is open outside production and off in production. */
+  readonly metricsToken?: string;
+}
+
+/** What one operation, one socket and one key may use; see `src/server/limits.ts` and `rate-limit.ts`. */
+export interface EdgeLimits {
+  readonly depth: number;
+  readonly aliases: number;
+  readonly directives: number;
+  readonly tokens: number;
+  readonly cost: number;
+  readonly wsMaxPayloadBytes: number;
+  readonly wsConnectionInitTimeoutMs: number;
+  readonly subscriptionsPerSocket: number;
+  readonly subscriptionsPerKey: number;
+  readonly requestsPerSecond: number;
+  readonly authFailuresPerMinute: number;
 }
 
 /** A configuration value that cannot be used. Its message is one line naming the variable. */
@@ -160,7 +212,7 @@ export function loadConfig(env: Environment = process.env): Config {
     redisPrefix: values.REDIS_PREFIX,
     dataDir: path.resolve(values.DATA_DIR),
     logLevel: values.LOG_LEVEL,
-    demoSeed: values.DEMO_SEED ? values.DEMO_SEED === 'true' : !values.DATABASE_URL,
+    demoSeed: values.DEMO_SEED ? values.DEMO_SEED === 'true' : !values.DATABASE_URL && values.NODE_ENV !== 'production',
     sandboxEnabled,
     // Never in production, whatever SANDBOX_ENABLED says: the control API can revoke consents and move time.
     sandboxControlToken: sandboxEnabled && values.NODE_ENV !== 'production' ? (values.SANDBOX_CONTROL_TOKEN ?? randomBytes(24).toString('base64url')) : undefined,
@@ -178,6 +230,22 @@ export function loadConfig(env: Environment = process.env): Config {
       ),
     ),
     outboxRetentionDays: values.OUTBOX_RETENTION_DAYS,
+    statementTimeoutMs: values.STATEMENT_TIMEOUT_MS,
+    databasePoolSize: values.DATABASE_POOL_SIZE,
+    metricsToken: values.METRICS_TOKEN,
+    limits: Object.freeze({
+      depth: values.MAX_QUERY_DEPTH,
+      aliases: values.MAX_QUERY_ALIASES,
+      directives: values.MAX_QUERY_DIRECTIVES,
+      tokens: values.MAX_QUERY_TOKENS,
+      cost: values.MAX_QUERY_COST,
+      wsMaxPayloadBytes: values.WS_MAX_PAYLOAD_BYTES,
+      wsConnectionInitTimeoutMs: values.WS_CONNECTION_INIT_TIMEOUT_MS,
+      subscriptionsPerSocket: values.MAX_SUBSCRIPTIONS_PER_SOCKET,
+      subscriptionsPerKey: values.MAX_SUBSCRIPTIONS_PER_KEY,
+      requestsPerSecond: values.RATE_LIMIT_PER_SECOND,
+      authFailuresPerMinute: values.AUTH_FAILURES_PER_MINUTE,
+    }),
   });
 }
 

@@ -1,6 +1,8 @@
 import { Max, Min } from 'class-validator';
 import { ArgsType, type ClassType, Field, Int, ObjectType } from 'type-graphql';
 import { InvalidInputError } from './errors';
+import { isUuid } from './ids';
+import { isCalendarDate, isStorableText } from './text';
 
 @ObjectType({ description: 'Relay pagination state.' })
 export class PageInfo {
@@ -70,20 +72,37 @@ export function encodeCursor(keyset: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(keyset)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, arity: number, field = 'after'): (string | number)[] {
+/** What each position of a keyset holds, checked on decode so nothing malformed reaches a SQL comparison. */
+export type CursorPart = 'date' | 'timestamp' | 'uuid' | 'text';
+
+export function decodeCursor(cursor: string, parts: readonly CursorPart[], field = 'after'): string[] {
   try {
     const keyset: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(keyset) &&
-      keyset.length === arity &&
-      keyset.every((part) => typeof part === 'string' || typeof part === 'number')
-    ) {
-      return keyset;
+    if (Array.isArray(keyset) && keyset.length === parts.length && keyset.every((value, index) => isPart(value, parts[index]))) {
+      return keyset as string[];
     }
   } catch {
     // Falls through to the error below: not base64url JSON.
   }
   throw new InvalidInputError(field, `${field} is not a cursor returned by this API`);
+}
+
+function isPart(value: unknown, part: CursorPart): boolean {
+  if (typeof value !== 'string') return false;
+  switch (part) {
+    case 'date':
+      return isCalendarDate(value);
+    case 'timestamp':
+      return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(value) && isCalendarDate(value.slice(0, 10)) && !Number.isNaN(Date.parse(value));
+    case 'uuid':
+      return isUuid(value);
+    case 'text':
+      return isStorableText(value);
+    default: {
+      const never: never = part;
+      return never;
+    }
+  }
 }
 
 /** Turns `limit + 1` fetched rows into a forward page: the extra row only says whether there is a next page. */

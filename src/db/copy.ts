@@ -20,6 +20,8 @@ export async function bulkInsert(manager: EntityManager, table: string, columns:
     await insertValues(manager, table, columns, rows);
     return;
   }
+  // A first sync's COPY may rightly outlast the statement timeout that protects requests; this transaction only.
+  await manager.query('SET LOCAL statement_timeout = 0');
   const client = (await manager.queryRunner.connect()) as PoolClient;
   const columnList = columns.map((column) => `"${column}"`).join(', ');
   await pipeline(

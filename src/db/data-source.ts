@@ -10,6 +10,9 @@ export interface DataSourceOptions {
    * not speak the COPY sub-protocol.
    */
   embedded?: boolean;
+  /** PostgreSQL only: PGlite runs one statement at a time in-process and has no timer to cancel one. */
+  statementTimeoutMs?: number;
+  poolSize?: number;
 }
 
 type DataSourceEntities = readonly (new () => object)[];
@@ -24,7 +27,7 @@ export function isEmbedded(dataSource: DataSource): boolean {
 /** Migrations are compiled with the code; this glob finds them both from `src` (ts-jest) and from `dist`. */
 const migrationsGlob = path.join(__dirname, '..', '..', 'migrations', '*.{ts,js}');
 
-export function createDataSource({ url, entities, embedded = false }: DataSourceOptions): DataSource {
+export function createDataSource({ url, entities, embedded = false, statementTimeoutMs, poolSize = 10 }: DataSourceOptions): DataSource {
   const dataSource = new DataSource({
     type: 'postgres',
     url,
@@ -35,7 +38,11 @@ export function createDataSource({ url, entities, embedded = false }: DataSource
     synchronize: false,
     // gen_random_uuid() is built into Postgres 13+ and PGlite; uuid-ossp is not always installed.
     uuidExtension: 'pgcrypto',
-    extra: { max: embedded ? 1 : 10, connectionTimeoutMillis: 10_000 },
+    extra: {
+      max: embedded ? 1 : poolSize,
+      connectionTimeoutMillis: 10_000,
+      ...(statementTimeoutMs && !embedded ? { statement_timeout: statementTimeoutMs } : {}),
+    },
   });
   if (embedded) embeddedSources.add(dataSource);
   return dataSource;

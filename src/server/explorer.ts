@@ -1,4 +1,4 @@
-import express, { type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import { getDistDirectory, renderAltair } from 'altair-static';
 
 /**
@@ -7,6 +7,7 @@ import { getDistDirectory, renderAltair } from 'altair-static';
  */
 export function explorerRouter(): Router {
   const router = express.Router();
+  router.use(securityHeaders);
   router.get('/', (req, res) => {
     const origin = `${req.protocol}://${req.get('host')}`;
     res.type('html').send(
@@ -25,3 +26,30 @@ export function explorerRouter(): Router {
   router.use(express.static(getDistDirectory()));
   return router;
 }
+
+/**
+ * The explorer holds an API key in the page: no framing by another site (clickjacking), scripts and connections only
+ * to this origin (Altair's boot script is inline, hence 'unsafe-inline'), no referrer leaking the page's URL.
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'unsafe-inline'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self' ws: wss:",
+  "frame-ancestors 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "object-src 'none'",
+].join('; ');
+
+const securityHeaders: RequestHandler = (_req, res, next) => {
+  res.set({
+    'content-security-policy': CONTENT_SECURITY_POLICY,
+    'x-frame-options': 'DENY',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  });
+  next();
+};

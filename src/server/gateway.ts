@@ -48,12 +48,17 @@ import { TokenCipher, type EncryptionKey } from '../security/token-cipher';
 import type { AuthenticatedPrincipal } from '../modules/principals/principals.service';
 import type { PsuContext } from '../providers';
 import { createLoaders, type LoaderDeps } from './loaders';
-import { authenticate, type GatewayContext } from './context';
+import type { GatewayContext } from './context';
 import { explorerRouter } from './explorer';
 import { createFormatError, createWebSocketFormatError, jsonErrors } from './format-error';
 import { healthRouter } from './health';
 import { UpstreamCallCounter } from './metrics';
 import { webAppRouter } from './web-app';
+import { metricsGuard } from './metrics-guard';
+import { inputGuardPlugin } from './input-guard';
+import { limitsPlugin } from './limits';
+import { authenticateWithinLimits, RateLimits } from './rate-limit';
+import { socketLimits, type SocketExtra } from './socket-limits';
 import { buildGatewaySchema } from './schema';
 
 export interface Gateway {
@@ -120,6 +125,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ? await RedisMessaging.connect(config.redisUrl, config.redisPrefix, logger)
       : new MemoryMessaging();
     cleanup.push(['messaging', () => messaging.close()]);
+
+    const rateLimits = await RateLimits.create(config.limits, { redisUrl: config.redisUrl, prefix: config.redisPrefix, logger });
+    cleanup.push(['rate limits', () => rateLimits.close()]);
 
     const jobs = await createJobRunner({ redisUrl: config.redisUrl, prefix: `${config.redisPrefix}jobs`, logger });
     cleanup.push(['jobs', () => jobs.close()]);
@@ -197,16 +205,21 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     app.disable('x-powered-by');
     const httpServer = http.createServer(app);
 
-    const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+    // Same introspection policy on both transports: refused in production.
+    const introspection = config.env !== 'production';
+    const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.limits.wsMaxPayloadBytes });
     const formatWebSocketError = createWebSocketFormatError(logger);
-    const wsCleanup = useServer<Record<string, unknown>, { principal?: GatewayContext['principal'] }>(
+    const wsCleanup = useServer<Record<string, unknown>, SocketExtra>(
       {
         schema,
+        connectionInitWaitTimeout: config.limits.wsConnectionInitTimeoutMs,
+        ...socketLimits(schema, config.limits, introspection, rateLimits),
         // The key travels in the connection_init payload: browsers cannot set headers on a WebSocket.
         onConnect: async (ctx) => {
           const params = ctx.connectionParams ?? {};
           try {
-            ctx.extra.principal = await authenticate(params.authorization ?? params.Authorization, principals);
+            const address = ctx.extra.request.socket.remoteAddress;
+            ctx.extra.principal = await authenticateWithinLimits(params.authorization ?? params.Authorization, address, principals, rateLimits, false);
             return true;
           } catch (error) {
             // graphql-ws would close with a bare 4403 "Forbidden"; say why, as HTTP does (a close reason fits 123 bytes).
@@ -226,6 +239,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       schema,
       formatError: createFormatError(logger),
       includeStacktraceInErrorResponses: false,
+      introspection,
+      parseOptions: { maxTokens: config.limits.tokens },
       // main.ts owns signal handling and closes everything in order; Apollo's own handler would stop it twice.
       stopOnTerminationSignals: false,
       plugins: [
@@ -240,6 +255,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           },
         },
         ApolloServerPluginLandingPageDisabled(),
+        limitsPlugin(config.limits),
+        inputGuardPlugin(),
       ],
     });
     await apollo.start();
@@ -255,7 +272,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     }
     app.use(healthRouter(dataSource, messaging));
     // Prometheus text format, as scrapers expect it; counts and durations of bank calls, no owner data.
-    app.get('/metrics', async (_req, res) => {
+    app.get('/metrics', metricsGuard(config), async (_req, res) => {
       res.type(upstreamCalls.metrics.contentType).send(await upstreamCalls.metrics.metrics());
     });
     app.use(CALLBACK_PATH, consentCallbackRouter(connections));
@@ -270,7 +287,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       express.json({ limit: '1mb' }),
       expressMiddleware(apollo, {
         context: async ({ req }) =>
-          contextFor(await authenticate(req.headers.authorization, principals), psuFrom(req.get('x-psu-ip-address')), req.ip),
+          contextFor(await authenticateWithinLimits(req.headers.authorization, req.ip, principals, rateLimits), psuFrom(req.get('x-psu-ip-address')), req.ip),
       }),
     );
     app.use(jsonErrors(logger));
@@ -302,7 +319,13 @@ async function openDatabase(
 ): Promise<{ dataSource: DataSource; embedded?: EmbeddedPostgres }> {
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir);
   if (embedded) logger.info({ dataDir: config.dataDir }, 'no DATABASE_URL: serving an embedded PGlite database');
-  const dataSource = createDataSource({ url: embedded?.url ?? config.databaseUrl!, entities, embedded: Boolean(embedded) });
+  const dataSource = createDataSource({
+    url: embedded?.url ?? config.databaseUrl!,
+    entities,
+    embedded: Boolean(embedded),
+    statementTimeoutMs: config.statementTimeoutMs,
+    poolSize: config.databasePoolSize,
+  });
   try {
     await dataSource.initialize();
   } catch (error) {

@@ -34,8 +34,13 @@ export const TEST_REDIRECT_ALLOW = 'http://127.0.0.1*';
 
 export const testTarget = process.env.PASSERELLE_TEST_TARGET === 'embedded' ? 'embedded' : 'services';
 
-/** `dataDir`: a data folder the caller owns and removes, to start a gateway again on it (a restart). */
-export async function startTestGateway(options: { now?: () => Date; redisPrefix?: string; paymentPollBaseMs?: number; dataDir?: string } = {}): Promise<TestGateway> {
+/**
+ * `dataDir`: a data folder the caller owns and removes, to start a gateway again on it (a restart).
+ * `env`: configuration to set on top of the test defaults.
+ */
+export async function startTestGateway(
+  options: { now?: () => Date; redisPrefix?: string; paymentPollBaseMs?: number; dataDir?: string; env?: Record<string, string> } = {},
+): Promise<TestGateway> {
   const dataDir = options.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'passerelle-test-')));
   if (testTarget === 'services') await ensureTestDatabase();
   const config = loadConfig({
@@ -49,6 +54,10 @@ export async function startTestGateway(options: { now?: () => Date; redisPrefix?
     // Tests run the lifecycle sweep themselves, scoped to their own owners: a scheduled one would touch other files' rows.
     CONSENT_SWEEP_SECONDS: '0',
     SYNC_SCHEDULE_SECONDS: '0',
+    // Test files fire bursts from one key and one address; the rate-limit tests set their own limits.
+    RATE_LIMIT_PER_SECOND: '100000',
+    AUTH_FAILURES_PER_MINUTE: '100000',
+    ...options.env,
     ...(testTarget === 'services'
       ? { DATABASE_URL: TEST_DATABASE_URL, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: options.redisPrefix ?? `passerelle-test:${randomUUID()}:` }
       : {}),

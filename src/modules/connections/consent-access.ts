@@ -29,8 +29,16 @@ export class ConsentAccess {
   ) {}
 
   async forConnection(connectionId: string): Promise<BankAccess> {
-    const connection = await this.dataSource.getRepository(Connection).findOneOrFail({ where: { id: connectionId }, relations: { institution: true } });
-    const consents = await this.dataSource.getRepository(Consent).find({ where: { connectionId }, order: { createdAt: 'DESC' } });
+    // One round trip for the connection, its bank and its consents: this runs for every bank of every query.
+    const connection = (await this.dataSource
+      .getRepository(Connection)
+      .createQueryBuilder('connection')
+      .innerJoinAndSelect('connection.institution', 'institution')
+      .leftJoinAndMapMany('connection.consents', Consent, 'consent', 'consent.connectionId = connection.id')
+      .where('connection.id = :connectionId', { connectionId })
+      .orderBy('consent.createdAt', 'DESC')
+      .getOneOrFail()) as Connection & { consents: Consent[] };
+    const { consents } = connection;
     const live = consents.find((consent) => consent.status === ConsentStatus.ACTIVE);
     const handle = live && this.secrets.handle(live);
     if (!live || !handle) throw noLiveConsent(consents[0], connection.institution);

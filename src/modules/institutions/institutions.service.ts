@@ -26,7 +26,7 @@ export class InstitutionsService {
       });
     }
     if (after) {
-      const [name, id] = decodeCursor(after, 2);
+      const [name, id] = decodeCursor(after, ['text', 'uuid']);
       query.andWhere('(institution.name, institution.id) > (:name, :id)', { name, id });
     }
     const rows = await query.take(first + 1).getMany();

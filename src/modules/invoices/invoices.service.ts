@@ -2,7 +2,6 @@ import Decimal from 'decimal.js';
 import { electronicFormatIBAN, isValidIBAN } from 'ibantools';
 import { In, type DataSource } from 'typeorm';
 import { InvalidInputError } from '../../common/errors';
-import { isUuid } from '../../common/ids';
 import { decodeCursor, toForwardConnection, type Connection } from '../../common/relay';
 import { isValidOgm, isValidRf } from '../reconciliation/engine';
 import { Invoice, InvoiceStatus } from './invoice.entity';
@@ -90,10 +89,7 @@ export class InvoicesService {
       .addOrderBy('i.id', 'DESC');
     if (query.status) builder.andWhere('i.status = :status', { status: query.status });
     if (query.after) {
-      const [date, id] = decodeCursor(query.after, 2);
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(String(date)) || !isUuid(String(id))) {
-        throw new InvalidInputError('after', 'after is not a cursor returned by this API');
-      }
+      const [date, id] = decodeCursor(query.after, ['date', 'uuid']);
       builder.andWhere('(i.issue_date, i.id) < (:date, :id)', { date, id });
     }
     const rows = await builder.take(query.first + 1).getMany();

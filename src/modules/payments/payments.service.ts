@@ -123,7 +123,7 @@ export class PaymentsService {
       .limit(args.first + 1);
     if (args.status) query.andWhere('payment.status = :status', { status: args.status });
     if (args.after) {
-      const [createdAt, id] = decodeCursor(args.after, 2);
+      const [createdAt, id] = decodeCursor(args.after, ['timestamp', 'uuid']);
       query.andWhere('(payment.created_at, payment.id) < (:createdAt, :id)', { createdAt, id });
     }
     const rows = await query.getMany();

@@ -143,8 +143,7 @@ export class ReconciliationService {
     if (query.from) builder.andWhere('t.date >= :from', { from: query.from });
     if (query.to) builder.andWhere('t.date <= :to', { to: query.to });
     if (query.after) {
-      const [date, transactionId, id] = decodeCursor(query.after, 3).map(String);
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !isUuid(transactionId) || !isUuid(id)) throw new InvalidInputError('after', 'after is not a cursor returned by this API');
+      const [date, transactionId, id] = decodeCursor(query.after, ['date', 'uuid', 'uuid']);
       builder.andWhere('(t.date, m.transaction_id, m.id) > (:date, :transactionId, :id)', { date, transactionId, id });
     }
     const rows = await builder.take(query.first + 1).getMany();

@@ -177,6 +177,11 @@ export class SyncService {
       if (!expected) this.deps.logger.error({ err: error, connectionId }, 'sync failed');
     }
     await this.report(connection.ownerId, progress);
+    if (progress.added >= ANALYZE_AFTER_ROWS) {
+      // A first sync's bulk load can double the table before autovacuum notices: without fresh statistics the
+      // planner leaves the (account_id, date, id) index for sequential scans on the next queries.
+      await this.deps.dataSource.query('ANALYZE "transaction"').catch((error: unknown) => this.deps.logger.warn({ err: error }, 'ANALYZE after a bulk load failed'));
+    }
     if (progress.added + progress.settled > 0) {
       // The lines are stored whatever happens next: a failure to queue the follow-up must not fail the sync.
       await this.deps.onSynced?.(connection.ownerId).catch((error: unknown) => this.deps.logger.error({ err: error, connectionId }, 'post-sync hook failed'));
@@ -293,6 +298,9 @@ const INSERT_COLUMNS: ReadonlyArray<[keyof Transaction, string]> = [
   ['entryReference', 'entry_reference'],
   ['fingerprint', 'fingerprint'],
 ];
+
+/** New lines in one sync from which the table's statistics are refreshed at once. */
+const ANALYZE_AFTER_ROWS = 1_000;
 
 /** A new line as a COPY row. Assigned, not spread: a first sync builds a year of these. */
 function insertRow(account: Account, change: AddedChange): CopyValue[] {

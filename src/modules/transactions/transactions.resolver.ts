@@ -2,6 +2,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root, S
 import { NotFoundError } from '../../common/errors';
 import type { GatewayContext } from '../../server/context';
 import type { DeliveredEvent } from '../events/events.service';
+import { accountTransactionPages } from './transactions.loaders';
 import { Account } from '../accounts/account.entity';
 import { ownerOf } from '../principals/owner-of';
 import { ApiScope } from '../principals/api-scope';
@@ -76,8 +77,8 @@ export class AccountTransactionsResolver {
   constructor(private readonly transactionsService: TransactionsService) {}
 
   @FieldResolver(() => TransactionConnection, { description: 'This account’s transactions, newest first.' })
-  transactions(@Root() account: Account, @Args() { first, after, from, to, status }: AccountTransactionsArgs) {
-    return this.transactionsService.list(account.ownerId, { accountIds: [account.id], first, after, from, to, status }, '');
+  transactions(@Root() account: Account, @Args() { first, after, from, to, status }: AccountTransactionsArgs, @Ctx() { loaders }: GatewayContext) {
+    return accountTransactionPages(loaders, this.transactionsService).load({ account, args: { first, after, from, to, status } });
   }
 }
 

@@ -1,0 +1,138 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import {
+  GraphQLError,
+  getNamedType,
+  getNullableType,
+  isCompositeType,
+  isListType,
+  NoSchemaIntrospectionCustomRule,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
+import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import type { EdgeLimits } from '../config';
+
+/** The code of every limit an operation breaks; it is refused before any resolver runs. */
+export const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';
+
+/** What a list without a `first` argument is assumed to hold (accounts, connections, balances...). */
+const ASSUMED_LIST_SIZE = 10;
+
+/**
+ * GraphQL Armor's depth, alias and directive rules, each reporting under one code. Armor's own errors carry no
+ * code and read "Syntax Error", which would tell a client its query does not parse.
+ */
+export function limitRules(limits: EdgeLimits): ValidationRule[] {
+  const reject = (limit: string, max: number) => [
+    (context: ValidationContext | null, error: GraphQLError) =>
+      context?.reportError(
+        new GraphQLError(error.message.replace(/^Syntax Error: /, ''), {
+          nodes: error.nodes,
+          extensions: { code: QUERY_TOO_COMPLEX, limit, max },
+        }),
+      ),
+  ];
+  const common = { exposeLimits: true, propagateOnRejection: false };
+  return [
+    maxDepthRule({ ...common, n: limits.depth, onReject: reject('depth', limits.depth) }),
+    maxAliasesRule({ ...common, n: limits.aliases, onReject: reject('aliases', limits.aliases) }),
+    maxDirectivesRule({ ...common, n: limits.directives, onReject: reject('directives', limits.directives) }),
+  ];
+}
+
+/**
+ * An operation's cost: 1 per object, times the `first` of the list it is in, so `transactions(first: 100)` costs
+ * 100 times its selection. The edges of a connection are already counted by their parent's `first`.
+ */
+const costEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  const fieldType = getNullableType(field.type);
+  const objectCost = isCompositeType(getNamedType(fieldType)) ? 1 : 0;
+  const first = typeof args.first === 'number' ? args.first : undefined;
+  const inConnection = type.name.endsWith('Connection');
+  const size = first ?? (isListType(fieldType) && !inConnection ? ASSUMED_LIST_SIZE : 1);
+  return size * (objectCost + childComplexity);
+};
+
+/** The cost check, for an operation that passed validation; its variables are needed to read `first: $n`. */
+export function costError(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | undefined,
+  maxCost: number,
+): GraphQLError | undefined {
+  let cost: number;
+  try {
+    cost = getComplexity({ schema, query: document, variables, operationName, estimators: [costEstimator] });
+  } catch (error) {
+    // Variables that do not coerce: execution names them as BAD_USER_INPUT; anything else counts as too complex.
+    if (error instanceof GraphQLError && error.message.startsWith('Variable "$')) return undefined;
+    return new GraphQLError('the operation is too large to analyse', { extensions: { code: QUERY_TOO_COMPLEX, limit: 'cost', max: maxCost } });
+  }
+  if (cost <= maxCost) return undefined;
+  return new GraphQLError(`the operation costs ${cost}, above the limit of ${maxCost}: ask for fewer items (first) or fewer fields`, {
+    extensions: { code: QUERY_TOO_COMPLEX, limit: 'cost', max: maxCost, cost },
+  });
+}
+
+/**
+ * Apollo's half: depth, aliases and directives run beside its own validation; the cost runs once the operation and
+ * its variables are known, before execution. Apollo would recode validation-rule errors GRAPHQL_VALIDATION_FAILED,
+ * so every limit is checked here, where a thrown error keeps its code.
+ */
+export function limitsPlugin(limits: EdgeLimits): ApolloServerPlugin {
+  const rules = limitRules(limits);
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, request }) {
+          const [error] = validate(schema, document, rules);
+          const tooCostly = error ? undefined : costError(schema, document, request.variables, request.operationName, limits.cost);
+          const refused = error ?? tooCostly;
+          if (refused) {
+            throw new GraphQLError(refused.message, { nodes: refused.nodes, extensions: { ...refused.extensions, http: { status: 400 } } });
+          }
+        },
+      };
+    },
+  };
+}
+
+/** What a graphql-ws `onSubscribe` gets: the raw message payload. */
+export interface SocketOperation {
+  query: string;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+}
+
+/**
+ * The WebSocket half: the same parse limit, the same validation (graphql-js's rules, the limits and, when HTTP
+ * refuses it, introspection) and the same cost as over HTTP. Returns the document to run, or the errors to send.
+ */
+export function checkSocketOperation(
+  schema: GraphQLSchema,
+  operation: SocketOperation,
+  limits: EdgeLimits,
+  introspection: boolean,
+): { document: DocumentNode } | { errors: readonly GraphQLError[] } {
+  let document: DocumentNode;
+  try {
+    document = parse(operation.query, { maxTokens: limits.tokens });
+  } catch (error) {
+    const syntax = error instanceof GraphQLError ? error : new GraphQLError('the query does not parse');
+    return { errors: [new GraphQLError(syntax.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })] };
+  }
+  const rules = [...specifiedRules, ...(introspection ? [] : [NoSchemaIntrospectionCustomRule]), ...limitRules(limits)];
+  const errors = validate(schema, document, rules);
+  if (errors.length > 0) return { errors };
+  const tooCostly = costError(schema, document, operation.variables ?? undefined, operation.operationName ?? undefined, limits.cost);
+  return tooCostly ? { errors: [tooCostly] } : { document };
+}
