@@ -54,9 +54,7 @@ export function App() {
           <NavLink to="/connect">Connect a bank</NavLink>
           <NavLink to="/consents">Consents</NavLink>
           <NavLink to="/reconciliation">Reconciliation</NavLink>
-          <NavLink to="/payments" end>
-            Payments
-          </NavLink>
+          <NavLink to="/payments">Payments</NavLink>
           <NavLink to="/shares">Lenders</NavLink>
         </nav>
         <button type="button" className="link-button" onClick={signOut}>

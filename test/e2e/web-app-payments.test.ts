@@ -71,14 +71,23 @@ describe('paying a supplier in the web app', () => {
     await screenshot(page, '20-payment-form-errors');
   });
 
+  it('says plainly that nothing was paid when the payer declines at the bank', async () => {
+    await signIn();
+    await page.getByRole('link', { name: 'Payments' }).click();
+    await fillPayment({ payee: 'Imprimerie Durand', amount: '80', reference: 'INV-2026-119' });
+    await page.getByRole('button', { name: 'Continue to your bank' }).click();
+    await answerBankSca('deny');
+    await page.waitForURL(/\/app\/payments\/callback\?paymentId=.+&status=RJCT/);
+    await page.getByRole('heading', { name: 'The payment was not made' }).waitFor();
+    await expectText(page.getByRole('alert'), 'Nothing was paid.');
+    await expectText(page.getByRole('status'), 'Rejected');
+    await screenshot(page, '23-payment-declined');
+  });
+
   it('pays through the bank’s SCA page, which shows the amount and the payee, then shows the status move live to paid', async () => {
     await signIn();
     await page.getByRole('link', { name: 'Payments' }).click();
-    await page.getByLabel('From account').selectOption({ index: 1 });
-    await page.getByLabel('Payee name').fill('Papeterie Martin');
-    await page.getByLabel('Payee IBAN').fill(SUPPLIER_IBAN);
-    await page.getByLabel('Amount (EUR)').fill('1 234,5');
-    await page.getByLabel(/Reference/).fill('INV-2026-118');
+    await fillPayment({ payee: 'Papeterie Martin', amount: '1 234,5', reference: 'INV-2026-118' });
     await screenshot(page, '21-payment-form');
     await page.getByRole('button', { name: 'Continue to your bank' }).click();
 
@@ -86,29 +95,27 @@ describe('paying a supplier in the web app', () => {
     await expectText(page.locator('body'), '1234.50');
     await expectText(page.locator('body'), 'Papeterie Martin');
     await screenshot(page, '22-payment-bank-sca');
-    await page.locator('input[name=psuId]').fill('alice');
-    await page.locator('input[name=password]').fill('sandbox');
-    await page.locator('input[name=otp]').fill('123456');
-    await page.locator('input[name=decision][value=approve]').check();
-    await page.getByRole('button', { name: 'Confirm' }).click();
+    await answerBankSca('approve');
 
     await page.waitForURL(/\/app\/payments\/callback\?paymentId=.+&status=ACSP/);
     await page.getByRole('heading', { name: 'Payment authorised at your bank' }).waitFor();
     await expectText(page.getByRole('status'), 'Authorised, on its way');
     await expectText(page.getByRole('status'), '1\u202f234.50 EUR');
-    await screenshot(page, '23-payment-authorised');
+    await screenshot(page, '24-payment-authorised');
 
     // Ten minutes later the bank has executed it; the gateway's poll reads ACSC and the open screen shows it.
     offsetMs += 11 * 60 * 1000;
     await page.getByRole('heading', { name: 'Payment made' }).waitFor();
     await expectText(page.getByRole('status'), 'Paid');
-    await screenshot(page, '24-payment-paid');
+    await screenshot(page, '25-payment-paid');
 
     await page.getByRole('link', { name: 'Back to payments' }).click();
     const row = page.getByRole('row', { name: /Papeterie Martin/ });
     await expectText(row, 'Paid');
     await expectText(row, 'INV-2026-118');
-    await screenshot(page, '25-payments-list');
+    await screenshot(page, '26-payments-list');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, '27-payments-phone');
   });
 });
 
@@ -137,16 +144,38 @@ describe('sharing with a lender in the web app', () => {
     await page.reload();
     await card.getByText(/reads? by the lender/).click();
     await expectText(card, 'sharedHistory.cashflow');
-    await screenshot(page, '26-lender-share');
+    await screenshot(page, '28-lender-share');
 
     await card.getByRole('button', { name: 'Revoke' }).click();
     await card.getByRole('button', { name: 'Yes, stop sharing' }).click();
     await expectText(card, 'revoked');
-    await screenshot(page, '27-lender-share-revoked');
+    await screenshot(page, '29-lender-share-revoked');
+    // On a phone the chart redraws to the screen's width (ResizeObserver) before the screenshot.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForFunction("document.querySelector('.chart svg').getBoundingClientRect().width <= document.querySelector('.chart').clientWidth");
+    await screenshot(page, '30-lenders-phone');
     const refused = await gateway.graphql(SharedCashflowDocument, { shareId }, lender.apiKey);
     expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });
+
+async function fillPayment(payment: { payee: string; amount: string; reference: string }): Promise<void> {
+  await page.getByLabel('From account').selectOption({ index: 1 });
+  await page.getByLabel('Payee name').fill(payment.payee);
+  await page.getByLabel('Payee IBAN').fill(SUPPLIER_IBAN);
+  await page.getByLabel('Amount (EUR)').fill(payment.amount);
+  await page.getByLabel(/Reference/).fill(payment.reference);
+}
+
+/** The sandbox bank's own SCA page, answered as alice. */
+async function answerBankSca(decision: 'approve' | 'deny'): Promise<void> {
+  await page.waitForURL(/\/sandbox\//);
+  await page.locator('input[name=psuId]').fill('alice');
+  await page.locator('input[name=password]').fill('sandbox');
+  await page.locator('input[name=otp]').fill('123456');
+  await page.locator(`input[name=decision][value=${decision}]`).check();
+  await page.getByRole('button', { name: 'Confirm' }).click();
+}
 
 async function expectText(locator: ReturnType<Page['locator']>, text: string): Promise<void> {
   await locator.filter({ hasText: text }).first().waitFor();

@@ -158,7 +158,7 @@ function PaymentList() {
       {data && rows.length === 0 && <p>No payment yet.</p>}
       {rows.length > 0 && (
         <div className="table-scroll">
-          <table aria-labelledby="payments-title">
+          <table aria-labelledby="payments-title" className="payments">
             <thead>
               <tr>
                 <th scope="col">Payee</th>
@@ -195,14 +195,20 @@ function PaymentList() {
   );
 }
 
-function PaymentStatusBadge({ payment }: { payment: PaymentRowFragment }) {
+function PaymentStatusBadge({ payment, withReason = true }: { payment: PaymentRowFragment; withReason?: boolean }) {
   const { words, tone } = STATUS[payment.status];
   return (
     <>
       <span className={`badge payment-${tone}`}>{words}</span>
-      {payment.statusReason && <span className="muted block">{payment.statusReason}</span>}
+      {withReason && payment.statusReason && <span className="muted block">{payment.statusReason}</span>}
     </>
   );
+}
+
+/** The gateway's reasons are clauses ("the payer refused the payment at the bank"): shown as a sentence. */
+function sentence(clause: string): string {
+  const text = clause.trim();
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
 }
 
 /** Where the bank sends the browser back after SCA (through the gateway); the status then moves live. */
@@ -227,7 +233,7 @@ export function PaymentResultScreen() {
       <h1 id="payment-result-title">{failed ? 'The payment was not made' : status === 'ACSC' ? 'Payment made' : 'Payment authorised at your bank'}</h1>
       {failed && (
         <p role="alert">
-          {payment?.statusReason ?? params.get('reason') ?? 'Your bank did not execute it.'} Nothing was paid.
+          {sentence(payment?.statusReason ?? params.get('reason') ?? 'your bank did not execute it')} Nothing was paid.
         </p>
       )}
       <ErrorNotice error={error} />
@@ -235,7 +241,7 @@ export function PaymentResultScreen() {
         <dl className="facts" role="status" aria-live="polite">
           <dt>Status</dt>
           <dd>
-            <PaymentStatusBadge payment={payment} />
+            <PaymentStatusBadge payment={payment} withReason={false} />
           </dd>
           <dt>Amount</dt>
           <dd>{formatAmount(payment.amount, payment.currency)}</dd>

@@ -81,7 +81,12 @@ function ShareForm({ onShared }: { onShared: () => void }) {
         {accounts.map((account) => (
           <label key={account.id} className="check">
             <input type="checkbox" checked={!unchecked.includes(account.id)} onChange={() => toggle(account.id)} />
-            {account.name} <span className="muted iban">{account.iban}</span> <span className="muted">{account.institution.name}</span>
+            <span>
+              {account.name}
+              <span className="muted block">
+                <span className="iban">{account.iban}</span> · {account.institution.name}
+              </span>
+            </span>
           </label>
         ))}
       </fieldset>
@@ -221,6 +226,7 @@ function CashflowChart({ currency, months }: { currency: string; months: Cashflo
     <div className="cashflow">
       <div className="chart" aria-hidden="true">
         <ResponsiveContainer width="100%" height={280}>
+          {/* No animation: bars that move distract, and the figures are read from the table anyway. */}
           <BarChart data={points} accessibilityLayer={false} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="month" tickFormatter={monthLabel} />
@@ -231,9 +237,9 @@ function CashflowChart({ currency, months }: { currency: string; months: Cashflo
               formatter={(_value, name, item) => [formatAmount(String(item.payload[exact[String(item.dataKey)]]), currency), name]}
             />
             <Legend />
-            <Bar dataKey="inflowBar" name="Inflow" fill="#1e7a3c" />
-            <Bar dataKey="outflowBar" name="Outflow" fill="#b3261e" />
-            <Bar dataKey="netBar" name="Net" fill="#1f5fbf" />
+            <Bar dataKey="inflowBar" name="Inflow" fill="#1e7a3c" isAnimationActive={false} />
+            <Bar dataKey="outflowBar" name="Outflow" fill="#b3261e" isAnimationActive={false} />
+            <Bar dataKey="netBar" name="Net" fill="#1f5fbf" isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
       </div>
