@@ -46,8 +46,9 @@ function ShareForm({ onShared }: { onShared: () => void }) {
   const [{ data, error: accountsError }] = useQuery({ query: ShareableAccountsDocument });
   const [lenderId, setLenderId] = useState('');
   const [unchecked, setUnchecked] = useState<string[]>([]);
-  const [historyDays, setHistoryDays] = useState(90);
-  const [validForDays, setValidForDays] = useState(30);
+  // As typed: an emptied field is refused by the check, not turned into NaN in a controlled input.
+  const [historyDays, setHistoryDays] = useState('90');
+  const [validForDays, setValidForDays] = useState('30');
   const [errors, setErrors] = useState<ShareErrors>({});
   const [created, create] = useMutation(ShareWithLenderDocument);
   const accounts = data?.accounts ?? [];
@@ -56,7 +57,7 @@ function ShareForm({ onShared }: { onShared: () => void }) {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const draft = { lenderId: lenderId.trim(), accountIds, historyDays, validForDays };
+    const draft = { lenderId: lenderId.trim(), accountIds, historyDays: Number(historyDays), validForDays: Number(validForDays) };
     const found = validateShare(draft);
     setErrors(found);
     if (Object.keys(found).length > 0) return;
@@ -94,11 +95,11 @@ function ShareForm({ onShared }: { onShared: () => void }) {
       <div className="filters">
         <label>
           Days of history
-          <input type="number" min={1} max={MAX_HISTORY_DAYS} value={historyDays} onChange={(event) => setHistoryDays(event.target.valueAsNumber)} {...describedBy('historyDays')} />
+          <input type="number" min={1} max={MAX_HISTORY_DAYS} value={historyDays} onChange={(event) => setHistoryDays(event.target.value)} {...describedBy('historyDays')} />
         </label>
         <label>
           Readable for (days)
-          <input type="number" min={1} max={MAX_VALID_FOR_DAYS} value={validForDays} onChange={(event) => setValidForDays(event.target.valueAsNumber)} {...describedBy('validForDays')} />
+          <input type="number" min={1} max={MAX_VALID_FOR_DAYS} value={validForDays} onChange={(event) => setValidForDays(event.target.value)} {...describedBy('validForDays')} />
         </label>
       </div>
       <ShareFieldError name="historyDays" errors={errors} />
