@@ -1,6 +1,6 @@
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import { SharedCashflowDocument } from '../generated/graphql';
-import { launchBrowser, screenshot } from '../support/browser';
+import { answerSandboxSca, expectText, launchBrowser, screenshot } from '../support/browser';
 import { connectSandbox } from '../support/journey';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 
@@ -76,7 +76,7 @@ describe('paying a supplier in the web app', () => {
     await page.getByRole('link', { name: 'Payments' }).click();
     await fillPayment({ payee: 'Imprimerie Durand', amount: '80', reference: 'INV-2026-119' });
     await page.getByRole('button', { name: 'Continue to your bank' }).click();
-    await answerBankSca('deny');
+    await answerSandboxSca(page, 'deny');
     await page.waitForURL(/\/app\/payments\/callback\?paymentId=.+&status=RJCT/);
     await page.getByRole('heading', { name: 'The payment was not made' }).waitFor();
     await expectText(page.getByRole('alert'), 'Nothing was paid.');
@@ -95,7 +95,7 @@ describe('paying a supplier in the web app', () => {
     await expectText(page.locator('body'), '1234.50');
     await expectText(page.locator('body'), 'Papeterie Martin');
     await screenshot(page, '22-payment-bank-sca');
-    await answerBankSca('approve');
+    await answerSandboxSca(page, 'approve');
 
     await page.waitForURL(/\/app\/payments\/callback\?paymentId=.+&status=ACSP/);
     await page.getByRole('heading', { name: 'Payment authorised at your bank' }).waitFor();
@@ -165,18 +165,4 @@ async function fillPayment(payment: { payee: string; amount: string; reference: 
   await page.getByLabel('Payee IBAN').fill(SUPPLIER_IBAN);
   await page.getByLabel('Amount (EUR)').fill(payment.amount);
   await page.getByLabel(/Reference/).fill(payment.reference);
-}
-
-/** The sandbox bank's own SCA page, answered as alice. */
-async function answerBankSca(decision: 'approve' | 'deny'): Promise<void> {
-  await page.waitForURL(/\/sandbox\//);
-  await page.locator('input[name=psuId]').fill('alice');
-  await page.locator('input[name=password]').fill('sandbox');
-  await page.locator('input[name=otp]').fill('123456');
-  await page.locator(`input[name=decision][value=${decision}]`).check();
-  await page.getByRole('button', { name: 'Confirm' }).click();
-}
-
-async function expectText(locator: ReturnType<Page['locator']>, text: string): Promise<void> {
-  await locator.filter({ hasText: text }).first().waitFor();
 }

@@ -10,6 +10,7 @@ import {
   type MonthlyCashflowQuery,
   type ShareRowFragment,
 } from '../generated/graphql';
+import { ConfirmGroup } from '../components/confirm-group';
 import { ErrorNotice } from '../components/error-notice';
 import { formatAmount, formatDate, formatDateTime } from '../lib/format';
 import { MAX_HISTORY_DAYS, MAX_VALID_FOR_DAYS, periodStart, validateShare, type ShareErrors } from '../lib/share-form';
@@ -156,24 +157,18 @@ function ShareCard({ share, onChanged }: { share: ShareRowFragment; onChanged: (
         </button>
       )}
       {share.status === 'ACTIVE' && confirming && (
-        <div className="confirm" role="group" aria-label={`Revoke the share with ${share.lender.displayName}`}>
-          <p>The lender's next read is refused, even one under way. What it already read stays with it.</p>
-          <button
-            type="button"
-            className="danger"
-            disabled={revoked.fetching}
-            onClick={async () => {
-              const result = await revoke({ id: share.id });
-              setConfirming(false);
-              if (result.data) onChanged();
-            }}
-          >
-            Yes, stop sharing
-          </button>
-          <button type="button" onClick={() => setConfirming(false)}>
-            Cancel
-          </button>
-        </div>
+        <ConfirmGroup
+          label={`Revoke the share with ${share.lender.displayName}`}
+          explanation="The lender's next read is refused, even one under way. What it already read stays with it."
+          action="Yes, stop sharing"
+          busy={revoked.fetching}
+          onConfirm={async () => {
+            const result = await revoke({ id: share.id });
+            setConfirming(false);
+            if (result.data) onChanged();
+          }}
+          onCancel={() => setConfirming(false)}
+        />
       )}
     </article>
   );
