@@ -49,7 +49,7 @@ export function PaymentsScreen() {
   );
 }
 
-function PaymentForm() {
+export function PaymentForm() {
   const [{ data: accounts, error: accountsError }] = useQuery({ query: PayableAccountsDocument });
   const payable = (accounts?.accounts ?? []).filter(canPayFrom);
   const [draft, setDraft] = useState<PaymentDraft>(EMPTY_DRAFT);
