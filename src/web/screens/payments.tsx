@@ -183,8 +183,8 @@ function PaymentList() {
                     <PaymentStatusBadge payment={payment} />
                   </td>
                   <td>{payment.debtorAccount.name}</td>
-                  <td>{payment.remittanceInformation ?? <span className="muted">none</span>}</td>
-                  <td>{formatDateTime(payment.createdAt)}</td>
+                  <td className="nowrap">{payment.remittanceInformation ?? <span className="muted">none</span>}</td>
+                  <td className="nowrap">{formatDateTime(payment.createdAt)}</td>
                 </tr>
               ))}
             </tbody>
