@@ -6,7 +6,9 @@ import { ConnectScreen } from './screens/connect';
 import { ConnectResultScreen } from './screens/connect-result';
 import { ConsentsScreen } from './screens/consents';
 import { DashboardScreen } from './screens/dashboard';
+import { PaymentResultScreen, PaymentsScreen } from './screens/payments';
 import { ReconciliationScreen } from './screens/reconciliation';
+import { SharesScreen } from './screens/shares';
 import { SignInScreen } from './screens/sign-in';
 
 export function App() {
@@ -52,6 +54,8 @@ export function App() {
           <NavLink to="/connect">Connect a bank</NavLink>
           <NavLink to="/consents">Consents</NavLink>
           <NavLink to="/reconciliation">Reconciliation</NavLink>
+          <NavLink to="/payments">Payments</NavLink>
+          <NavLink to="/shares">Lenders</NavLink>
         </nav>
         <button type="button" className="link-button" onClick={signOut}>
           Sign out
@@ -64,6 +68,9 @@ export function App() {
           <Route path="/connect/callback" element={<ConnectResultScreen />} />
           <Route path="/consents" element={<ConsentsScreen />} />
           <Route path="/reconciliation" element={<ReconciliationScreen />} />
+          <Route path="/payments" element={<PaymentsScreen />} />
+          <Route path="/payments/callback" element={<PaymentResultScreen />} />
+          <Route path="/shares" element={<SharesScreen />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>
       </main>

@@ -2,7 +2,7 @@ import Decimal from 'decimal.js';
 import type { Browser, Page } from 'playwright-core';
 import { Transaction } from '../../src/modules/transactions/transaction.entity';
 import { AccountsDocument, UpsertInvoicesDocument } from '../generated/graphql';
-import { launchBrowser, screenshot } from '../support/browser';
+import { answerSandboxSca, expectText, launchBrowser, screenshot } from '../support/browser';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 
 /**
@@ -52,11 +52,7 @@ async function connectThroughTheBank(decision: 'approve' | 'deny'): Promise<void
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.waitForURL(/\/sandbox\//);
   await screenshot(page, `04-bank-sca-${decision}`);
-  await page.locator('input[name=psuId]').fill('alice');
-  await page.locator('input[name=password]').fill('sandbox');
-  await page.locator('input[name=otp]').fill('123456');
-  await page.locator(`input[name=decision][value=${decision}]`).check();
-  await page.getByRole('button', { name: 'Confirm' }).click();
+  await answerSandboxSca(page, decision);
   await page.waitForURL(/\/app\/connect\/callback/);
 }
 
@@ -159,10 +155,6 @@ async function aBookedCredit(ownerId: string): Promise<Transaction> {
   const credit = lines.find((line) => new Decimal(line.amount).gt(0) && line.counterpartyName && !/INV-|RF\d/.test(line.remittanceInformation ?? ''));
   if (!credit) throw new Error('the sandbox gave this owner no booked credit without a reference');
   return credit;
-}
-
-async function expectText(locator: ReturnType<Page['locator']>, text: string): Promise<void> {
-  await locator.filter({ hasText: text }).first().waitFor();
 }
 
 function escapeRegExp(text: string): string {

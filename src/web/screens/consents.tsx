@@ -7,6 +7,7 @@ import {
   RevokeBankConsentDocument,
   type BankConnectionsQuery,
 } from '../generated/graphql';
+import { ConfirmGroup } from '../components/confirm-group';
 import { ErrorNotice } from '../components/error-notice';
 import { daysUntil, formatDate, SCOPE_LABELS } from '../lib/format';
 
@@ -89,23 +90,17 @@ function ConsentCard({ connection, onChanged }: { connection: BankConnection; on
         )}
       </div>
       {active && confirming && consent && (
-        <div className="confirm" role="group" aria-label={`Revoke access to ${connection.institution.name}`}>
-          <p>Passerelle will stop reading this bank at once. Data already imported is kept.</p>
-          <button
-            type="button"
-            className="danger"
-            onClick={async () => {
-              const result = await revoke({ id: consent.id });
-              setConfirming(false);
-              if (result.data) onChanged();
-            }}
-          >
-            Yes, revoke access
-          </button>
-          <button type="button" onClick={() => setConfirming(false)}>
-            Cancel
-          </button>
-        </div>
+        <ConfirmGroup
+          label={`Revoke access to ${connection.institution.name}`}
+          explanation="Passerelle will stop reading this bank at once. Data already imported is kept."
+          action="Yes, revoke access"
+          onConfirm={async () => {
+            const result = await revoke({ id: consent.id });
+            setConfirming(false);
+            if (result.data) onChanged();
+          }}
+          onCancel={() => setConfirming(false)}
+        />
       )}
     </article>
   );
