@@ -24,7 +24,18 @@ module.exports = {
       roots: ['<rootDir>/src/web'],
       testMatch: ['**/*.test.ts?(x)'],
       transform: {
-        '^.+\\.tsx?$': ['ts-jest', { tsconfig: { jsx: 'react-jsx', module: 'commonjs', esModuleInterop: true, strict: true, isolatedModules: true } }],
+        '^.+\\.tsx?$': [
+          'ts-jest',
+          {
+            tsconfig: {
+              jsx: 'react-jsx',
+              module: 'commonjs',
+              esModuleInterop: true,
+              strict: true,
+              isolatedModules: true,
+            },
+          },
+        ],
       },
     },
   ],

@@ -14,7 +14,9 @@ export class OneAccountPerBankAccount1764231000000 implements MigrationInterface
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "account" ADD "institution_id" uuid`);
-    await queryRunner.query(`UPDATE "account" a SET "institution_id" = c."institution_id" FROM "connection" c WHERE c."id" = a."connection_id"`);
+    await queryRunner.query(
+      `UPDATE "account" a SET "institution_id" = c."institution_id" FROM "connection" c WHERE c."id" = a."connection_id"`,
+    );
     await queryRunner.query(`ALTER TABLE "account" ALTER COLUMN "institution_id" SET NOT NULL`);
 
     await queryRunner.query(`
@@ -26,7 +28,9 @@ export class OneAccountPerBankAccount1764231000000 implements MigrationInterface
         FROM "account" a
       WINDOW older AS (PARTITION BY a.owner_id, a.institution_id, coalesce('iban:' || a.iban, 'id:' || a.provider_account_id) ORDER BY a.created_at, a.id),
              newer AS (PARTITION BY a.owner_id, a.institution_id, coalesce('iban:' || a.iban, 'id:' || a.provider_account_id) ORDER BY a.created_at DESC, a.id DESC)`);
-    await queryRunner.query(`DELETE FROM account_merge m WHERE NOT EXISTS (SELECT 1 FROM account_merge o WHERE o.survivor_id = m.survivor_id AND o.duplicate_id <> o.survivor_id)`);
+    await queryRunner.query(
+      `DELETE FROM account_merge m WHERE NOT EXISTS (SELECT 1 FROM account_merge o WHERE o.survivor_id = m.survivor_id AND o.duplicate_id <> o.survivor_id)`,
+    );
 
     await queryRunner.query(`
       CREATE TEMPORARY TABLE line_merge ON COMMIT DROP AS
@@ -43,15 +47,21 @@ export class OneAccountPerBankAccount1764231000000 implements MigrationInterface
       SELECT copies.id AS duplicate_line, kept.id AS kept_line
         FROM copies JOIN kept USING (survivor_id, provider_transaction_id, fingerprint, n)`);
 
-    await queryRunner.query(`CREATE TEMPORARY TABLE touched_invoice ON COMMIT DROP AS SELECT DISTINCT invoice_id FROM "match" WHERE transaction_id IN (SELECT duplicate_line FROM line_merge)`);
+    await queryRunner.query(
+      `CREATE TEMPORARY TABLE touched_invoice ON COMMIT DROP AS SELECT DISTINCT invoice_id FROM "match" WHERE transaction_id IN (SELECT duplicate_line FROM line_merge)`,
+    );
     await queryRunner.query(`
       UPDATE "match" mt SET transaction_id = l.kept_line
         FROM line_merge l
        WHERE mt.transaction_id = l.duplicate_line
          AND NOT EXISTS (SELECT 1 FROM "match" o WHERE o.transaction_id = l.kept_line AND o.invoice_id = mt.invoice_id)`);
     await queryRunner.query(`DELETE FROM "transaction" WHERE id IN (SELECT duplicate_line FROM line_merge)`);
-    await queryRunner.query(`UPDATE "transaction" t SET account_id = m.survivor_id FROM account_merge m WHERE t.account_id = m.duplicate_id AND m.duplicate_id <> m.survivor_id`);
-    await queryRunner.query(`DELETE FROM "account" WHERE id IN (SELECT duplicate_id FROM account_merge WHERE duplicate_id <> survivor_id)`);
+    await queryRunner.query(
+      `UPDATE "transaction" t SET account_id = m.survivor_id FROM account_merge m WHERE t.account_id = m.duplicate_id AND m.duplicate_id <> m.survivor_id`,
+    );
+    await queryRunner.query(
+      `DELETE FROM "account" WHERE id IN (SELECT duplicate_id FROM account_merge WHERE duplicate_id <> survivor_id)`,
+    );
     await queryRunner.query(`
       UPDATE "account" a SET connection_id = m.connection_id, provider_account_id = m.provider_account_id
         FROM account_merge m WHERE a.id = m.survivor_id AND m.duplicate_id = m.survivor_id`);
@@ -69,9 +79,15 @@ export class OneAccountPerBankAccount1764231000000 implements MigrationInterface
                GROUP BY t.invoice_id) s
        WHERE i.id = s.invoice_id`);
 
-    await queryRunner.query(`CREATE UNIQUE INDEX "account_owner_institution_iban" ON "account" ("owner_id", "institution_id", "iban") WHERE iban IS NOT NULL`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "account_owner_institution_resource" ON "account" ("owner_id", "institution_id", "provider_account_id") WHERE iban IS NULL`);
-    await queryRunner.query(`ALTER TABLE "account" ADD CONSTRAINT "FK_account_institution" FOREIGN KEY ("institution_id") REFERENCES "institution"("id") ON DELETE NO ACTION ON UPDATE NO ACTION`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "account_owner_institution_iban" ON "account" ("owner_id", "institution_id", "iban") WHERE iban IS NOT NULL`,
+    );
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "account_owner_institution_resource" ON "account" ("owner_id", "institution_id", "provider_account_id") WHERE iban IS NULL`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "account" ADD CONSTRAINT "FK_account_institution" FOREIGN KEY ("institution_id") REFERENCES "institution"("id") ON DELETE NO ACTION ON UPDATE NO ACTION`,
+    );
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

@@ -14,10 +14,21 @@ const correct = rows.reduce((sum, row) => sum + row.correct, 0);
 const percent = (part: number, whole: number) => `${((100 * part) / whole).toFixed(1)}%`;
 console.table(
   Object.fromEntries([
-    ...rows.map((row) => [row.category, { lines: row.lines, correct: row.correct, accuracy: percent(row.correct, row.lines), confusions: JSON.stringify(row.confusions) }]),
+    ...rows.map((row) => [
+      row.category,
+      {
+        lines: row.lines,
+        correct: row.correct,
+        accuracy: percent(row.correct, row.lines),
+        confusions: JSON.stringify(row.confusions),
+      },
+    ]),
     ['ALL', { lines: total, correct, accuracy: percent(correct, total), confusions: '' }],
   ]),
 );
 const out = path.join(__dirname, '..', 'test', 'bench', 'results', 'categories.json');
 mkdirSync(path.dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify({ seed: 'passerelle', now: NOW.toISOString(), total, correct, accuracy: correct / total, perCategory: rows }, null, 2)}\n`);
+writeFileSync(
+  out,
+  `${JSON.stringify({ seed: 'passerelle', now: NOW.toISOString(), total, correct, accuracy: correct / total, perCategory: rows }, null, 2)}\n`,
+);

@@ -6,7 +6,14 @@
  * Exits non-zero when the dataset is invalid or a target is missed, so CI can run it.
  */
 import { datasetInput, DatasetError, readDataset, type Dataset } from '../src/modules/reconciliation/engine/dataset';
-import { evaluate, reviewLoad, toLinkRecords, type Evaluation, type PairCounts, type ReviewLoad } from '../src/modules/reconciliation/engine/evaluation';
+import {
+  evaluate,
+  reviewLoad,
+  toLinkRecords,
+  type Evaluation,
+  type PairCounts,
+  type ReviewLoad,
+} from '../src/modules/reconciliation/engine/evaluation';
 import { reconcile } from '../src/modules/reconciliation/engine/matcher';
 import { PERTURBATIONS } from '../src/modules/reconciliation/engine/perturbations';
 import type { ReconciliationInput } from '../src/modules/reconciliation/engine/types';
@@ -38,8 +45,10 @@ function runOn(dataset: Dataset, input: ReconciliationInput): Run {
 function missed(run: Run, withHistory: boolean): string[] {
   const { autoConfirmed, allProposed } = run.evaluation;
   const misses: string[] = [];
-  if (autoConfirmed.precision < TARGETS.autoConfirmedPrecision) misses.push(`auto-confirmed precision < ${TARGETS.autoConfirmedPrecision}`);
-  if (withHistory && autoConfirmed.recall < TARGETS.autoConfirmedRecall) misses.push(`auto-confirmed recall < ${TARGETS.autoConfirmedRecall}`);
+  if (autoConfirmed.precision < TARGETS.autoConfirmedPrecision)
+    misses.push(`auto-confirmed precision < ${TARGETS.autoConfirmedPrecision}`);
+  if (withHistory && autoConfirmed.recall < TARGETS.autoConfirmedRecall)
+    misses.push(`auto-confirmed recall < ${TARGETS.autoConfirmedRecall}`);
   if (allProposed.recall < TARGETS.allProposedRecall) misses.push(`all-proposed recall < ${TARGETS.allProposedRecall}`);
   return misses;
 }
@@ -67,8 +76,10 @@ function row(label: string, pairs: number | string, auto: PairCounts, all: PairC
 
 function printRun(run: Run): void {
   const { evaluation, review } = run;
-  console.log(`${'category'.padEnd(16)} ${'pairs'.padStart(6)} ${'auto P'.padStart(9)} ${'auto R'.padStart(9)} ` +
-    `${'tp/fp/fn'.padStart(12)} ${'all P'.padStart(9)} ${'all R'.padStart(9)} ${'tp/fp/fn'.padStart(12)}`);
+  console.log(
+    `${'category'.padEnd(16)} ${'pairs'.padStart(6)} ${'auto P'.padStart(9)} ${'auto R'.padStart(9)} ` +
+      `${'tp/fp/fn'.padStart(12)} ${'all P'.padStart(9)} ${'all R'.padStart(9)} ${'tp/fp/fn'.padStart(12)}`,
+  );
   for (const category of evaluation.byCategory) {
     console.log(row(category.category, category.truthPairs, category.autoConfirmed, category.allProposed));
   }
@@ -76,21 +87,27 @@ function printRun(run: Run): void {
   console.log(row('OVERALL', truthPairs, evaluation.autoConfirmed, evaluation.allProposed));
   console.log('');
   console.log(`write-offs ${run.writeOffs}, overpayments ${run.overpayments}`);
-  console.log(`lines to look at: ${review.suggested + review.unmatched} of ${review.credits} credits (${percent(review)}): ` +
-    `${review.suggested} suggested, ${review.unmatched} unmatched`);
+  console.log(
+    `lines to look at: ${review.suggested + review.unmatched} of ${review.credits} credits (${percent(review)}): ` +
+      `${review.suggested} suggested, ${review.unmatched} unmatched`,
+  );
 }
 
 function printPerturbed(dataset: Dataset, withHistory: boolean): string[] {
   const misses: string[] = [];
   console.log('');
-  console.log(`${'perturbation'.padEnd(60)} ${'auto P'.padStart(7)} ${'auto R'.padStart(7)} ${'all R'.padStart(7)} ${'look at'.padStart(8)}`);
+  console.log(
+    `${'perturbation'.padEnd(60)} ${'auto P'.padStart(7)} ${'auto R'.padStart(7)} ${'all R'.padStart(7)} ${'look at'.padStart(8)}`,
+  );
   for (const perturbation of PERTURBATIONS) {
     const run = runOn(dataset, perturbation.apply(dataset, datasetInput(dataset)));
     const { autoConfirmed, allProposed } = run.evaluation;
     const runMisses = missed(run, withHistory && perturbation.autoRecallTarget);
-    console.log(`${perturbation.name.slice(0, 60).padEnd(60)} ${ratio(autoConfirmed.precision).padStart(7)} ` +
-      `${ratio(autoConfirmed.recall).padStart(7)} ${ratio(allProposed.recall).padStart(7)} ${percent(run.review).padStart(8)}` +
-      `${runMisses.length > 0 ? `  MISSED: ${runMisses.join(', ')}` : ''}`);
+    console.log(
+      `${perturbation.name.slice(0, 60).padEnd(60)} ${ratio(autoConfirmed.precision).padStart(7)} ` +
+        `${ratio(autoConfirmed.recall).padStart(7)} ${ratio(allProposed.recall).padStart(7)} ${percent(run.review).padStart(8)}` +
+        `${runMisses.length > 0 ? `  MISSED: ${runMisses.join(', ')}` : ''}`,
+    );
     misses.push(...runMisses.map((miss) => `${perturbation.name}: ${miss}`));
   }
   return misses;
@@ -109,16 +126,20 @@ function main(): void {
   const withHistory = dataset.knownPayers.length > 0;
   const run = runOn(dataset, datasetInput(dataset));
 
-  console.log(`dataset ${dir}: ${dataset.invoices.length} invoices, ${dataset.transactions.length} transactions, ` +
-    `${dataset.payouts.length} payouts, ${dataset.knownPayers.length} known payers; engine ${run.elapsedMs.toFixed(0)} ms`);
+  console.log(
+    `dataset ${dir}: ${dataset.invoices.length} invoices, ${dataset.transactions.length} transactions, ` +
+      `${dataset.payouts.length} payouts, ${dataset.knownPayers.length} known payers; engine ${run.elapsedMs.toFixed(0)} ms`,
+  );
   console.log('');
   printRun(run);
   const misses = missed(run, withHistory);
   if (perturbed) misses.push(...printPerturbed(dataset, withHistory));
 
   console.log('');
-  console.log(`targets: auto-confirmed precision >= ${TARGETS.autoConfirmedPrecision}, all-proposed recall >= ` +
-    `${TARGETS.allProposedRecall}${withHistory ? `, auto-confirmed recall >= ${TARGETS.autoConfirmedRecall} (the set has a history)` : ''}`);
+  console.log(
+    `targets: auto-confirmed precision >= ${TARGETS.autoConfirmedPrecision}, all-proposed recall >= ` +
+      `${TARGETS.allProposedRecall}${withHistory ? `, auto-confirmed recall >= ${TARGETS.autoConfirmedRecall} (the set has a history)` : ''}`,
+  );
   console.log(misses.length === 0 ? 'all targets met' : `MISSED:\n  ${misses.join('\n  ')}`);
   if (misses.length > 0) process.exitCode = 1;
 }

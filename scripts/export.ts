@@ -63,7 +63,13 @@ async function main(): Promise<number> {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${values.key}` },
       body: JSON.stringify({
         query: QUERY,
-        variables: { format: each, from: values.from ?? null, to: values.to ?? null, accountIds: values.account ?? null, siren: values.siren ?? null },
+        variables: {
+          format: each,
+          from: values.from ?? null,
+          to: values.to ?? null,
+          accountIds: values.account ?? null,
+          siren: values.siren ?? null,
+        },
       }),
     });
     const result = (await response.json()) as ExportResult;

@@ -14,7 +14,8 @@ import { LENDER_SCOPES, OWNER_SCOPES } from '../src/modules/principals/api-scope
 import { PrincipalKind } from '../src/modules/principals/principal.entity';
 import { PrincipalsService } from '../src/modules/principals/principals.service';
 
-const USAGE = 'usage: npm run principal -- create --kind owner|lender --name "<display name>" [--redirect-uri <uri, may end with *>]...';
+const USAGE =
+  'usage: npm run principal -- create --kind owner|lender --name "<display name>" [--redirect-uri <uri, may end with *>]...';
 const KINDS = { owner: PrincipalKind.OWNER, lender: PrincipalKind.LENDER } as const;
 
 async function main(argv: string[]): Promise<number> {
@@ -23,7 +24,11 @@ async function main(argv: string[]): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { kind: { type: 'string' }, name: { type: 'string' }, 'redirect-uri': { type: 'string', multiple: true } },
+      options: {
+        kind: { type: 'string' },
+        name: { type: 'string' },
+        'redirect-uri': { type: 'string', multiple: true },
+      },
     });
   } catch (error) {
     console.error(`${(error as Error).message}\n${USAGE}`);
@@ -38,7 +43,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
   if (!config.databaseUrl) {
-    console.error('DATABASE_URL is not set: this command works on a real database (the embedded default seeds a demo owner and lender itself)');
+    console.error(
+      'DATABASE_URL is not set: this command works on a real database (the embedded default seeds a demo owner and lender itself)',
+    );
     return 2;
   }
   const dataSource = createDataSource({ url: config.databaseUrl, entities });
@@ -46,7 +53,11 @@ async function main(argv: string[]): Promise<number> {
   try {
     await runMigrations(dataSource);
     const principals = new PrincipalsService(dataSource);
-    const principal = await principals.create({ kind, displayName: name, redirectUris: kind === PrincipalKind.OWNER ? values['redirect-uri'] ?? [] : [] });
+    const principal = await principals.create({
+      kind,
+      displayName: name,
+      redirectUris: kind === PrincipalKind.OWNER ? (values['redirect-uri'] ?? []) : [],
+    });
     const scopes = kind === PrincipalKind.OWNER ? OWNER_SCOPES : LENDER_SCOPES;
     const apiKey = await principals.issueApiKey(principal.id, [...scopes], 'first key (npm run principal)');
     console.log(JSON.stringify({ id: principal.id, kind, displayName: name, scopes, apiKey }, null, 2));

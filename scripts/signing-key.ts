@@ -25,7 +25,11 @@ async function main(argv: string[]): Promise<number> {
   await dataSource.initialize();
   try {
     await runMigrations(dataSource);
-    const signing = new SigningService({ dataSource, cipher: new TokenCipher(parseEncryptionKey(config.encryptionKey)), now: () => new Date() });
+    const signing = new SigningService({
+      dataSource,
+      cipher: new TokenCipher(parseEncryptionKey(config.encryptionKey)),
+      now: () => new Date(),
+    });
     console.log(JSON.stringify({ kid: await signing.rotate() }));
     return 0;
   } finally {

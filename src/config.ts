@@ -56,7 +56,10 @@ const schema = z.object({
       try {
         return categoryAccounts.parse(JSON.parse(text));
       } catch {
-        context.addIssue({ code: 'custom', message: 'must be a JSON object of category → "account number" or {number, label}' });
+        context.addIssue({
+          code: 'custom',
+          message: 'must be a JSON object of category → "account number" or {number, label}',
+        });
         return z.NEVER;
       }
     })
@@ -215,7 +218,10 @@ export function loadConfig(env: Environment = process.env): Config {
     demoSeed: values.DEMO_SEED ? values.DEMO_SEED === 'true' : !values.DATABASE_URL && values.NODE_ENV !== 'production',
     sandboxEnabled,
     // Never in production, whatever SANDBOX_ENABLED says: the control API can revoke consents and move time.
-    sandboxControlToken: sandboxEnabled && values.NODE_ENV !== 'production' ? (values.SANDBOX_CONTROL_TOKEN ?? randomBytes(24).toString('base64url')) : undefined,
+    sandboxControlToken:
+      sandboxEnabled && values.NODE_ENV !== 'production'
+        ? (values.SANDBOX_CONTROL_TOKEN ?? randomBytes(24).toString('base64url'))
+        : undefined,
     consentAuthorisationTimeoutMs: values.CONSENT_AUTHORISATION_TIMEOUT_SECONDS * 1000,
     encryptionKey: values.ENCRYPTION_KEY,
     consentSweepMs: values.CONSENT_SWEEP_SECONDS * 1000,

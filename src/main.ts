@@ -9,12 +9,19 @@ import { startGateway, StartupError } from './server/gateway';
 async function main(): Promise<void> {
   const config = loadConfig();
   const gateway = await startGateway(config);
-  const lines = [`Passerelle is listening on ${gateway.url}/graphql`, `app: ${gateway.url}/app`, `explorer: ${gateway.url}/explorer`];
+  const lines = [
+    `Passerelle is listening on ${gateway.url}/graphql`,
+    `app: ${gateway.url}/app`,
+    `explorer: ${gateway.url}/explorer`,
+  ];
   if (gateway.demoKeys) {
     lines.push(`owner api key: ${gateway.demoKeys.ownerKey}`, `lender api key: ${gateway.demoKeys.lenderKey}`);
   }
   if (config.sandboxControlToken) {
-    lines.push(`sandbox control api: ${gateway.url}/sandbox/_control (see src/sandbox/README.md)`, `sandbox control token: ${config.sandboxControlToken}`);
+    lines.push(
+      `sandbox control api: ${gateway.url}/sandbox/_control (see src/sandbox/README.md)`,
+      `sandbox control token: ${config.sandboxControlToken}`,
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 
@@ -34,7 +41,10 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // A configuration or start-up problem is one line naming what to fix; anything else keeps its stack for debugging.
-  const message = error instanceof ConfigError || error instanceof StartupError ? error.message : String((error as Error).stack ?? error);
+  const message =
+    error instanceof ConfigError || error instanceof StartupError
+      ? error.message
+      : String((error as Error).stack ?? error);
   process.stderr.write(`passerelle: ${message}\n`);
   process.exit(1);
 });

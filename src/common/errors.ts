@@ -41,7 +41,10 @@ export interface ClientError {
 }
 
 /** What a client sees of an unexpected error (a bug): nothing of it; the caller logs the error itself. */
-export const INTERNAL_ERROR: ClientError = { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+export const INTERNAL_ERROR: ClientError = {
+  message: 'Internal server error',
+  extensions: { code: 'INTERNAL_SERVER_ERROR' },
+};
 
 /** The client's view of an expected error, or undefined for an unexpected one (answer INTERNAL_ERROR and log it). */
 export function toClientError(error: unknown): ClientError | undefined {

@@ -9,12 +9,37 @@ import { Field, UseMiddleware } from 'type-graphql';
 
 /** ISO 4217 currencies whose minor unit is not two decimals (ISO 4217 list one, 2024). */
 const MINOR_UNITS: Readonly<Record<string, number>> = {
-  BHD: 3, BIF: 0, CLF: 4, CLP: 0, DJF: 0, GNF: 0, IQD: 3, ISK: 0, JOD: 3, JPY: 0, KMF: 0, KRW: 0, KWD: 3, LYD: 3,
-  OMR: 3, PYG: 0, RWF: 0, TND: 3, UGX: 0, UYI: 0, UYW: 4, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
+  BHD: 3,
+  BIF: 0,
+  CLF: 4,
+  CLP: 0,
+  DJF: 0,
+  GNF: 0,
+  IQD: 3,
+  ISK: 0,
+  JOD: 3,
+  JPY: 0,
+  KMF: 0,
+  KRW: 0,
+  KWD: 3,
+  LYD: 3,
+  OMR: 3,
+  PYG: 0,
+  RWF: 0,
+  TND: 3,
+  UGX: 0,
+  UYI: 0,
+  UYW: 4,
+  VND: 0,
+  VUV: 0,
+  XAF: 0,
+  XOF: 0,
+  XPF: 0,
 };
 
 /** Said in every amount field's description, and checked there by the schema test. */
-export const MONEY_FORMAT = 'Money: a decimal string in the currency’s ISO 4217 minor units ("1234.56", "-12.50"), never a float.';
+export const MONEY_FORMAT =
+  'Money: a decimal string in the currency’s ISO 4217 minor units ("1234.56", "-12.50"), never a float.';
 
 export function minorUnits(currency: string | null | undefined): number {
   return (currency ? MINOR_UNITS[currency] : undefined) ?? 2;
@@ -30,7 +55,11 @@ export function formatMoney(amount: string | Decimal, currency: string | null | 
  * A GraphQL amount field: a String documented as Money, formatted by `formatMoney` in the currency `currencyOf` reads
  * from the parent object. `meaning` says what the amount is and what its sign means.
  */
-export function MoneyField<T>(meaning: string, currencyOf: (parent: T) => string | null | undefined, options: { nullable?: boolean } = {}): PropertyDecorator {
+export function MoneyField<T>(
+  meaning: string,
+  currencyOf: (parent: T) => string | null | undefined,
+  options: { nullable?: boolean } = {},
+): PropertyDecorator {
   return (target, key) => {
     Field(() => String, { nullable: options.nullable, description: `${meaning} ${MONEY_FORMAT}` })(target, key);
     UseMiddleware(async ({ root }, next) => {

@@ -78,7 +78,11 @@ export type CursorPart = 'date' | 'timestamp' | 'uuid' | 'text';
 export function decodeCursor(cursor: string, parts: readonly CursorPart[], field = 'after'): string[] {
   try {
     const keyset: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(keyset) && keyset.length === parts.length && keyset.every((value, index) => isPart(value, parts[index]))) {
+    if (
+      Array.isArray(keyset) &&
+      keyset.length === parts.length &&
+      keyset.every((value, index) => isPart(value, parts[index]))
+    ) {
       return keyset as string[];
     }
   } catch {
@@ -93,7 +97,11 @@ function isPart(value: unknown, part: CursorPart): boolean {
     case 'date':
       return isCalendarDate(value);
     case 'timestamp':
-      return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(value) && isCalendarDate(value.slice(0, 10)) && !Number.isNaN(Date.parse(value));
+      return (
+        /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(value) &&
+        isCalendarDate(value.slice(0, 10)) &&
+        !Number.isNaN(Date.parse(value))
+      );
     case 'uuid':
       return isUuid(value);
     case 'text':

@@ -13,7 +13,12 @@ export type CopyValue = string | number | null | undefined;
  * keeps that near the database's raw ingest speed (bench:unified), where parameterised INSERTs spend most of their
  * time encoding; the embedded PGlite server has no COPY, so there it falls back to multi-row INSERTs.
  */
-export async function bulkInsert(manager: EntityManager, table: string, columns: readonly string[], rows: CopyValue[][]): Promise<void> {
+export async function bulkInsert(
+  manager: EntityManager,
+  table: string,
+  columns: readonly string[],
+  rows: CopyValue[][],
+): Promise<void> {
   if (rows.length === 0) return;
   if (!manager.queryRunner) throw new Error('bulkInsert runs inside a transaction');
   if (isEmbedded(manager.connection)) {
@@ -24,22 +29,29 @@ export async function bulkInsert(manager: EntityManager, table: string, columns:
   await manager.query('SET LOCAL statement_timeout = 0');
   const client = (await manager.queryRunner.connect()) as PoolClient;
   const columnList = columns.map((column) => `"${column}"`).join(', ');
-  await pipeline(
-    Readable.from(encodeRows(rows)),
-    client.query(copyFrom(`COPY "${table}" (${columnList}) FROM STDIN`)),
-  );
+  await pipeline(Readable.from(encodeRows(rows)), client.query(copyFrom(`COPY "${table}" (${columnList}) FROM STDIN`)));
 }
 
 /** Postgres takes at most 65,535 parameters a statement. */
 const MAX_PARAMETERS = 65_535;
 
-async function insertValues(manager: EntityManager, table: string, columns: readonly string[], rows: CopyValue[][]): Promise<void> {
+async function insertValues(
+  manager: EntityManager,
+  table: string,
+  columns: readonly string[],
+  rows: CopyValue[][],
+): Promise<void> {
   const perStatement = Math.floor(MAX_PARAMETERS / columns.length);
   const columnList = columns.map((column) => `"${column}"`).join(', ');
   for (let start = 0; start < rows.length; start += perStatement) {
     const batch = rows.slice(start, start + perStatement);
-    const tuples = batch.map((_, row) => `(${columns.map((__, column) => `$${row * columns.length + column + 1}`).join(', ')})`);
-    await manager.query(`INSERT INTO "${table}" (${columnList}) VALUES ${tuples.join(', ')}`, batch.flat().map((value) => value ?? null));
+    const tuples = batch.map(
+      (_, row) => `(${columns.map((__, column) => `$${row * columns.length + column + 1}`).join(', ')})`,
+    );
+    await manager.query(
+      `INSERT INTO "${table}" (${columnList}) VALUES ${tuples.join(', ')}`,
+      batch.flat().map((value) => value ?? null),
+    );
   }
 }
 

@@ -27,7 +27,13 @@ export function isEmbedded(dataSource: DataSource): boolean {
 /** Migrations are compiled with the code; this glob finds them both from `src` (ts-jest) and from `dist`. */
 const migrationsGlob = path.join(__dirname, '..', '..', 'migrations', '*.{ts,js}');
 
-export function createDataSource({ url, entities, embedded = false, statementTimeoutMs, poolSize = 10 }: DataSourceOptions): DataSource {
+export function createDataSource({
+  url,
+  entities,
+  embedded = false,
+  statementTimeoutMs,
+  poolSize = 10,
+}: DataSourceOptions): DataSource {
   const dataSource = new DataSource({
     type: 'postgres',
     url,
@@ -66,4 +72,3 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
     await runner.release();
   }
 }
-

@@ -138,13 +138,16 @@ export class MemoryJobRunner implements JobRunner {
     }
     // Node's timers measure from a clock cached at the start of the loop turn and may fire a millisecond early:
     // checking the due time again keeps the promise that a job never runs before its delay, as on Redis.
-    this.delayed.set(job.id, setTimeout(() => this.scheduleAt(job, dueAt), delayMs));
+    this.delayed.set(
+      job.id,
+      setTimeout(() => this.scheduleAt(job, dueAt), delayMs),
+    );
   }
 
   /** Starts, in queue order, every waiting job whose handler has room and whose key is free. */
   private dispatch(): void {
     if (this.closed) return;
-    for (let index = 0; index < this.waiting.length; ) {
+    for (let index = 0; index < this.waiting.length;) {
       const job = this.waiting[index];
       const registration = this.registrations.get(job.name);
       const data = JSON.parse(job.payload) as object;

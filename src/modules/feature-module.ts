@@ -44,6 +44,9 @@ export interface FeatureModule {
   resolvers: readonly ResolverBinding[];
 }
 
-export function resolver<T extends object>(type: new (...args: never[]) => T, create: (services: GatewayServices) => T): ResolverBinding<T> {
+export function resolver<T extends object>(
+  type: new (...args: never[]) => T,
+  create: (services: GatewayServices) => T,
+): ResolverBinding<T> {
   return { type, create };
 }

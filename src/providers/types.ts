@@ -25,12 +25,7 @@ export interface Money {
 export type ConsentScope = 'ACCOUNTS' | 'BALANCES' | 'TRANSACTIONS' | 'PAYMENTS';
 
 export type ProviderConsentStatus =
-  | 'PENDING_AUTHORISATION'
-  | 'PARTIALLY_AUTHORISED'
-  | 'ACTIVE'
-  | 'REJECTED'
-  | 'EXPIRED'
-  | 'REVOKED';
+  'PENDING_AUTHORISATION' | 'PARTIALLY_AUTHORISED' | 'ACTIVE' | 'REJECTED' | 'EXPIRED' | 'REVOKED';
 
 /**
  * Who is asking, for the PSD2 access budget. Berlin Group 1.3.x: `PSU-IP-Address` is sent if and only if the PSU

@@ -2,7 +2,6 @@ import { createClient, type RedisClientType } from 'redis';
 import type { Logger } from '../logger';
 import type { Messaging } from './messaging';
 
-
 /**
  * Redis pub/sub and cache. A subscribed Redis connection can do nothing but listen, so commands and subscriptions use
  * two connections. Every key and channel carries the configured prefix.

@@ -92,8 +92,14 @@ function transactionJson(visible: VisibleEntry, currency: string) {
   const credit = entry.amount.isPositive();
   const party = entry.counterpartyName
     ? credit
-      ? { debtorName: entry.counterpartyName, ...(entry.counterpartyIban ? { debtorAccount: { iban: entry.counterpartyIban } } : {}) }
-      : { creditorName: entry.counterpartyName, ...(entry.counterpartyIban ? { creditorAccount: { iban: entry.counterpartyIban } } : {}) }
+      ? {
+          debtorName: entry.counterpartyName,
+          ...(entry.counterpartyIban ? { debtorAccount: { iban: entry.counterpartyIban } } : {}),
+        }
+      : {
+          creditorName: entry.counterpartyName,
+          ...(entry.counterpartyIban ? { creditorAccount: { iban: entry.counterpartyIban } } : {}),
+        }
     : {};
   return {
     transactionId: id,

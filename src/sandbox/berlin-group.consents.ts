@@ -3,7 +3,19 @@ import type { Request, Response, Router } from 'express';
 import { type BankConsents, type ConsentEnding, bankBase } from './bank-context';
 import { renderScaPage, serveScaPage, withQuery } from './sca-page';
 import { DAY_MS, isoDate } from './seed-data';
-import { type AccountAccess, type AccountReference, type BgBank, BgError, type BgRequest, type Consent, type ConsentStatus, type Resource, absoluteUri, href, parseDate } from './berlin-group.shared';
+import {
+  type AccountAccess,
+  type AccountReference,
+  type BgBank,
+  BgError,
+  type BgRequest,
+  type Consent,
+  type ConsentStatus,
+  type Resource,
+  absoluteUri,
+  href,
+  parseDate,
+} from './berlin-group.shared';
 
 /** Berlin Group consents: creation, status, authorisations, the checks every AIS call passes, and the SCA page. */
 
@@ -26,7 +38,13 @@ export function findConsent(bg: BgBank, id: string | undefined): Consent {
 }
 
 /** The consent behind an AIS call, checked valid, with the unattended access budget applied. */
-export function authorise(bg: BgBank, req: Request, resource: Resource, accountId: string | undefined, counted: boolean): Consent {
+export function authorise(
+  bg: BgBank,
+  req: Request,
+  resource: Resource,
+  accountId: string | undefined,
+  counted: boolean,
+): Consent {
   const { ledger, now, access } = bg.ctx;
   const { slug } = bg;
   const header = req.get('Consent-ID');
@@ -98,7 +116,8 @@ function createConsent(bg: BgBank, req: BgRequest, res: Response): void {
   if (!redirectUri) throw new BgError(400, 'FORMAT_ERROR', 'TPP-Redirect-URI is required (redirect SCA approach)');
   const nokRedirectUri = absoluteUri(req.get('TPP-Nok-Redirect-URI'), 'TPP-Nok-Redirect-URI');
   const accessBody = body.access;
-  if (typeof accessBody !== 'object' || accessBody === null) throw new BgError(400, 'FORMAT_ERROR', 'access is required');
+  if (typeof accessBody !== 'object' || accessBody === null)
+    throw new BgError(400, 'FORMAT_ERROR', 'access is required');
   const frequencyPerDay = body.frequencyPerDay;
   if (typeof frequencyPerDay !== 'number' || !Number.isInteger(frequencyPerDay) || frequencyPerDay < 1) {
     throw new BgError(400, 'FORMAT_ERROR', 'frequencyPerDay must be a positive integer');
@@ -201,13 +220,20 @@ function consentDetails(bg: BgBank, consent: Consent): [string, string][] {
           ]
             .filter(Boolean)
             .join('; ') || 'Accounts, balances and transactions of the accounts you choose';
-  const days = Math.round((Date.parse(`${consent.validUntil}T00:00:00Z`) - Date.parse(`${isoDate(consent.createdAt)}T00:00:00Z`)) / DAY_MS);
-  const readsTransactions = a.allPsd2 || a.transactions?.length || !(a.availableAccounts || a.availableAccountsWithBalance || a.accounts?.length || a.balances?.length);
+  const days = Math.round(
+    (Date.parse(`${consent.validUntil}T00:00:00Z`) - Date.parse(`${isoDate(consent.createdAt)}T00:00:00Z`)) / DAY_MS,
+  );
+  const readsTransactions =
+    a.allPsd2 ||
+    a.transactions?.length ||
+    !(a.availableAccounts || a.availableAccountsWithBalance || a.accounts?.length || a.balances?.length);
   return [
     ['Access', scopes],
     ['Valid until', `${consent.validUntil} (${days} days)`],
     // Berlin Group 1.3.x consents carry no history window: the TPP picks dateFrom per read, within the bank's limit.
-    ...(readsTransactions ? [['Transaction history', `up to the last ${bank.maxHistoryDays} days`] as [string, string]] : []),
+    ...(readsTransactions
+      ? [['Transaction history', `up to the last ${bank.maxHistoryDays} days`] as [string, string]]
+      : []),
     ['Unattended accesses per day', String(consent.frequencyPerDay)],
   ];
 }
@@ -220,7 +246,9 @@ function grantsFor(bg: BgBank, consent: Consent, psuId: string): Record<Resource
   const all = new Set(owned.map((a) => a.resourceId));
   const a = consent.access;
   const byIban = (refs: AccountReference[] | undefined) =>
-    new Set(owned.filter((acc) => refs?.some((r) => r.iban?.replace(/\s+/g, '') === acc.iban)).map((acc) => acc.resourceId));
+    new Set(
+      owned.filter((acc) => refs?.some((r) => r.iban?.replace(/\s+/g, '') === acc.iban)).map((acc) => acc.resourceId),
+    );
   const explicit = a.accounts?.length || a.balances?.length || a.transactions?.length;
   if (a.allPsd2 || !explicit) {
     if (a.availableAccounts && !a.allPsd2) return { accounts: all, balances: new Set(), transactions: new Set() };
@@ -252,12 +280,18 @@ export function serveConsentScaPage(router: Router, bg: BgBank): void {
     onAuthenticated: (consent, { psu, decision }, res, page) => {
       if (decision === 'deny') {
         consent.status = 'rejected';
-        res.redirect(302, withQuery(consent.nokRedirectUri ?? consent.redirectUri, { consentId: consent.id, error: 'access_denied' }));
+        res.redirect(
+          302,
+          withQuery(consent.nokRedirectUri ?? consent.redirectUri, { consentId: consent.id, error: 'access_denied' }),
+        );
         return;
       }
       const grants = grantsFor(bg, consent, psu.id);
       if (grants.accounts.size === 0) {
-        res.status(403).type('html').send(renderScaPage({ ...page, error: 'None of the requested accounts is held by this user.' }));
+        res
+          .status(403)
+          .type('html')
+          .send(renderScaPage({ ...page, error: 'None of the requested accounts is held by this user.' }));
         return;
       }
       consent.psuId = psu.id;
@@ -267,7 +301,6 @@ export function serveConsentScaPage(router: Router, bg: BgBank): void {
     },
   });
 }
-
 
 const live = (consent: Consent) => consent.status === 'valid' || consent.status === 'received';
 const ending = (how: ConsentEnding): ConsentStatus => (how === 'revoked' ? 'revokedByPsu' : 'expired');

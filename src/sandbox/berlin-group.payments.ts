@@ -6,7 +6,15 @@ import { bankBase } from './bank-context';
 import { decimalString } from './ledger';
 import { renderScaPage, serveScaPage, withQuery } from './sca-page';
 import { type SandboxAccount } from './seed-data';
-import { type AccountReference, type BgBank, BgError, type BgRequest, type Payment, absoluteUri, href } from './berlin-group.shared';
+import {
+  type AccountReference,
+  type BgBank,
+  BgError,
+  type BgRequest,
+  type Payment,
+  absoluteUri,
+  href,
+} from './berlin-group.shared';
 
 /** Berlin Group SEPA credit transfers: initiation (idempotent on X-Request-ID), status and the SCA page. */
 
@@ -52,7 +60,11 @@ function initiatePayment(bg: BgBank, req: BgRequest, res: Response): void {
       .status(201)
       .set('Location', paymentLinks(req, existing).self.href)
       .set('ASPSP-SCA-Approach', 'REDIRECT')
-      .json({ transactionStatus: paymentStatus(bg, existing), paymentId: existing.id, _links: paymentLinks(req, existing) });
+      .json({
+        transactionStatus: paymentStatus(bg, existing),
+        paymentId: existing.id,
+        _links: paymentLinks(req, existing),
+      });
     return;
   }
   const redirectUri = absoluteUri(req.get('TPP-Redirect-URI'), 'TPP-Redirect-URI');
@@ -120,7 +132,11 @@ function cancelPayment(bg: BgBank, req: BgRequest, res: Response): void {
   requireProduct(req);
   const payment = findPayment(bg, req.params.paymentId);
   if (payment.status !== 'RCVD' && payment.status !== 'CANC') {
-    throw new BgError(405, 'CANCELLATION_INVALID', `The payment is ${paymentStatus(bg, payment)} and can no longer be cancelled`);
+    throw new BgError(
+      405,
+      'CANCELLATION_INVALID',
+      `The payment is ${paymentStatus(bg, payment)} and can no longer be cancelled`,
+    );
   }
   payment.status = 'CANC';
   res.status(204).end();
@@ -165,12 +181,18 @@ export function servePaymentScaPage(router: Router, bg: BgBank): void {
       const debtor = ledger.accountByIban(payment.debtorIban) as SandboxAccount;
       // Only the payer decides: another customer of the bank may neither approve nor deny this payment.
       if (debtor.psuId !== psu.id) {
-        res.status(403).type('html').send(renderScaPage({ ...page, error: 'The debtor account is not held by this user.' }));
+        res
+          .status(403)
+          .type('html')
+          .send(renderScaPage({ ...page, error: 'The debtor account is not held by this user.' }));
         return;
       }
       if (decision === 'deny') {
         payment.status = 'RJCT';
-        res.redirect(302, withQuery(payment.nokRedirectUri ?? payment.redirectUri, { paymentId: payment.id, error: 'access_denied' }));
+        res.redirect(
+          302,
+          withQuery(payment.nokRedirectUri ?? payment.redirectUri, { paymentId: payment.id, error: 'access_denied' }),
+        );
         return;
       }
       const authorisedAt = now();
@@ -195,5 +217,7 @@ export function paymentRoutes(api: Router, bg: BgBank): void {
   api.get('/payments/:paymentProduct/:paymentId', (req, res) => readPayment(bg, req, res));
   api.get('/payments/:paymentProduct/:paymentId/status', (req, res) => readPaymentStatus(bg, req, res));
   api.delete('/payments/:paymentProduct/:paymentId', (req, res) => cancelPayment(bg, req, res));
-  api.get('/payments/:paymentProduct/:paymentId/authorisations/:authorisationId', (req, res) => readPaymentAuthorisation(bg, req, res));
+  api.get('/payments/:paymentProduct/:paymentId/authorisations/:authorisationId', (req, res) =>
+    readPaymentAuthorisation(bg, req, res),
+  );
 }

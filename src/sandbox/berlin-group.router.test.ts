@@ -1,4 +1,11 @@
-import { type RunningSandbox, bgHeaders, connectBerlinGroup, http, startSandbox, submitSca } from '../../test/support/sandbox-server';
+import {
+  type RunningSandbox,
+  bgHeaders,
+  connectBerlinGroup,
+  http,
+  startSandbox,
+  submitSca,
+} from '../../test/support/sandbox-server';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 
@@ -18,14 +25,23 @@ describe('Sandbox Berlin Group Bank', () => {
     return http(`${bank}/v1/consents`, {
       method: 'POST',
       headers: bgHeaders({ 'TPP-Redirect-URI': 'https://tpp.example/cb?session=42', ...headers }),
-      json: { access: { allPsd2: 'allAccounts' }, recurringIndicator: true, validUntil: '9999-12-31', frequencyPerDay: 4 },
+      json: {
+        access: { allPsd2: 'allAccounts' },
+        recurringIndicator: true,
+        validUntil: '9999-12-31',
+        frequencyPerDay: 4,
+      },
     });
   }
 
   it('creates a consent whose SCA link points at the bank under the mount path', async () => {
     const created = await createConsent();
     expect(created.status).toBe(201);
-    const body = created.json as { consentStatus: string; consentId: string; _links: { scaRedirect: { href: string } } };
+    const body = created.json as {
+      consentStatus: string;
+      consentId: string;
+      _links: { scaRedirect: { href: string } };
+    };
     expect(body.consentStatus).toBe('received');
     expect(body._links.scaRedirect.href).toMatch(new RegExp(`^${bank}/sca/consents/[0-9a-f-]{36}$`));
     // The link names the authorisation: the consent id is the credential of every AIS call, never in a browser URL.
@@ -38,7 +54,12 @@ describe('Sandbox Berlin Group Bank', () => {
     const noRedirect = await http(`${bank}/v1/consents`, {
       method: 'POST',
       headers: bgHeaders(),
-      json: { access: { allPsd2: 'allAccounts' }, recurringIndicator: true, validUntil: '9999-12-31', frequencyPerDay: 4 },
+      json: {
+        access: { allPsd2: 'allAccounts' },
+        recurringIndicator: true,
+        validUntil: '9999-12-31',
+        frequencyPerDay: 4,
+      },
     });
     expect(noRedirect.status).toBe(400);
     expect(noRedirect.json).toMatchObject({ tppMessages: [{ category: 'ERROR', code: 'FORMAT_ERROR' }] });
@@ -81,7 +102,9 @@ describe('Sandbox Berlin Group Bank', () => {
 
   it('lists the PSU accounts with balances when asked withBalance', async () => {
     const consentId = await connectBerlinGroup(bank);
-    const list = await http(`${bank}/v1/accounts?withBalance=true`, { headers: bgHeaders({ 'Consent-ID': consentId }) });
+    const list = await http(`${bank}/v1/accounts?withBalance=true`, {
+      headers: bgHeaders({ 'Consent-ID': consentId }),
+    });
     expect(list.status).toBe(200);
     const accounts = (list.json as { accounts: { cashAccountType: string; balances: unknown[] }[] }).accounts;
     expect(accounts.map((a) => a.cashAccountType)).toEqual(['CACC', 'CACC', 'SVGS']);
@@ -100,8 +123,9 @@ describe('Sandbox Berlin Group Bank', () => {
     while (url) {
       const page = await http(url, { headers });
       expect(page.status).toBe(200);
-      const report = (page.json as { transactions: { booked: unknown[]; pending: unknown[]; _links: { next?: { href: string } } } })
-        .transactions;
+      const report = (
+        page.json as { transactions: { booked: unknown[]; pending: unknown[]; _links: { next?: { href: string } } } }
+      ).transactions;
       booked += report.booked.length;
       pending += report.pending.length;
       pages += 1;
@@ -119,9 +143,12 @@ describe('Sandbox Berlin Group Bank', () => {
         const consentId = await connectBerlinGroup(bankUrl);
         const headers = bgHeaders({ 'Consent-ID': consentId, 'PSU-IP-Address': '192.0.2.1' });
         const list = (await http(`${bankUrl}/v1/accounts`, { headers })).json as { accounts: { resourceId: string }[] };
-        const page = await http(`${bankUrl}/v1/accounts/${list.accounts[0].resourceId}/transactions?bookingStatus=both&dateFrom=2026-10-01`, {
-          headers,
-        });
+        const page = await http(
+          `${bankUrl}/v1/accounts/${list.accounts[0].resourceId}/transactions?bookingStatus=both&dateFrom=2026-10-01`,
+          {
+            headers,
+          },
+        );
         return page.text.replaceAll(bankUrl, '');
       };
       expect(await read(`${twin.root}/berlin-group`)).toBe(await read(bank));
@@ -132,7 +159,9 @@ describe('Sandbox Berlin Group Bank', () => {
 
   describe('PSD2 unattended access limit', () => {
     async function firstAccount(consentId: string): Promise<string> {
-      const list = await http(`${bank}/v1/accounts`, { headers: bgHeaders({ 'Consent-ID': consentId, 'PSU-IP-Address': '192.0.2.1' }) });
+      const list = await http(`${bank}/v1/accounts`, {
+        headers: bgHeaders({ 'Consent-ID': consentId, 'PSU-IP-Address': '192.0.2.1' }),
+      });
       return (list.json as { accounts: { resourceId: string }[] }).accounts[0].resourceId;
     }
     const balances = (consentId: string, accountId: string, psuPresent = false) =>
@@ -163,9 +192,12 @@ describe('Sandbox Berlin Group Bank', () => {
       const accountId = await firstAccount(consentId);
       expect((await balances(consentId, accountId)).status).toBe(200);
       expect((await balances(consentId, accountId)).status).toBe(429);
-      const transactions = await http(`${bank}/v1/accounts/${accountId}/transactions?bookingStatus=booked&dateFrom=2026-11-01`, {
-        headers: bgHeaders({ 'Consent-ID': consentId }),
-      });
+      const transactions = await http(
+        `${bank}/v1/accounts/${accountId}/transactions?bookingStatus=booked&dateFrom=2026-11-01`,
+        {
+          headers: bgHeaders({ 'Consent-ID': consentId }),
+        },
+      );
       expect(transactions.status).toBe(200);
       clock = new Date('2026-11-26T00:00:01Z');
       expect((await balances(consentId, accountId)).status).toBe(200);
@@ -183,7 +215,8 @@ describe('Sandbox Berlin Group Bank', () => {
     it('lets an unattended sync follow every next link as one access', async () => {
       const consentId = await connectBerlinGroup(bank, { frequencyPerDay: 1 });
       const accountId = await firstAccount(consentId);
-      let url: string | undefined = `${bank}/v1/accounts/${accountId}/transactions?bookingStatus=both&dateFrom=2025-11-25`;
+      let url: string | undefined =
+        `${bank}/v1/accounts/${accountId}/transactions?bookingStatus=both&dateFrom=2025-11-25`;
       let pages = 0;
       while (url) {
         const page = await http(url, { headers: bgHeaders({ 'Consent-ID': consentId }) });
@@ -214,16 +247,21 @@ describe('Sandbox Berlin Group Bank', () => {
       const list = (await http(`${bank}/v1/accounts`, { headers })).json as { accounts: { resourceId: string }[] };
       const id = list.accounts[0].resourceId;
       expect((await http(`${bank}/v1/accounts/${id}/balances`, { headers })).status).toBe(200);
-      const refused = await http(`${bank}/v1/accounts/${id}/transactions?bookingStatus=booked&dateFrom=2026-11-01`, { headers });
+      const refused = await http(`${bank}/v1/accounts/${id}/transactions?bookingStatus=booked&dateFrom=2026-11-01`, {
+        headers,
+      });
       expect(refused.status).toBe(401);
     });
 
     it('limits explicit access to the IBANs the consent names', async () => {
       const all = await connectBerlinGroup(bank);
       const headers = bgHeaders({ 'Consent-ID': all, 'PSU-IP-Address': '192.0.2.1' });
-      const accounts = ((await http(`${bank}/v1/accounts`, { headers })).json as { accounts: { iban: string }[] }).accounts;
+      const accounts = ((await http(`${bank}/v1/accounts`, { headers })).json as { accounts: { iban: string }[] })
+        .accounts;
       const one = await connectBerlinGroup(bank, { access: { transactions: [{ iban: accounts[1].iban }] } });
-      const listed = (await http(`${bank}/v1/accounts`, { headers: bgHeaders({ 'Consent-ID': one, 'PSU-IP-Address': '192.0.2.1' }) })).json as {
+      const listed = (
+        await http(`${bank}/v1/accounts`, { headers: bgHeaders({ 'Consent-ID': one, 'PSU-IP-Address': '192.0.2.1' }) })
+      ).json as {
         accounts: { iban: string }[];
       };
       expect(listed.accounts.map((a) => a.iban)).toEqual([accounts[1].iban]);
@@ -231,7 +269,9 @@ describe('Sandbox Berlin Group Bank', () => {
 
     it('caps validUntil at 180 days and refuses a consent that is not yet authorised', async () => {
       const created = (await createConsent()).json as { consentId: string };
-      const consent = (await http(`${bank}/v1/consents/${created.consentId}`, { headers: bgHeaders() })).json as { validUntil: string };
+      const consent = (await http(`${bank}/v1/consents/${created.consentId}`, { headers: bgHeaders() })).json as {
+        validUntil: string;
+      };
       expect(consent.validUntil).toBe('2027-05-24');
       const early = await http(`${bank}/v1/accounts`, { headers: bgHeaders({ 'Consent-ID': created.consentId }) });
       expect(early.status).toBe(401);
@@ -239,7 +279,9 @@ describe('Sandbox Berlin Group Bank', () => {
 
     it('stops serving a consent the TPP deleted', async () => {
       const consentId = await connectBerlinGroup(bank);
-      expect((await http(`${bank}/v1/consents/${consentId}`, { method: 'DELETE', headers: bgHeaders() })).status).toBe(204);
+      expect((await http(`${bank}/v1/consents/${consentId}`, { method: 'DELETE', headers: bgHeaders() })).status).toBe(
+        204,
+      );
       const status = await http(`${bank}/v1/consents/${consentId}/status`, { headers: bgHeaders() });
       expect(status.json).toEqual({ consentStatus: 'terminatedByTpp' });
       expect((await http(`${bank}/v1/accounts`, { headers: bgHeaders({ 'Consent-ID': consentId }) })).status).toBe(401);

@@ -11,7 +11,13 @@ import { apiFaults } from './faults';
  * the redirect SCA approach. Each resource lives in its own file: consents, accounts, payments.
  */
 export function berlinGroupBank(ctx: BankContext): Router {
-  const bg: BgBank = { ctx, slug: ctx.bank.slug, consents: new Map(), payments: new Map(), paymentsByRequestId: new Map() };
+  const bg: BgBank = {
+    ctx,
+    slug: ctx.bank.slug,
+    consents: new Map(),
+    payments: new Map(),
+    paymentsByRequestId: new Map(),
+  };
   const router = bankRouter(ctx);
   const api = express.Router();
   router.use('/v1', apiFaults(ctx.faults, bg.slug, errorBody), express.json(), api);
@@ -41,7 +47,11 @@ function keepState({ ctx, slug, consents, payments, paymentsByRequestId }: BgBan
   ctx.state.register(slug, {
     snapshot: () => ({ consents, payments, paymentsByRequestId }),
     restore: (data) => {
-      const saved = data as { consents: Map<string, Consent>; payments: Map<string, Payment>; paymentsByRequestId: Map<string, string> };
+      const saved = data as {
+        consents: Map<string, Consent>;
+        payments: Map<string, Payment>;
+        paymentsByRequestId: Map<string, string>;
+      };
       for (const [id, consent] of saved.consents) consents.set(id, consent);
       for (const [id, payment] of saved.payments) payments.set(id, payment);
       for (const [requestId, id] of saved.paymentsByRequestId) paymentsByRequestId.set(requestId, id);

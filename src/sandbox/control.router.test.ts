@@ -1,4 +1,12 @@
-import { type RunningSandbox, bgHeaders, connectBerlinGroup, connectStet, http, startSandbox, stetHeaders } from '../../test/support/sandbox-server';
+import {
+  type RunningSandbox,
+  bgHeaders,
+  connectBerlinGroup,
+  connectStet,
+  http,
+  startSandbox,
+  stetHeaders,
+} from '../../test/support/sandbox-server';
 
 const TOKEN = 'control-token-for-tests';
 
@@ -6,7 +14,8 @@ describe('the sandbox control API over HTTP', () => {
   let sandbox: RunningSandbox;
   let control: string;
   const auth = { Authorization: `Bearer ${TOKEN}` };
-  const send = (method: string, path: string, json?: unknown) => http(`${control}${path}`, { method, headers: auth, json });
+  const send = (method: string, path: string, json?: unknown) =>
+    http(`${control}${path}`, { method, headers: auth, json });
 
   beforeEach(async () => {
     sandbox = await startSandbox({ now: () => new Date('2026-11-25T12:00:00Z'), seed: 'control', controlToken: TOKEN });
@@ -32,8 +41,15 @@ describe('the sandbox control API over HTTP', () => {
 
   it('switches a bank’s faults on and back to its baseline', async () => {
     const consentId = await connectBerlinGroup(`${sandbox.root}/flaky`);
-    const accounts = () => http(`${sandbox.root}/flaky/v1/accounts`, { headers: bgHeaders({ 'Consent-ID': consentId, 'PSU-IP-Address': '192.0.2.1' }) });
-    const set = await send('PUT', '/banks/flaky/faults', { serverError: 'always', serverErrorStatus: 502, tooManyRequests: { count: 0, retryAfterSeconds: 3 } });
+    const accounts = () =>
+      http(`${sandbox.root}/flaky/v1/accounts`, {
+        headers: bgHeaders({ 'Consent-ID': consentId, 'PSU-IP-Address': '192.0.2.1' }),
+      });
+    const set = await send('PUT', '/banks/flaky/faults', {
+      serverError: 'always',
+      serverErrorStatus: 502,
+      tooManyRequests: { count: 0, retryAfterSeconds: 3 },
+    });
     expect(set.status).toBe(200);
     expect((await accounts()).status).toBe(502);
     expect((await send('GET', '/faults')).json).toMatchObject({ flaky: { serverError: 'always' }, stet: {} });
@@ -43,8 +59,15 @@ describe('the sandbox control API over HTTP', () => {
 
   it('switches on latency, rate limits and truncated bodies, each as its knob says', async () => {
     const consentId = await connectBerlinGroup(`${sandbox.root}/flaky`);
-    const accounts = () => http(`${sandbox.root}/flaky/v1/accounts`, { headers: bgHeaders({ 'Consent-ID': consentId, 'PSU-IP-Address': '192.0.2.1' }) });
-    await send('PUT', '/banks/flaky/faults', { tooManyRequests: { count: 1, retryAfterSeconds: 9 }, truncatedJson: 1, latencyMs: 1 });
+    const accounts = () =>
+      http(`${sandbox.root}/flaky/v1/accounts`, {
+        headers: bgHeaders({ 'Consent-ID': consentId, 'PSU-IP-Address': '192.0.2.1' }),
+      });
+    await send('PUT', '/banks/flaky/faults', {
+      tooManyRequests: { count: 1, retryAfterSeconds: 9 },
+      truncatedJson: 1,
+      latencyMs: 1,
+    });
     const limited = await accounts();
     expect([limited.status, limited.headers.get('retry-after')]).toEqual([429, '9']);
     const truncated = await accounts();
@@ -55,7 +78,10 @@ describe('the sandbox control API over HTTP', () => {
   it('answers 400 naming the knob for an unknown knob or a bad value, and 404 for an unknown bank', async () => {
     expect((await send('PUT', '/banks/flaky/faults', { serverError: 'sometimes' })).status).toBe(400);
     const unknown = await send('PUT', '/banks/flaky/faults', { meteorStrike: true });
-    expect([unknown.status, (unknown.json as { error: string }).error]).toEqual([400, expect.stringContaining('meteorStrike')]);
+    expect([unknown.status, (unknown.json as { error: string }).error]).toEqual([
+      400,
+      expect.stringContaining('meteorStrike'),
+    ]);
     expect((await send('PUT', '/banks/nowhere/faults', {})).status).toBe(404);
   });
 
@@ -63,7 +89,9 @@ describe('the sandbox control API over HTTP', () => {
     const bank = `${sandbox.root}/berlin-group`;
     const consentId = await connectBerlinGroup(bank);
     const headers = bgHeaders({ 'Consent-ID': consentId, 'PSU-IP-Address': '192.0.2.1' });
-    const { accounts } = (await http(`${bank}/v1/accounts`, { headers })).json as { accounts: { resourceId: string; iban: string }[] };
+    const { accounts } = (await http(`${bank}/v1/accounts`, { headers })).json as {
+      accounts: { resourceId: string; iban: string }[];
+    };
     const added = await send('POST', `/accounts/${accounts[0].iban}/transactions`, {
       amount: '1250.00',
       status: 'pending',
@@ -75,7 +103,10 @@ describe('the sandbox control API over HTTP', () => {
     expect(added.status).toBe(201);
     const { id } = added.json as { id: string };
     const read = async (status: 'booked' | 'pending') => {
-      const page = await http(`${bank}/v1/accounts/${accounts[0].resourceId}/transactions?bookingStatus=both&dateFrom=2026-11-25`, { headers });
+      const page = await http(
+        `${bank}/v1/accounts/${accounts[0].resourceId}/transactions?bookingStatus=both&dateFrom=2026-11-25`,
+        { headers },
+      );
       const lines = (page.json as { transactions: Record<string, { transactionId: string }[]> }).transactions[status];
       return lines.find((line) => line.transactionId === id);
     };
@@ -86,7 +117,11 @@ describe('the sandbox control API over HTTP', () => {
       remittanceInformationUnstructured: 'Invoice 2026-118',
       remittanceInformationStructured: { reference: 'RF18539007547034', referenceType: 'SCOR' },
     });
-    expect((await send('POST', `/transactions/${id}/book`)).json).toEqual({ id, status: 'booked', bookingDate: '2026-11-25' });
+    expect((await send('POST', `/transactions/${id}/book`)).json).toEqual({
+      id,
+      status: 'booked',
+      bookingDate: '2026-11-25',
+    });
     expect(await read('pending')).toBeUndefined();
     expect(await read('booked')).toMatchObject({ bookingDate: '2026-11-25' });
     expect((await send('POST', `/transactions/${id}/book`)).status).toBe(404);
@@ -97,7 +132,9 @@ describe('the sandbox control API over HTTP', () => {
     const { accounts } = await firstAccountIban();
     expect((await send('POST', `/accounts/${accounts}/transactions`, { amount: '1.005' })).status).toBe(400);
     expect((await send('POST', `/accounts/${accounts}/transactions`, { amount: '0' })).status).toBe(400);
-    expect((await send('POST', `/accounts/${accounts}/transactions`, { amount: '-5', counterpartyIban: 'FR00' })).status).toBe(400);
+    expect(
+      (await send('POST', `/accounts/${accounts}/transactions`, { amount: '-5', counterpartyIban: 'FR00' })).status,
+    ).toBe(400);
   });
 
   it('advances the sandbox clock, never backwards', async () => {
@@ -112,7 +149,10 @@ describe('the sandbox control API over HTTP', () => {
   it('expires a Berlin Group consent by id and revokes every STET grant of a PSU', async () => {
     const bg = `${sandbox.root}/berlin-group`;
     const consentId = await connectBerlinGroup(bg);
-    expect((await send('POST', `/banks/berlin-group/consents/${consentId}/expire`)).json).toEqual({ ended: 1, status: 'expired' });
+    expect((await send('POST', `/banks/berlin-group/consents/${consentId}/expire`)).json).toEqual({
+      ended: 1,
+      status: 'expired',
+    });
     const status = await http(`${bg}/v1/consents/${consentId}/status`, { headers: bgHeaders() });
     expect(status.json).toEqual({ consentStatus: 'expired' });
     expect((await send('POST', `/banks/berlin-group/consents/${consentId}/revoke`)).status).toBe(404);
@@ -127,7 +167,9 @@ describe('the sandbox control API over HTTP', () => {
   async function firstAccountIban(): Promise<{ accounts: string }> {
     const bank = `${sandbox.root}/berlin-group`;
     const consentId = await connectBerlinGroup(bank);
-    const list = await http(`${bank}/v1/accounts`, { headers: bgHeaders({ 'Consent-ID': consentId, 'PSU-IP-Address': '192.0.2.1' }) });
+    const list = await http(`${bank}/v1/accounts`, {
+      headers: bgHeaders({ 'Consent-ID': consentId, 'PSU-IP-Address': '192.0.2.1' }),
+    });
     return { accounts: (list.json as { accounts: { iban: string }[] }).accounts[0].iban };
   }
 });

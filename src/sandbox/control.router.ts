@@ -48,7 +48,9 @@ const faultsSchema = z.strictObject({
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const lineSchema = z.strictObject({
-  amount: z.string().regex(/^-?\d{1,12}(\.\d{1,2})?$/, { error: 'must be a signed decimal string with at most 2 decimals' }),
+  amount: z
+    .string()
+    .regex(/^-?\d{1,12}(\.\d{1,2})?$/, { error: 'must be a signed decimal string with at most 2 decimals' }),
   status: z.enum(['booked', 'pending']).default('booked'),
   counterpartyName: text(70).optional(),
   counterpartyIban: z
@@ -59,15 +61,26 @@ const lineSchema = z.strictObject({
   remittanceUnstructured: text(140).optional(),
   remittanceStructured: text(35).optional(),
   endToEndId: text(35).optional(),
-  bankTransactionCode: z.string().regex(/^[A-Z]{4}-[A-Z]{4}-[A-Z]{4}$/, { error: 'must be Domain-Family-SubFamily' }).optional(),
+  bankTransactionCode: z
+    .string()
+    .regex(/^[A-Z]{4}-[A-Z]{4}-[A-Z]{4}$/, { error: 'must be Domain-Family-SubFamily' })
+    .optional(),
 });
 
 const clientSchema = z.strictObject({
-  redirectUris: z.array(z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URI' })).min(1).max(20),
+  redirectUris: z
+    .array(z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URI' }))
+    .min(1)
+    .max(20),
 });
 
 const clockSchema = z.strictObject({
-  advanceSeconds: z.number().int().min(0).max(400 * 86_400).optional(),
+  advanceSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(400 * 86_400)
+    .optional(),
   advanceDays: z.number().int().min(0).max(400).optional(),
 });
 
@@ -82,7 +95,11 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 
 function bankSlug(req: Request): SandboxBankSlug {
   const bank = SANDBOX_BANKS.find((b) => b.slug === req.params.bank);
-  if (!bank) throw new ControlError(404, `no sandbox bank ${req.params.bank}; banks: ${SANDBOX_BANKS.map((b) => b.slug).join(', ')}`);
+  if (!bank)
+    throw new ControlError(
+      404,
+      `no sandbox bank ${req.params.bank}; banks: ${SANDBOX_BANKS.map((b) => b.slug).join(', ')}`,
+    );
   return bank.slug;
 }
 
@@ -129,7 +146,15 @@ export function controlRouter(deps: ControlDeps): Router {
     const amount = new Decimal(line.amount);
     if (amount.isZero()) throw new ControlError(400, 'amount: must not be zero');
     const entry = ledger.addLine(account, { ...line, amount }, `CTL-${randomUUID()}`);
-    res.status(201).json({ id: entry.id, status: line.status, amount: decimalString(entry.amount), bank: account.bankSlug, accountResourceId: account.resourceId });
+    res
+      .status(201)
+      .json({
+        id: entry.id,
+        status: line.status,
+        amount: decimalString(entry.amount),
+        bank: account.bankSlug,
+        accountResourceId: account.resourceId,
+      });
   });
   router.post('/transactions/:id/book', (req, res) => {
     const entry = ledger.bookLine(req.params.id as string);
@@ -158,7 +183,8 @@ export function controlRouter(deps: ControlDeps): Router {
   router.post('/banks/:bank/consents/:id/:ending', (req, res) => {
     const how = ending(req);
     const bank = consents.get(bankSlug(req)) as BankConsents;
-    if (!bank.end(req.params.id as string, how)) throw new ControlError(404, 'no live consent (or token) with this id at this bank');
+    if (!bank.end(req.params.id as string, how))
+      throw new ControlError(404, 'no live consent (or token) with this id at this bank');
     res.json({ ended: 1, status: how });
   });
   router.post('/banks/:bank/psus/:psuId/consents/:ending', (req, res) => {
@@ -167,7 +193,9 @@ export function controlRouter(deps: ControlDeps): Router {
     res.json({ ended: bank.endAllOf(req.params.psuId as string, how), status: how });
   });
 
-  router.use((_req: Request, _res: Response, next: NextFunction) => next(new ControlError(404, 'no such control endpoint')));
+  router.use((_req: Request, _res: Response, next: NextFunction) =>
+    next(new ControlError(404, 'no such control endpoint')),
+  );
   router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
     if (err instanceof ControlError) res.status(err.status).json({ error: err.message });

@@ -1,4 +1,10 @@
-import { type RunningSandbox, bgHeaders, connectBerlinGroup, http, startSandbox } from '../../test/support/sandbox-server';
+import {
+  type RunningSandbox,
+  bgHeaders,
+  connectBerlinGroup,
+  http,
+  startSandbox,
+} from '../../test/support/sandbox-server';
 
 describe('Sandbox Unreliable Bank faults', () => {
   let sandbox: RunningSandbox;
@@ -14,7 +20,8 @@ describe('Sandbox Unreliable Bank faults', () => {
   });
   afterEach(() => sandbox.close());
 
-  const accounts = () => http(`${flaky}/v1/accounts`, { headers: bgHeaders({ 'Consent-ID': consentId, 'PSU-IP-Address': '192.0.2.1' }) });
+  const accounts = () =>
+    http(`${flaky}/v1/accounts`, { headers: bgHeaders({ 'Consent-ID': consentId, 'PSU-IP-Address': '192.0.2.1' }) });
 
   it('answers normally when no fault is switched on', async () => {
     expect((await accounts()).status).toBe(200);
@@ -83,7 +90,9 @@ describe('Sandbox Unreliable Bank faults', () => {
   it('expires a consent when the clock passes its validUntil', async () => {
     const shortLived = await connectBerlinGroup(flaky, { validUntil: '2026-11-30' });
     clock = new Date('2026-12-01T00:00:01Z');
-    const refused = await http(`${flaky}/v1/accounts`, { headers: bgHeaders({ 'Consent-ID': shortLived, 'PSU-IP-Address': '192.0.2.1' }) });
+    const refused = await http(`${flaky}/v1/accounts`, {
+      headers: bgHeaders({ 'Consent-ID': shortLived, 'PSU-IP-Address': '192.0.2.1' }),
+    });
     expect(refused.json).toMatchObject({ tppMessages: [{ code: 'CONSENT_EXPIRED' }] });
   });
 
@@ -94,7 +103,9 @@ describe('Sandbox Unreliable Bank faults', () => {
       expect(answer.status).toBe(503);
       configured.control.setFaults('flaky', {});
       configured.control.resetFaults();
-      expect((await http(`${configured.root}/flaky/v1/accounts`, { headers: bgHeaders({ 'Consent-ID': 'x' }) })).status).toBe(503);
+      expect(
+        (await http(`${configured.root}/flaky/v1/accounts`, { headers: bgHeaders({ 'Consent-ID': 'x' }) })).status,
+      ).toBe(503);
     } finally {
       await configured.close();
     }

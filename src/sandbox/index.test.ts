@@ -25,8 +25,16 @@ describe('createSandbox', () => {
       expect(index.banks.map((b) => b.baseUrl)).toEqual([`${root}/berlin-group`, `${root}/stet`, `${root}/flaky`]);
       const created = await http(`${root}/berlin-group/v1/consents`, {
         method: 'POST',
-        headers: { 'X-Request-ID': '5f1c3a4e-0000-4000-8000-000000000001', 'TPP-Redirect-URI': 'https://tpp.example/cb' },
-        json: { access: { allPsd2: 'allAccounts' }, recurringIndicator: true, validUntil: '2027-01-01', frequencyPerDay: 4 },
+        headers: {
+          'X-Request-ID': '5f1c3a4e-0000-4000-8000-000000000001',
+          'TPP-Redirect-URI': 'https://tpp.example/cb',
+        },
+        json: {
+          access: { allPsd2: 'allAccounts' },
+          recurringIndicator: true,
+          validUntil: '2027-01-01',
+          frequencyPerDay: 4,
+        },
       });
       expect((created.json as { _links: { scaRedirect: { href: string } } })._links.scaRedirect.href).toMatch(
         new RegExp(`^${root}/berlin-group/sca/consents/`),

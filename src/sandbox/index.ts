@@ -69,10 +69,14 @@ export function createSandbox(options: SandboxOptions = {}): {
   const oauthClients = new OAuthClients(options.oauthClients);
   state.register('oauthClients', {
     snapshot: () => oauthClients.list(),
-    restore: (clients) => Object.entries(clients as Record<string, string[]>).forEach(([id, uris]) => oauthClients.register(id, uris)),
+    restore: (clients) =>
+      Object.entries(clients as Record<string, string[]>).forEach(([id, uris]) => oauthClients.register(id, uris)),
   });
   const ledger = new Ledger(options.seed ?? 'passerelle', now);
-  state.register('ledger', { snapshot: () => ledger.snapshot(), restore: (entries) => ledger.restore(entries as LedgerEntry[]) });
+  state.register('ledger', {
+    snapshot: () => ledger.snapshot(),
+    restore: (entries) => ledger.restore(entries as LedgerEntry[]),
+  });
   const faults = new FaultSwitch(options.faults);
   const log = new RequestLog();
   const access = new AccessCounter();

@@ -8,7 +8,9 @@ import { DAY_MS, SANDBOX_PSUS } from './seed-data';
 const NOW = new Date('2026-11-25T12:00:00Z');
 
 function fingerprint(entries: VisibleEntry[]): string[] {
-  return entries.map((v) => `${v.id}|${v.status}|${v.date}|${v.entry.amount.toFixed(2)}|${v.entry.remittanceUnstructured ?? ''}`);
+  return entries.map(
+    (v) => `${v.id}|${v.status}|${v.date}|${v.entry.amount.toFixed(2)}|${v.entry.remittanceUnstructured ?? ''}`,
+  );
 }
 
 describe('sandbox ledger (seeded data)', () => {
@@ -27,7 +29,9 @@ describe('sandbox ledger (seeded data)', () => {
         const accounts = ledger.accountsOf(bank.slug, psu);
         expect(accounts.length).toBeGreaterThanOrEqual(2);
         expect(new Set(accounts.map((a) => a.cashAccountType))).toEqual(new Set(['CACC', 'SVGS']));
-        expect(accounts.every((a) => a.currency === 'EUR' && isValidIBAN(a.iban) && a.iban.startsWith(bank.country))).toBe(true);
+        expect(
+          accounts.every((a) => a.currency === 'EUR' && isValidIBAN(a.iban) && a.iban.startsWith(bank.country)),
+        ).toBe(true);
       }
     }
     const ibans = allAccounts().map((a) => a.iban);
@@ -71,7 +75,9 @@ describe('sandbox ledger (seeded data)', () => {
     const structured = entries.filter((e) => e.remittanceStructured);
     expect(structured.length).toBeGreaterThan(10);
     expect(structured.every((e) => isValidCreditorReference(e.remittanceStructured as string))).toBe(true);
-    expect(entries.some((e) => e.amount.isPositive() && /Invoice INV-\d{4}-\d{4}/.test(e.remittanceUnstructured ?? ''))).toBe(true);
+    expect(
+      entries.some((e) => e.amount.isPositive() && /Invoice INV-\d{4}-\d{4}/.test(e.remittanceUnstructured ?? '')),
+    ).toBe(true);
     const directDebits = entries.filter((e) => e.bankTransactionCode === 'PMNT-RDDT-ESDD');
     expect(directDebits.length).toBeGreaterThan(40);
     expect(directDebits.every((e) => e.mandateId && e.creditorId)).toBe(true);
@@ -95,14 +101,17 @@ describe('sandbox ledger (seeded data)', () => {
     const kinds = new Set<string>();
     for (const day of checkDays) {
       clock = day;
-      for (const v of ledger.entries(account).filter((e) => e.status === 'pending')) kinds.add(v.id === v.entry.id ? 'kept' : 'changed');
+      for (const v of ledger.entries(account).filter((e) => e.status === 'pending'))
+        kinds.add(v.id === v.entry.id ? 'kept' : 'changed');
     }
     expect(kinds).toEqual(new Set(['kept', 'changed']));
   });
 
   it('shows new transactions as the clock advances, leaving the older ones unchanged', () => {
     const account = ledger.accountsOf('flaky', 'bob')[0];
-    const before = ledger.entries(account).filter((v) => v.status === 'booked' && v.entry.bookedAt < new Date('2026-11-20T00:00:00Z'));
+    const before = ledger
+      .entries(account)
+      .filter((v) => v.status === 'booked' && v.entry.bookedAt < new Date('2026-11-20T00:00:00Z'));
     const countBefore = ledger.entries(account).length;
     clock = new Date(NOW.getTime() + 7 * DAY_MS);
     const after = ledger.entries(account);

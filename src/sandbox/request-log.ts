@@ -55,7 +55,10 @@ export class AccessCounter {
   private readonly counts = new Map<string, number>();
 
   /** Counts one access; false when the limit was already reached and this access must be refused. */
-  tryAccess(key: { bank: string; consent: string; account: string; resource: string; day: string }, limit: number): boolean {
+  tryAccess(
+    key: { bank: string; consent: string; account: string; resource: string; day: string },
+    limit: number,
+  ): boolean {
     const id = `${key.bank}|${key.consent}|${key.account}|${key.resource}|${key.day}`;
     const used = this.counts.get(id) ?? 0;
     if (used >= limit) return false;

@@ -75,7 +75,8 @@ export function readScaForm(body: Record<string, unknown> | undefined): ScaSubmi
 
 /** PSD2 RTS art. 4(3)(b): at most five consecutive failed authentication attempts, then the authentication is blocked. */
 export const MAX_FAILED_ATTEMPTS = 5;
-export const LOCKED_MESSAGE = 'Too many failed attempts: this authorisation is locked. Start again from the application.';
+export const LOCKED_MESSAGE =
+  'Too many failed attempts: this authorisation is locked. Start again from the application.';
 
 /** Failed logins per authorisation (one SCA page), counted until it locks. */
 export class ScaAttempts {
@@ -118,11 +119,20 @@ export interface ScaResource<T extends { status: string }> {
   /** The authorisation failed for good after too many failed logins: the resource turns rejected. */
   onLocked: (resource: T) => void;
   /** The outcome of a post by a PSU who logged in, whether approving or denying; `page` is for answering with an error. */
-  onAuthenticated: (resource: T, submission: { psu: SandboxPsu; decision: ScaSubmission['decision'] }, res: Response, page: ScaPage) => void;
+  onAuthenticated: (
+    resource: T,
+    submission: { psu: SandboxPsu; decision: ScaSubmission['decision'] },
+    res: Response,
+    page: ScaPage,
+  ) => void;
 }
 
 /** Serves the SCA page of one kind of resource: GET shows it, POST reads the PSU's login and decision. */
-export function serveScaPage<T extends { status: string }>(router: Router, bankName: string, spec: ScaResource<T>): void {
+export function serveScaPage<T extends { status: string }>(
+  router: Router,
+  bankName: string,
+  spec: ScaResource<T>,
+): void {
   const attempts = new ScaAttempts();
 
   /** The resource, its page and, once decided or locked, the error the page shows; undefined once 404 is answered. */
@@ -132,9 +142,18 @@ export function serveScaPage<T extends { status: string }>(router: Router, bankN
       res.status(404).type('html').send(`<p>${spec.notFound}</p>`);
       return undefined;
     }
-    const page: ScaPage = { bankName, title: spec.title, action: `${bankBase(req)}${req.path}`, details: spec.details(resource) };
+    const page: ScaPage = {
+      bankName,
+      title: spec.title,
+      action: `${bankBase(req)}${req.path}`,
+      details: spec.details(resource),
+    };
     const locked = attempts.locked(req.params.id as string);
-    const closed = locked ? LOCKED_MESSAGE : resource.status === spec.openStatus ? undefined : `This ${spec.noun} is already ${resource.status}.`;
+    const closed = locked
+      ? LOCKED_MESSAGE
+      : resource.status === spec.openStatus
+        ? undefined
+        : `This ${spec.noun} is already ${resource.status}.`;
     return { resource, page, closed, status: locked ? 423 : 409 };
   }
 
@@ -148,14 +167,20 @@ export function serveScaPage<T extends { status: string }>(router: Router, bankN
     if (!loaded) return;
     const { resource, page, closed, status } = loaded;
     if (closed) {
-      res.status(status).type('html').send(renderScaPage({ ...page, error: closed }));
+      res
+        .status(status)
+        .type('html')
+        .send(renderScaPage({ ...page, error: closed }));
       return;
     }
     const { psu, decision, error } = readScaForm(req.body as Record<string, unknown>);
     if (!psu) {
       const lockedNow = attempts.fail(req.params.id as string);
       if (lockedNow) spec.onLocked(resource);
-      res.status(lockedNow ? 423 : 401).type('html').send(renderScaPage({ ...page, error: lockedNow ? LOCKED_MESSAGE : error }));
+      res
+        .status(lockedNow ? 423 : 401)
+        .type('html')
+        .send(renderScaPage({ ...page, error: lockedNow ? LOCKED_MESSAGE : error }));
       return;
     }
     spec.onAuthenticated(resource, { psu, decision }, res, page);

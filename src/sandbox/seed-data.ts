@@ -28,7 +28,12 @@ export const SANDBOX_PSUS: readonly SandboxPsu[] = [
     hasOperationsAccount: true,
     employees: ['Jonas Weber', 'Camille Laurent', 'Sven de Boer'],
     invoicePrefix: 'INV',
-    payoutProvider: { name: 'Stripe Payments Europe Ltd', country: 'DE', bankCode: '50010517', referencePrefix: 'STRIPE PAYOUT po_' },
+    payoutProvider: {
+      name: 'Stripe Payments Europe Ltd',
+      country: 'DE',
+      bankCode: '50010517',
+      referencePrefix: 'STRIPE PAYOUT po_',
+    },
   },
   {
     id: 'bob',
@@ -37,7 +42,12 @@ export const SANDBOX_PSUS: readonly SandboxPsu[] = [
     hasOperationsAccount: false,
     employees: ['Lea Schmidt', 'Hugo Martin'],
     invoicePrefix: 'BB',
-    payoutProvider: { name: 'SumUp Payments Ltd', country: 'DE', bankCode: '20041111', referencePrefix: 'SUMUP PAYOUT ' },
+    payoutProvider: {
+      name: 'SumUp Payments Ltd',
+      country: 'DE',
+      bankCode: '20041111',
+      referencePrefix: 'SUMUP PAYOUT ',
+    },
   },
 ];
 
@@ -123,12 +133,19 @@ function hashId(...parts: (string | number)[]): string {
 
 /** The PSU's accounts at one bank. IBANs and resource ids do not depend on the seed, so they survive a re-seed. */
 export function accountsFor(bank: SandboxBank, psu: SandboxPsu, seed: string): SandboxAccount[] {
-  const kinds: SandboxAccountKind[] = psu.hasOperationsAccount ? ['main', 'operations', 'savings'] : ['main', 'savings'];
+  const kinds: SandboxAccountKind[] = psu.hasOperationsAccount
+    ? ['main', 'operations', 'savings']
+    : ['main', 'savings'];
   return kinds.map((kind, index) => {
     const numberSource = createHash('sha256').update(`${bank.slug}|${psu.id}|${kind}`).digest();
     const accountDigits = String(numberSource.readUInt32BE(0)).padStart(10, '0') + String(index);
     const rand = new SeededRandom(seed, bank.slug, psu.id, kind, 'opening');
-    const opening = kind === 'savings' ? rand.amount(20_000, 60_000) : kind === 'main' ? rand.amount(15_000, 40_000) : rand.amount(2_000, 8_000);
+    const opening =
+      kind === 'savings'
+        ? rand.amount(20_000, 60_000)
+        : kind === 'main'
+          ? rand.amount(15_000, 40_000)
+          : rand.amount(2_000, 8_000);
     return {
       resourceId: hashId(bank.slug, psu.id, kind),
       bankSlug: bank.slug,
@@ -167,7 +184,13 @@ const CUSTOMERS: readonly Counterparty[] = [
   'Studio Rossi S.r.l.',
   'Hansen & Partner mbB',
   'Lefèvre Architectes',
-].map((name, i) => (i % 3 === 1 ? counterparty(name, 'FR', '20041', 'customer') : i % 3 === 2 ? counterparty(name, 'NL', 'RABO', 'customer') : counterparty(name, 'DE', '37040044', 'customer')));
+].map((name, i) =>
+  i % 3 === 1
+    ? counterparty(name, 'FR', '20041', 'customer')
+    : i % 3 === 2
+      ? counterparty(name, 'NL', 'RABO', 'customer')
+      : counterparty(name, 'DE', '37040044', 'customer'),
+);
 
 const SUPPLIERS: readonly Counterparty[] = [
   'Papier & Co GmbH',
@@ -175,7 +198,9 @@ const SUPPLIERS: readonly Counterparty[] = [
   'Imprimerie Lambert',
   'De Vries Verpakkingen B.V.',
   'Kurierdienst Blitz GmbH',
-].map((name, i) => (i % 2 === 0 ? counterparty(name, 'DE', '10050000', 'supplier') : counterparty(name, 'FR', '30004', 'supplier')));
+].map((name, i) =>
+  i % 2 === 0 ? counterparty(name, 'DE', '10050000', 'supplier') : counterparty(name, 'FR', '30004', 'supplier'),
+);
 
 interface Merchant {
   name: string;
@@ -210,11 +235,51 @@ interface DirectDebitCreditor {
 }
 
 const DIRECT_DEBITS: readonly DirectDebitCreditor[] = [
-  { name: 'Google Cloud EMEA Ltd', nationalId: '00000482915', dayOfMonth: 2, min: 20, max: 140, label: 'Google Workspace', kind: 'subscription' },
-  { name: 'Telekom Deutschland GmbH', nationalId: '00000012345', dayOfMonth: 3, min: 49, max: 89, label: 'Mobilfunk Rechnung', kind: 'telecom' },
-  { name: 'Allianz Versicherungs-AG', nationalId: '00000098765', dayOfMonth: 5, min: 120, max: 180, label: 'Betriebshaftpflicht', kind: 'insurance' },
-  { name: 'Vattenfall Europe Sales GmbH', nationalId: '00000055501', dayOfMonth: 12, min: 90, max: 260, label: 'Strom Abschlag', kind: 'energy' },
-  { name: 'DATEV eG', nationalId: '00000033317', dayOfMonth: 20, min: 59, max: 119, label: 'Buchhaltung Software', kind: 'subscription' },
+  {
+    name: 'Google Cloud EMEA Ltd',
+    nationalId: '00000482915',
+    dayOfMonth: 2,
+    min: 20,
+    max: 140,
+    label: 'Google Workspace',
+    kind: 'subscription',
+  },
+  {
+    name: 'Telekom Deutschland GmbH',
+    nationalId: '00000012345',
+    dayOfMonth: 3,
+    min: 49,
+    max: 89,
+    label: 'Mobilfunk Rechnung',
+    kind: 'telecom',
+  },
+  {
+    name: 'Allianz Versicherungs-AG',
+    nationalId: '00000098765',
+    dayOfMonth: 5,
+    min: 120,
+    max: 180,
+    label: 'Betriebshaftpflicht',
+    kind: 'insurance',
+  },
+  {
+    name: 'Vattenfall Europe Sales GmbH',
+    nationalId: '00000055501',
+    dayOfMonth: 12,
+    min: 90,
+    max: 260,
+    label: 'Strom Abschlag',
+    kind: 'energy',
+  },
+  {
+    name: 'DATEV eG',
+    nationalId: '00000033317',
+    dayOfMonth: 20,
+    min: 59,
+    max: 119,
+    label: 'Buchhaltung Software',
+    kind: 'subscription',
+  },
 ];
 
 interface Authorities {
@@ -276,7 +341,10 @@ function businessDayFrom(day: Date): Date {
 }
 
 const MONTHS = (day: Date): string => `${String(day.getUTCMonth() + 1).padStart(2, '0')}/${day.getUTCFullYear()}`;
-type EntryFields = Omit<LedgerEntry, 'id' | 'accountResourceId' | 'amount' | 'initiatedAt' | 'bookedAt' | 'bookingDate' | 'valueDate'>;
+type EntryFields = Omit<
+  LedgerEntry,
+  'id' | 'accountResourceId' | 'amount' | 'initiatedAt' | 'bookedAt' | 'bookingDate' | 'valueDate'
+>;
 
 /** One PSU's day at one bank, as each kind of line below reads it: the random draws are made in one fixed order. */
 interface SeedDay {
@@ -328,7 +396,13 @@ export function entriesForDay(
   return d.out;
 }
 
-function seedDay(seed: string, bank: SandboxBank, psu: SandboxPsu, accounts: readonly SandboxAccount[], day: Date): SeedDay | undefined {
+function seedDay(
+  seed: string,
+  bank: SandboxBank,
+  psu: SandboxPsu,
+  accounts: readonly SandboxAccount[],
+  day: Date,
+): SeedDay | undefined {
   const rand = new SeededRandom(seed, bank.slug, psu.id, isoDate(day));
   const main = accounts.find((a) => a.kind === 'main');
   const savings = accounts.find((a) => a.kind === 'savings');
@@ -353,9 +427,24 @@ function seedDay(seed: string, bank: SandboxBank, psu: SandboxPsu, accounts: rea
     return entry;
   };
   const authorities = authoritiesFor(bank.country);
-  return { seed, bank, psu, day, date, dayOfMonth: day.getUTCDate(), weekday: day.getUTCDay(), rand, main, savings, cardAccount, authorities, out, nextId, booked };
+  return {
+    seed,
+    bank,
+    psu,
+    day,
+    date,
+    dayOfMonth: day.getUTCDate(),
+    weekday: day.getUTCDay(),
+    rand,
+    main,
+    savings,
+    cardAccount,
+    authorities,
+    out,
+    nextId,
+    booked,
+  };
 }
-
 
 /** Rent, the account fee and, with an operations account, its monthly top-up: on the 1st. */
 function monthStart(d: SeedDay): void {
@@ -430,7 +519,9 @@ function customerTransfers(d: SeedDay): void {
       counterpartyIban: customer.iban,
       ...(structured
         ? { remittanceStructured: creditorReference(invoiceNumber.replace(/-/g, '')) }
-        : { remittanceUnstructured: rand.chance(50) ? `Invoice ${invoiceNumber}` : `${invoiceNumber} ${customer.name}` }),
+        : {
+            remittanceUnstructured: rand.chance(50) ? `Invoice ${invoiceNumber}` : `${invoiceNumber} ${customer.name}`,
+          }),
       endToEndId: rand.chance(70) ? `E2E${rand.digits(12)}` : 'NOTPROVIDED',
       bankTransactionCode: 'PMNT-RCDT-ESCT',
       kind: 'customer-payment',
@@ -443,7 +534,12 @@ function payout(d: SeedDay): void {
   const { main, day, weekday, psu, rand, booked } = d;
   const payoutDay = psu.payoutProvider.referencePrefix.startsWith('STRIPE') ? weekday === 2 || weekday === 5 : true;
   if (payoutDay) {
-    const provider = counterparty(psu.payoutProvider.name, psu.payoutProvider.country, psu.payoutProvider.bankCode, 'payout');
+    const provider = counterparty(
+      psu.payoutProvider.name,
+      psu.payoutProvider.country,
+      psu.payoutProvider.bankCode,
+      'payout',
+    );
     booked(main, psu.id === 'alice' ? rand.amount(300, 2_500) : rand.amount(80, 900), at(day, 10, rand.int(0, 59)), {
       counterpartyName: provider.name,
       counterpartyIban: provider.iban,
@@ -614,4 +710,3 @@ function quarterlyInterest(d: SeedDay): void {
     });
   }
 }
-

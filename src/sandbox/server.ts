@@ -12,7 +12,9 @@ function portFromArgs(argv: string[]): number {
 const port = portFromArgs(process.argv.slice(2));
 const controlToken = randomBytes(24).toString('base64url');
 // A gateway on its default port may connect at once; other clients register through the control API.
-const oauthClients = { passerelle: ['http://localhost:4000/connections/callback', 'http://127.0.0.1:4000/connections/callback'] };
+const oauthClients = {
+  passerelle: ['http://localhost:4000/connections/callback', 'http://127.0.0.1:4000/connections/callback'],
+};
 const { app } = createSandbox({ controlToken, oauthClients });
 const server = app.listen(port, () => {
   const address = server.address();

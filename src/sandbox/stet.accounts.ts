@@ -3,7 +3,17 @@ import type { Response, Router } from 'express';
 import { bankBase } from './bank-context';
 import { type VisibleEntry, decimalString } from './ledger';
 import { DAY_MS, type SandboxAccount, isoDate } from './seed-data';
-import { DEFAULT_HISTORY_DAYS, HAL_JSON, STET_PAGE_SIZE, type Grant, type StetBank, StetError, type StetRequest, dateTime, parseDay } from './stet.shared';
+import {
+  DEFAULT_HISTORY_DAYS,
+  HAL_JSON,
+  STET_PAGE_SIZE,
+  type Grant,
+  type StetBank,
+  StetError,
+  type StetRequest,
+  dateTime,
+  parseDay,
+} from './stet.shared';
 import { bearer } from './stet.oauth';
 
 /** STET accounts, balances and transactions (aisp scope). */
@@ -26,9 +36,24 @@ function balancesJson(st: StetBank, account: SandboxAccount) {
   const amount = (value: Decimal) => ({ amount: decimalString(value), currency: account.currency });
   const lastChange = set.lastChangeDateTime.toISOString();
   return [
-    { name: 'Solde comptable', balanceType: 'CLBD', balanceAmount: amount(set.closingBooked), referenceDate: dateTime(set.closingBookedDate) },
-    { name: 'Solde instantané', balanceType: 'OTHR', balanceAmount: amount(set.interimBooked), lastChangeDateTime: lastChange },
-    { name: 'Solde prévisionnel', balanceType: 'XPCD', balanceAmount: amount(set.expected), lastChangeDateTime: lastChange },
+    {
+      name: 'Solde comptable',
+      balanceType: 'CLBD',
+      balanceAmount: amount(set.closingBooked),
+      referenceDate: dateTime(set.closingBookedDate),
+    },
+    {
+      name: 'Solde instantané',
+      balanceType: 'OTHR',
+      balanceAmount: amount(set.interimBooked),
+      lastChangeDateTime: lastChange,
+    },
+    {
+      name: 'Solde prévisionnel',
+      balanceType: 'XPCD',
+      balanceAmount: amount(set.expected),
+      lastChangeDateTime: lastChange,
+    },
   ];
 }
 
@@ -79,8 +104,14 @@ function transactionJson(visible: VisibleEntry) {
   const [domain, family, subFamily] = entry.bankTransactionCode.split('-');
   const party = entry.counterpartyName
     ? credit
-      ? { debtor: { name: entry.counterpartyName }, ...(entry.counterpartyIban ? { debtorAccount: { iban: entry.counterpartyIban } } : {}) }
-      : { creditor: { name: entry.counterpartyName }, ...(entry.counterpartyIban ? { creditorAccount: { iban: entry.counterpartyIban } } : {}) }
+      ? {
+          debtor: { name: entry.counterpartyName },
+          ...(entry.counterpartyIban ? { debtorAccount: { iban: entry.counterpartyIban } } : {}),
+        }
+      : {
+          creditor: { name: entry.counterpartyName },
+          ...(entry.counterpartyIban ? { creditorAccount: { iban: entry.counterpartyIban } } : {}),
+        }
     : undefined;
   return {
     resourceId: id,
@@ -100,7 +131,11 @@ function transactionJson(visible: VisibleEntry) {
     remittanceInformation: {
       ...(entry.remittanceUnstructured ? { unstructured: [entry.remittanceUnstructured] } : {}),
       ...(entry.remittanceStructured
-        ? { structured: [{ creditorReferenceInformation: { type: { code: 'SCOR' }, reference: entry.remittanceStructured } }] }
+        ? {
+            structured: [
+              { creditorReferenceInformation: { type: { code: 'SCOR' }, reference: entry.remittanceStructured } },
+            ],
+          }
         : {}),
     },
     ...(entry.merchantCategoryCode ? { merchantCategoryCode: entry.merchantCategoryCode } : {}),
@@ -110,7 +145,8 @@ function transactionJson(visible: VisibleEntry) {
 function readTransactions(st: StetBank, req: StetRequest, res: Response): void {
   const { ledger, now } = st.ctx;
   const account = ownAccount(st, req, bearer(st, req, 'aisp'));
-  const dateFrom = parseDay(req.query.dateFrom, 'dateFrom') ?? isoDate(new Date(now().getTime() - DEFAULT_HISTORY_DAYS * DAY_MS));
+  const dateFrom =
+    parseDay(req.query.dateFrom, 'dateFrom') ?? isoDate(new Date(now().getTime() - DEFAULT_HISTORY_DAYS * DAY_MS));
   // STET 1.5 §4.7: dateTo is exclusive.
   const dateTo = parseDay(req.query.dateTo, 'dateTo') ?? isoDate(new Date(now().getTime() + DAY_MS));
   if (dateFrom >= dateTo) throw new StetError(400, 'FORMAT_ERROR', 'dateFrom must be before dateTo');

@@ -3,7 +3,20 @@ import type { RequestHandler, Request, Response, Router } from 'express';
 import { type BankConsents, type ConsentEnding, bankBase } from './bank-context';
 import { LOCKED_MESSAGE, readScaForm, renderScaPage, withQuery } from './sca-page';
 import { DAY_MS, isoDate } from './seed-data';
-import { ACCESS_TOKEN_SECONDS, CODE_LIFETIME_MS, DEFAULT_HISTORY_DAYS, type AuthorizationCode, type Grant, OAuthError, type PaymentRequest, type Scope, type StetBank, StetError, parseDay, token } from './stet.shared';
+import {
+  ACCESS_TOKEN_SECONDS,
+  CODE_LIFETIME_MS,
+  DEFAULT_HISTORY_DAYS,
+  type AuthorizationCode,
+  type Grant,
+  OAuthError,
+  type PaymentRequest,
+  type Scope,
+  type StetBank,
+  StetError,
+  parseDay,
+  token,
+} from './stet.shared';
 
 /** OAuth2 at the STET bank (RFC 6749 §4.1 authorization code, §4.4 client credentials, §6 refresh; RFC 7009 revocation). */
 
@@ -21,7 +34,11 @@ export function refreshGrant(st: StetBank, grant: Grant): Grant {
 /** Every grant the PSUs gave, for the control API: those behind tokens and those still behind a code. */
 export function grants(st: StetBank): Set<Grant> {
   const { codes, accessTokens, refreshTokens } = st;
-  return new Set([...refreshTokens.values(), ...[...accessTokens.values()].map((t) => t.grant), ...[...codes.values()].map((c) => c.grant)]);
+  return new Set([
+    ...refreshTokens.values(),
+    ...[...accessTokens.values()].map((t) => t.grant),
+    ...[...codes.values()].map((c) => c.grant),
+  ]);
 }
 
 interface AuthorizeRequest {
@@ -40,10 +57,12 @@ interface AuthorizeRequest {
 function readAuthorize(st: StetBank, source: Record<string, unknown>): AuthorizeRequest {
   const { bank, now } = st.ctx;
   const get = (name: string) => (typeof source[name] === 'string' ? (source[name] as string) : '');
-  if (get('response_type') !== 'code') throw new StetError(400, 'unsupported_response_type', 'response_type must be code');
+  if (get('response_type') !== 'code')
+    throw new StetError(400, 'unsupported_response_type', 'response_type must be code');
   if (!get('client_id')) throw new StetError(400, 'invalid_request', 'client_id is required');
   // RFC 6749 §4.1.2.1: with an unknown client or redirect URI the bank must not redirect, only tell the user.
-  if (!st.ctx.oauthClients.isRegistered(get('client_id'))) throw new StetError(400, 'unauthorized_client', 'client_id is not registered at this bank');
+  if (!st.ctx.oauthClients.isRegistered(get('client_id')))
+    throw new StetError(400, 'unauthorized_client', 'client_id is not registered at this bank');
   if (!st.ctx.oauthClients.allows(get('client_id'), get('redirect_uri'))) {
     throw new StetError(400, 'invalid_request', 'redirect_uri is not registered for this client_id');
   }
@@ -56,7 +75,8 @@ function readAuthorize(st: StetBank, source: Record<string, unknown>): Authorize
   if (validUntil < isoDate(now())) throw new StetError(400, 'invalid_request', 'valid_until is in the past');
   const historyLimit = extendedHistory ? bank.maxHistoryDays : DEFAULT_HISTORY_DAYS;
   const askedHistory = Number(get('history_days') || historyLimit);
-  if (!Number.isInteger(askedHistory) || askedHistory < 1) throw new StetError(400, 'invalid_request', 'history_days must be a positive integer');
+  if (!Number.isInteger(askedHistory) || askedHistory < 1)
+    throw new StetError(400, 'invalid_request', 'history_days must be a positive integer');
   return {
     clientId: get('client_id'),
     redirectUri: get('redirect_uri'),
@@ -70,7 +90,9 @@ function readAuthorize(st: StetBank, source: Record<string, unknown>): Authorize
 
 function authorizePage(st: StetBank, req: Request, request: AuthorizeRequest, error?: string): string {
   const { bank, now } = st.ctx;
-  const days = Math.round((Date.parse(`${request.validUntil}T00:00:00Z`) - Date.parse(`${isoDate(now())}T00:00:00Z`)) / DAY_MS);
+  const days = Math.round(
+    (Date.parse(`${request.validUntil}T00:00:00Z`) - Date.parse(`${isoDate(now())}T00:00:00Z`)) / DAY_MS,
+  );
   const aisp = request.scope === 'aisp';
   return renderScaPage({
     bankName: bank.name,
@@ -78,7 +100,10 @@ function authorizePage(st: StetBank, req: Request, request: AuthorizeRequest, er
     action: `${bankBase(req)}/oauth/authorize`,
     details: [
       ['Third party', request.clientId],
-      ['Access', aisp ? 'Accounts, balances and transactions of all accounts (aisp)' : 'Confirm payments you initiate (pisp)'],
+      [
+        'Access',
+        aisp ? 'Accounts, balances and transactions of all accounts (aisp)' : 'Confirm payments you initiate (pisp)',
+      ],
       ['Valid until', `${request.validUntil} (${days} days)`],
       ...(aisp ? [['Transaction history', `the last ${request.historyDays} days`] as [string, string]] : []),
     ],
@@ -107,13 +132,19 @@ function submitAuthorizePage(st: StetBank, req: Request, res: Response): void {
   const request = readAuthorize(st, body);
   const attempt = `${request.clientId}|${request.redirectUri}|${request.state}`;
   if (attempts.locked(attempt)) {
-    res.status(423).type('html').send(authorizePage(st, req, request, LOCKED_MESSAGE));
+    res
+      .status(423)
+      .type('html')
+      .send(authorizePage(st, req, request, LOCKED_MESSAGE));
     return;
   }
   const submission = readScaForm(body);
   if (!submission.psu) {
     const lockedNow = attempts.fail(attempt);
-    res.status(lockedNow ? 423 : 401).type('html').send(authorizePage(st, req, request, lockedNow ? LOCKED_MESSAGE : submission.error));
+    res
+      .status(lockedNow ? 423 : 401)
+      .type('html')
+      .send(authorizePage(st, req, request, lockedNow ? LOCKED_MESSAGE : submission.error));
     return;
   }
   const stateParam: Record<string, string> = request.state ? { state: request.state } : {};
@@ -130,7 +161,12 @@ function submitAuthorizePage(st: StetBank, req: Request, res: Response): void {
     status: 'active',
   };
   const code = token();
-  codes.set(code, { grant, clientId: request.clientId, redirectUri: request.redirectUri, expiresAt: new Date(now().getTime() + CODE_LIFETIME_MS) });
+  codes.set(code, {
+    grant,
+    clientId: request.clientId,
+    redirectUri: request.redirectUri,
+    expiresAt: new Date(now().getTime() + CODE_LIFETIME_MS),
+  });
   res.redirect(302, withQuery(request.redirectUri, { code, ...stateParam }));
 }
 
@@ -163,8 +199,10 @@ function tokenEndpoint(st: StetBank, req: Request, res: Response): void {
       const code = body.code ? codes.get(body.code) : undefined;
       if (body.code) codes.delete(body.code);
       if (!code || code.expiresAt < now()) throw new OAuthError(400, 'invalid_grant', 'unknown, used or expired code');
-      if (code.redirectUri !== body.redirect_uri) throw new OAuthError(400, 'invalid_grant', 'redirect_uri does not match');
-      if (body.client_id && body.client_id !== code.clientId) throw new OAuthError(400, 'invalid_grant', 'code was issued to another client');
+      if (code.redirectUri !== body.redirect_uri)
+        throw new OAuthError(400, 'invalid_grant', 'redirect_uri does not match');
+      if (body.client_id && body.client_id !== code.clientId)
+        throw new OAuthError(400, 'invalid_grant', 'code was issued to another client');
       res.json(issue(st, code.grant, true));
       return;
     }
@@ -172,18 +210,32 @@ function tokenEndpoint(st: StetBank, req: Request, res: Response): void {
       const grant = body.refresh_token ? refreshTokens.get(body.refresh_token) : undefined;
       if (!grant) throw new OAuthError(400, 'invalid_grant', 'unknown refresh token');
       const state = refreshGrant(st, grant).status;
-      if (state !== 'active') throw new OAuthError(400, 'invalid_grant', state === 'revoked' ? 'access revoked by the PSU' : 'consent expired');
+      if (state !== 'active')
+        throw new OAuthError(
+          400,
+          'invalid_grant',
+          state === 'revoked' ? 'access revoked by the PSU' : 'consent expired',
+        );
       res.json(issue(st, grant, false));
       return;
     }
     case 'client_credentials': {
       if (!body.client_id) throw new OAuthError(401, 'invalid_client', 'client_id is required');
-      const grant: Grant = { id: randomUUID(), scope: 'pisp', validUntil: new Date(now().getTime() + DAY_MS), status: 'active' };
+      const grant: Grant = {
+        id: randomUUID(),
+        scope: 'pisp',
+        validUntil: new Date(now().getTime() + DAY_MS),
+        status: 'active',
+      };
       res.json(issue(st, grant, false));
       return;
     }
     default:
-      throw new OAuthError(400, 'unsupported_grant_type', 'grant_type must be authorization_code, refresh_token or client_credentials');
+      throw new OAuthError(
+        400,
+        'unsupported_grant_type',
+        'grant_type must be authorization_code, refresh_token or client_credentials',
+      );
   }
 }
 
@@ -210,7 +262,6 @@ export function bearer(st: StetBank, req: Request, scope: Scope): Grant {
   return grant;
 }
 
-
 /** Tokens and codes name their grant by id in the state file, so that they share one grant again once restored. */
 interface SavedStet {
   grants: Grant[];
@@ -228,7 +279,10 @@ export function keepState(st: StetBank): void {
     snapshot: (): SavedStet => ({
       grants: [...grants(st)],
       codes: [...codes].map(([code, issued]) => [code, { ...issued, grant: issued.grant.id }]),
-      accessTokens: [...accessTokens].map(([value, issued]) => [value, { grant: issued.grant.id, expiresAt: issued.expiresAt }]),
+      accessTokens: [...accessTokens].map(([value, issued]) => [
+        value,
+        { grant: issued.grant.id, expiresAt: issued.expiresAt },
+      ]),
       refreshTokens: [...refreshTokens].map(([value, grant]) => [value, grant.id]),
       payments,
       paymentsByRequestId,
@@ -237,7 +291,8 @@ export function keepState(st: StetBank): void {
       const saved = data as SavedStet;
       const byId = new Map(saved.grants.map((grant) => [grant.id, grant]));
       for (const [code, issued] of saved.codes) codes.set(code, { ...issued, grant: byId.get(issued.grant) as Grant });
-      for (const [value, issued] of saved.accessTokens) accessTokens.set(value, { ...issued, grant: byId.get(issued.grant) as Grant });
+      for (const [value, issued] of saved.accessTokens)
+        accessTokens.set(value, { ...issued, grant: byId.get(issued.grant) as Grant });
       for (const [value, grantId] of saved.refreshTokens) refreshTokens.set(value, byId.get(grantId) as Grant);
       for (const [id, payment] of saved.payments) payments.set(id, payment);
       for (const [requestId, id] of saved.paymentsByRequestId) paymentsByRequestId.set(requestId, id);

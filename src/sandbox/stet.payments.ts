@@ -14,7 +14,8 @@ import { hal } from './stet.accounts';
 
 function paymentStatus(st: StetBank, payment: PaymentRequest): string {
   const { ledger, now } = st.ctx;
-  if (payment.status === 'ACSP' && payment.confirmedAt && now() >= ledger.settlementTime(payment.confirmedAt)) return 'ACSC';
+  if (payment.status === 'ACSP' && payment.confirmedAt && now() >= ledger.settlementTime(payment.confirmedAt))
+    return 'ACSC';
   return payment.status;
 }
 
@@ -53,7 +54,11 @@ function amountOf(value: unknown): Decimal {
   // Parsed tolerantly: STET 1.5's schema says number, real STET banks send decimal strings.
   const text = typeof value === 'number' ? String(value) : value;
   if (typeof text !== 'string' || !/^\d{1,12}(\.\d{1,2})?$/.test(text) || new Decimal(text).lte(0)) {
-    throw new StetError(400, 'FORMAT_ERROR', 'instructedAmount.amount must be a positive amount with at most 2 decimals');
+    throw new StetError(
+      400,
+      'FORMAT_ERROR',
+      'instructedAmount.amount must be a positive amount with at most 2 decimals',
+    );
   }
   return new Decimal(text);
 }
@@ -77,10 +82,10 @@ function createPaymentRequest(st: StetBank, req: StetRequest, res: Response): vo
   }
   const transaction = transactions[0] as Record<string, unknown>;
   const beneficiary = (transaction.beneficiary ?? body.beneficiary) as
-    | { creditor?: { name?: string }; creditorAccount?: { iban?: string } }
-    | undefined;
+    { creditor?: { name?: string }; creditorAccount?: { iban?: string } } | undefined;
   const creditorIban = beneficiary?.creditorAccount?.iban?.replace(/\s+/g, '');
-  if (!creditorIban || !isValidIBAN(creditorIban)) throw new StetError(400, 'FORMAT_ERROR', 'beneficiary.creditorAccount.iban is invalid');
+  if (!creditorIban || !isValidIBAN(creditorIban))
+    throw new StetError(400, 'FORMAT_ERROR', 'beneficiary.creditorAccount.iban is invalid');
   if (!beneficiary?.creditor?.name) throw new StetError(400, 'FORMAT_ERROR', 'beneficiary.creditor.name is required');
   const instructed = transaction.instructedAmount as { amount?: unknown; currency?: unknown } | undefined;
   if (instructed?.currency !== 'EUR') throw new StetError(400, 'FORMAT_ERROR', 'instructedAmount.currency must be EUR');
@@ -88,13 +93,21 @@ function createPaymentRequest(st: StetBank, req: StetRequest, res: Response): vo
   const debtorIban = (body.debtorAccount as { iban?: string } | undefined)?.iban?.replace(/\s+/g, '');
   if (debtorIban) {
     const debtor = ledger.accountByIban(debtorIban);
-    if (!debtor || debtor.bankSlug !== slug) throw new StetError(400, 'FORMAT_ERROR', 'debtorAccount is not an account of this bank');
+    if (!debtor || debtor.bankSlug !== slug)
+      throw new StetError(400, 'FORMAT_ERROR', 'debtorAccount is not an account of this bank');
   }
-  const supplementary = (body.supplementaryData ?? {}) as { successfulReportUrl?: string; unsuccessfulReportUrl?: string };
+  const supplementary = (body.supplementaryData ?? {}) as {
+    successfulReportUrl?: string;
+    unsuccessfulReportUrl?: string;
+  };
   try {
     new URL(supplementary.successfulReportUrl ?? '');
   } catch {
-    throw new StetError(400, 'FORMAT_ERROR', 'supplementaryData.successfulReportUrl must be an absolute URL (REDIRECT approach)');
+    throw new StetError(
+      400,
+      'FORMAT_ERROR',
+      'supplementaryData.successfulReportUrl must be an absolute URL (REDIRECT approach)',
+    );
   }
   const remittance = transaction.remittanceInformation as { unstructured?: string[] } | undefined;
   const payment: PaymentRequest = {
@@ -183,14 +196,25 @@ export function servePaymentScaPage(router: Router, st: StetBank): void {
     onAuthenticated: (payment, { psu, decision }, res, page) => {
       // Only the payer decides: another customer of the bank may neither approve nor deny this payment.
       const own = ledger.accountsOf(slug, psu.id);
-      const debtor = payment.debtorIban ? own.find((a) => a.iban === payment.debtorIban) : own.find((a) => a.kind === 'main');
+      const debtor = payment.debtorIban
+        ? own.find((a) => a.iban === payment.debtorIban)
+        : own.find((a) => a.kind === 'main');
       if (!debtor) {
-        res.status(403).type('html').send(renderScaPage({ ...page, error: 'The debtor account is not held by this user.' }));
+        res
+          .status(403)
+          .type('html')
+          .send(renderScaPage({ ...page, error: 'The debtor account is not held by this user.' }));
         return;
       }
       if (decision === 'deny') {
         payment.status = 'RJCT';
-        res.redirect(302, withQuery(payment.unsuccessfulReportUrl ?? payment.successfulReportUrl, { paymentRequestResourceId: payment.id, error: 'access_denied' }));
+        res.redirect(
+          302,
+          withQuery(payment.unsuccessfulReportUrl ?? payment.successfulReportUrl, {
+            paymentRequestResourceId: payment.id,
+            error: 'access_denied',
+          }),
+        );
         return;
       }
       payment.debtorIban = debtor.iban;
@@ -203,5 +227,7 @@ export function servePaymentScaPage(router: Router, st: StetBank): void {
 export function paymentRoutes(api: Router, st: StetBank): void {
   api.post('/payment-requests', (req, res) => createPaymentRequest(st, req, res));
   api.get('/payment-requests/:paymentRequestResourceId', (req, res) => readPaymentRequest(st, req, res));
-  api.post('/payment-requests/:paymentRequestResourceId/confirmation', (req, res) => confirmPaymentRequest(st, req, res));
+  api.post('/payment-requests/:paymentRequestResourceId/confirmation', (req, res) =>
+    confirmPaymentRequest(st, req, res),
+  );
 }

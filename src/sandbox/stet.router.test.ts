@@ -54,8 +54,14 @@ describe('Sandbox STET Bank', () => {
     const approved = await submitSca(asked);
     const code = new URL(approved.location as string).searchParams.get('code') as string;
     const form = { grant_type: 'authorization_code', code, redirect_uri: STET_REDIRECT_URI, client_id: 'passerelle' };
-    const { refresh_token: refreshToken } = (await http(`${bank}/oauth/token`, { method: 'POST', form })).json as { refresh_token: string };
-    const renew = () => http(`${bank}/oauth/token`, { method: 'POST', form: { grant_type: 'refresh_token', refresh_token: refreshToken } });
+    const { refresh_token: refreshToken } = (await http(`${bank}/oauth/token`, { method: 'POST', form })).json as {
+      refresh_token: string;
+    };
+    const renew = () =>
+      http(`${bank}/oauth/token`, {
+        method: 'POST',
+        form: { grant_type: 'refresh_token', refresh_token: refreshToken },
+      });
     clock = new Date('2026-12-25T23:00:00Z');
     expect((await renew()).status).toBe(200);
     clock = new Date('2026-12-26T00:00:01Z');
@@ -109,7 +115,12 @@ describe('Sandbox STET Bank', () => {
     let pages = 0;
     while (url) {
       const page = (await http(url, { headers: stetHeaders(tokens.access_token) })).json as {
-        transactions: { bookingDate?: string; status: string; creditDebitIndicator: string; transactionAmount: { amount: string } }[];
+        transactions: {
+          bookingDate?: string;
+          status: string;
+          creditDebitIndicator: string;
+          transactionAmount: { amount: string };
+        }[];
         _links: { next?: { href: string } };
       };
       for (const t of page.transactions) {

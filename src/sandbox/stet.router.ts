@@ -58,7 +58,8 @@ function stetErrors(err: unknown, req: Request, res: Response, next: NextFunctio
     return;
   }
   if (err instanceof StetError) {
-    if (err.status === 401) res.set('WWW-Authenticate', `Bearer error="invalid_token", error_description="${err.message}"`);
+    if (err.status === 401)
+      res.set('WWW-Authenticate', `Bearer error="invalid_token", error_description="${err.message}"`);
     hal(res, err.status, errorModel(err.status, err.error, err.message, req.path));
     return;
   }

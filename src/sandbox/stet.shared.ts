@@ -79,7 +79,13 @@ export class OAuthError extends Error {
 export const HAL_JSON = 'application/hal+json; charset=utf-8';
 
 export function errorModel(status: number, error: string, message: string, path?: string) {
-  return { timestamp: new Date().toISOString(), status, error, message: message.slice(0, 140), ...(path ? { path } : {}) };
+  return {
+    timestamp: new Date().toISOString(),
+    status,
+    error,
+    message: message.slice(0, 140),
+    ...(path ? { path } : {}),
+  };
 }
 
 /** STET accepts `YYYY-MM-DD` or a date-time for dateFrom/dateTo; both are read as the UTC calendar day. */

@@ -69,9 +69,10 @@ export class TokenCipher {
     decipher.setAAD(Buffer.from(`${version}:${keyId}`));
     decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
     try {
-      return Buffer.concat([decipher.update(body.subarray(IV_BYTES, body.length - TAG_BYTES)), decipher.final()]).toString(
-        'utf8',
-      );
+      return Buffer.concat([
+        decipher.update(body.subarray(IV_BYTES, body.length - TAG_BYTES)),
+        decipher.final(),
+      ]).toString('utf8');
     } catch {
       throw new DecryptionError(`ciphertext under key ${keyId} failed authentication: it was altered`);
     }

@@ -16,7 +16,8 @@ export function explorerRouter(): Router {
         endpointURL: `${origin}/graphql`,
         subscriptionsEndpoint: `${origin.replace(/^http/, 'ws')}/graphql`,
         initialSubscriptionRequestHandlerId: 'graphql-ws',
-        initialQuery: '{\n  viewer { id kind displayName scopes }\n  institutions(first: 10) { edges { node { id name country } } }\n}\n',
+        initialQuery:
+          '{\n  viewer { id kind displayName scopes }\n  institutions(first: 10) { edges { node { id name country } } }\n}\n',
         initialHeaders: { Authorization: 'Bearer <paste the api key printed at start>' },
         initialSubscriptionsPayload: { authorization: 'Bearer <paste the api key printed at start>' },
         disableAccount: true,

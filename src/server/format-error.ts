@@ -45,7 +45,10 @@ export function createFormatError(logger: Logger) {
  */
 export function createWebSocketFormatError(logger: Logger) {
   const format = createFormatError(logger);
-  const formatOne = (error: GraphQLError, ownCode: 'GRAPHQL_VALIDATION_FAILED' | 'BAD_USER_INPUT'): GraphQLFormattedError => {
+  const formatOne = (
+    error: GraphQLError,
+    ownCode: 'GRAPHQL_VALIDATION_FAILED' | 'BAD_USER_INPUT',
+  ): GraphQLFormattedError => {
     const formatted = error.toJSON();
     if (error.path || formatted.extensions?.code !== undefined) return format(formatted, error);
     return format({ ...formatted, extensions: { ...formatted.extensions, code: ownCode } }, error);
@@ -67,11 +70,15 @@ export function unauthenticated(message: string): GraphQLError {
 export function jsonErrors(logger: Logger): ErrorRequestHandler {
   return (error: { type?: string; status?: number }, _req, res, _next) => {
     if (error.type === 'entity.parse.failed') {
-      res.status(400).json({ errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+      res
+        .status(400)
+        .json({ errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
       return;
     }
     if (error.type === 'entity.too.large') {
-      res.status(413).json({ errors: [{ message: 'the request body is larger than 1 MB', extensions: { code: 'BAD_REQUEST' } }] });
+      res
+        .status(413)
+        .json({ errors: [{ message: 'the request body is larger than 1 MB', extensions: { code: 'BAD_REQUEST' } }] });
       return;
     }
     logger.error({ err: error }, 'unexpected error while serving an HTTP request');

@@ -126,13 +126,19 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       : new MemoryMessaging();
     cleanup.push(['messaging', () => messaging.close()]);
 
-    const rateLimits = await RateLimits.create(config.limits, { redisUrl: config.redisUrl, prefix: config.redisPrefix, logger });
+    const rateLimits = await RateLimits.create(config.limits, {
+      redisUrl: config.redisUrl,
+      prefix: config.redisPrefix,
+      logger,
+    });
     cleanup.push(['rate limits', () => rateLimits.close()]);
 
     const jobs = await createJobRunner({ redisUrl: config.redisUrl, prefix: `${config.redisPrefix}jobs`, logger });
     cleanup.push(['jobs', () => jobs.close()]);
 
-    const key = config.encryptionKey ? parseEncryptionKey(config.encryptionKey) : await loadOrCreateEncryptionKey(config.dataDir);
+    const key = config.encryptionKey
+      ? parseEncryptionKey(config.encryptionKey)
+      : await loadOrCreateEncryptionKey(config.dataDir);
     const events = new EventsService(dataSource, messaging, logger, now);
     cleanup.push(['event feeds', () => events.close()]);
     let url = '';
@@ -147,7 +153,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const consentAccess = new ConsentAccess(dataSource, registry, secrets);
     const reconciliation = new ReconciliationService({ dataSource, events, jobs });
     // New and settled lines may pay open invoices: match them, once per burst of syncs.
-    const sync = new SyncService({ dataSource, consentAccess, events, jobs, logger, now, onSynced: (ownerId) => reconciliation.request(ownerId) });
+    const sync = new SyncService({
+      dataSource,
+      consentAccess,
+      events,
+      jobs,
+      logger,
+      now,
+      onSynced: (ownerId) => reconciliation.request(ownerId),
+    });
     const invoices = new InvoicesService({ dataSource, onChanged: (ownerId) => reconciliation.request(ownerId) });
     const payouts = new PayoutsService({ dataSource, onChanged: (ownerId) => reconciliation.request(ownerId) });
     const connections: ConnectionsService = new ConnectionsService({
@@ -163,12 +177,32 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       now,
     });
     const transactions = new TransactionsService(dataSource);
-    const payments = new PaymentsService({ dataSource, registry, events, jobs, encryptionKey: key, callbackUrl: () => `${url}${PAYMENT_CALLBACK_PATH}`, logger, pollBaseMs: options.paymentPollBaseMs });
+    const payments = new PaymentsService({
+      dataSource,
+      registry,
+      events,
+      jobs,
+      encryptionKey: key,
+      callbackUrl: () => `${url}${PAYMENT_CALLBACK_PATH}`,
+      logger,
+      pollBaseMs: options.paymentPollBaseMs,
+    });
     registerPaymentJobs(jobs, payments);
     const balances = new BalancesService({ consentAccess, messaging, now });
-    const lenderSharing = await createLenderSharing({ dataSource, events, transactions, balances, principals, cipher, jobs, now });
+    const lenderSharing = await createLenderSharing({
+      dataSource,
+      events,
+      transactions,
+      balances,
+      principals,
+      cipher,
+      jobs,
+      now,
+    });
     jobs.register(CONSENT_SWEEP_JOB, () => connections.sweep(), { exclusiveKey: () => CONSENT_SWEEP_JOB });
-    jobs.register(OUTBOX_SWEEP_JOB, async () => void (await events.sweep(config.outboxRetentionDays)), { exclusiveKey: () => OUTBOX_SWEEP_JOB });
+    jobs.register(OUTBOX_SWEEP_JOB, async () => void (await events.sweep(config.outboxRetentionDays)), {
+      exclusiveKey: () => OUTBOX_SWEEP_JOB,
+    });
 
     const services: GatewayServices = {
       dataSource,
@@ -182,9 +216,16 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       reconciliation,
       payments,
       lenderSharing,
-      accounting: new AccountingService({ dataSource, siren: config.accountingSiren, categoryAccounts: config.categoryAccounts, now }),
+      accounting: new AccountingService({
+        dataSource,
+        siren: config.accountingSiren,
+        categoryAccounts: config.categoryAccounts,
+        now,
+      }),
     };
-    const resolverInstances = new Map<unknown, object>(resolverBindings.map((binding) => [binding.type, binding.create(services)]));
+    const resolverInstances = new Map<unknown, object>(
+      resolverBindings.map((binding) => [binding.type, binding.create(services)]),
+    );
     const schema = await buildGatewaySchema({ get: (resolverClass) => resolverInstances.get(resolverClass) });
     const loaderDeps: LoaderDeps = { dataSource, balances };
     const contextFor = (principal: AuthenticatedPrincipal, psu: PsuContext, requestIp?: string): GatewayContext => {
@@ -207,7 +248,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
 
     // Same introspection policy on both transports: refused in production.
     const introspection = config.env !== 'production';
-    const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.limits.wsMaxPayloadBytes });
+    const wsServer = new WebSocketServer({
+      server: httpServer,
+      path: '/graphql',
+      maxPayload: config.limits.wsMaxPayloadBytes,
+    });
     const formatWebSocketError = createWebSocketFormatError(logger);
     const wsCleanup = useServer<Record<string, unknown>, SocketExtra>(
       {
@@ -219,17 +264,33 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           const params = ctx.connectionParams ?? {};
           try {
             const address = ctx.extra.request.socket.remoteAddress;
-            ctx.extra.principal = await authenticateWithinLimits(params.authorization ?? params.Authorization, address, principals, rateLimits, false);
+            ctx.extra.principal = await authenticateWithinLimits(
+              params.authorization ?? params.Authorization,
+              address,
+              principals,
+              rateLimits,
+              false,
+            );
             return true;
           } catch (error) {
             // graphql-ws would close with a bare 4403 "Forbidden"; say why, as HTTP does (a close reason fits 123 bytes).
-            ctx.extra.socket.close(CloseCode.Forbidden, Buffer.from((error as Error).message).subarray(0, 123).toString());
+            ctx.extra.socket.close(
+              CloseCode.Forbidden,
+              Buffer.from((error as Error).message)
+                .subarray(0, 123)
+                .toString(),
+            );
             return false;
           }
         },
         context: (ctx): GatewayContext =>
-          contextFor(ctx.extra.principal!, psuFrom(ctx.connectionParams?.psuIpAddress), ctx.extra.request.socket.remoteAddress),
-        onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatWebSocketError.result(result.errors) } : undefined),
+          contextFor(
+            ctx.extra.principal!,
+            psuFrom(ctx.connectionParams?.psuIpAddress),
+            ctx.extra.request.socket.remoteAddress,
+          ),
+        onNext: (_ctx, _id, _payload, _args, result) =>
+          result.errors ? { ...result, errors: formatWebSocketError.result(result.errors) } : undefined,
         onError: (_ctx, _id, _payload, errors) => formatWebSocketError.refusal(errors),
       },
       wsServer,
@@ -263,7 +324,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     cleanup.push(['http and websocket server', () => apollo.stop()]);
 
     const sandbox = config.sandboxEnabled
-      ? createSandbox({ now, controlToken: config.sandboxControlToken, stateFile: path.join(config.dataDir, 'sandbox-state.json') })
+      ? createSandbox({
+          now,
+          controlToken: config.sandboxControlToken,
+          stateFile: path.join(config.dataDir, 'sandbox-state.json'),
+        })
       : undefined;
     if (sandbox) {
       app.use('/sandbox', sandbox.app);
@@ -281,13 +346,19 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     app.use('/explorer', explorerRouter());
     app.use('/app', webAppRouter());
     app.get('/', (_req, res) => res.redirect('/app'));
-    app.get('/graphql', (req, res, next) => (req.accepts(['json', 'html']) === 'html' ? res.redirect('/explorer') : next()));
+    app.get('/graphql', (req, res, next) =>
+      req.accepts(['json', 'html']) === 'html' ? res.redirect('/explorer') : next(),
+    );
     app.use(
       '/graphql',
       express.json({ limit: '1mb' }),
       expressMiddleware(apollo, {
         context: async ({ req }) =>
-          contextFor(await authenticateWithinLimits(req.headers.authorization, req.ip, principals, rateLimits), psuFrom(req.get('x-psu-ip-address')), req.ip),
+          contextFor(
+            await authenticateWithinLimits(req.headers.authorization, req.ip, principals, rateLimits),
+            psuFrom(req.get('x-psu-ip-address')),
+            req.ip,
+          ),
       }),
     );
     app.use(jsonErrors(logger));
@@ -305,8 +376,27 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     // Housekeeping shares the consent sweep's rhythm: both are cheap and neither needs its own setting.
     if (config.consentSweepMs > 0) await jobs.repeat(OUTBOX_SWEEP_JOB, {}, { everyMs: config.consentSweepMs });
     if (config.syncScheduleMs > 0) await sync.schedule(config.syncScheduleMs);
-    logger.info({ url, database: embedded ? 'embedded' : 'postgres', messaging: config.redisUrl ? 'redis' : 'memory' }, 'gateway started');
-    return { url, dataSource, messaging, principals, demoKeys, sandbox: sandbox?.control, connections, sync, reconciliation, payments, jobs, logger, upstreamCalls, lenderSharing, close };
+    logger.info(
+      { url, database: embedded ? 'embedded' : 'postgres', messaging: config.redisUrl ? 'redis' : 'memory' },
+      'gateway started',
+    );
+    return {
+      url,
+      dataSource,
+      messaging,
+      principals,
+      demoKeys,
+      sandbox: sandbox?.control,
+      connections,
+      sync,
+      reconciliation,
+      payments,
+      jobs,
+      logger,
+      upstreamCalls,
+      lenderSharing,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

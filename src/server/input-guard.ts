@@ -7,7 +7,10 @@ import { isStorableText } from '../common/text';
  * PostgreSQL cannot store: a NUL byte or a lone surrogate would otherwise surface as a database error from whichever
  * resolver first used it. The error names the argument or variable, as other input errors do.
  */
-export function unstorableInputError(document: DocumentNode, variables: Record<string, unknown> | null | undefined): GraphQLError | undefined {
+export function unstorableInputError(
+  document: DocumentNode,
+  variables: Record<string, unknown> | null | undefined,
+): GraphQLError | undefined {
   const inVariables = findUnstorable(variables ?? {}, '$');
   const field = inVariables ?? findInLiterals(document);
   if (field === undefined) return undefined;
@@ -39,7 +42,8 @@ function findInLiterals(document: DocumentNode): string | undefined {
   let found: string | undefined;
   visit(document, {
     StringValue(node, _key, parent, _path, ancestors) {
-      if (found === undefined && !isStorableText(node.value)) found = argumentPath(parent ? [...ancestors, parent] : ancestors);
+      if (found === undefined && !isStorableText(node.value))
+        found = argumentPath(parent ? [...ancestors, parent] : ancestors);
     },
   });
   return found;
@@ -59,7 +63,8 @@ export function inputGuardPlugin(): ApolloServerPlugin {
       return {
         async didResolveOperation({ document, request }) {
           const error = unstorableInputError(document, request.variables);
-          if (error) throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400 } } });
+          if (error)
+            throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400 } } });
         },
       };
     },

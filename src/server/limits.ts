@@ -75,12 +75,17 @@ export function costError(
   } catch (error) {
     // Variables that do not coerce: execution names them as BAD_USER_INPUT; anything else counts as too complex.
     if (error instanceof GraphQLError && error.message.startsWith('Variable "$')) return undefined;
-    return new GraphQLError('the operation is too large to analyse', { extensions: { code: QUERY_TOO_COMPLEX, limit: 'cost', max: maxCost } });
+    return new GraphQLError('the operation is too large to analyse', {
+      extensions: { code: QUERY_TOO_COMPLEX, limit: 'cost', max: maxCost },
+    });
   }
   if (cost <= maxCost) return undefined;
-  return new GraphQLError(`the operation costs ${cost}, above the limit of ${maxCost}: ask for fewer items (first) or fewer fields`, {
-    extensions: { code: QUERY_TOO_COMPLEX, limit: 'cost', max: maxCost, cost },
-  });
+  return new GraphQLError(
+    `the operation costs ${cost}, above the limit of ${maxCost}: ask for fewer items (first) or fewer fields`,
+    {
+      extensions: { code: QUERY_TOO_COMPLEX, limit: 'cost', max: maxCost, cost },
+    },
+  );
 }
 
 /**
@@ -95,10 +100,15 @@ export function limitsPlugin(limits: EdgeLimits): ApolloServerPlugin {
       return {
         async didResolveOperation({ schema, document, request }) {
           const [error] = validate(schema, document, rules);
-          const tooCostly = error ? undefined : costError(schema, document, request.variables, request.operationName, limits.cost);
+          const tooCostly = error
+            ? undefined
+            : costError(schema, document, request.variables, request.operationName, limits.cost);
           const refused = error ?? tooCostly;
           if (refused) {
-            throw new GraphQLError(refused.message, { nodes: refused.nodes, extensions: { ...refused.extensions, http: { status: 400 } } });
+            throw new GraphQLError(refused.message, {
+              nodes: refused.nodes,
+              extensions: { ...refused.extensions, http: { status: 400 } },
+            });
           }
         },
       };
@@ -133,6 +143,12 @@ export function checkSocketOperation(
   const rules = [...specifiedRules, ...(introspection ? [] : [NoSchemaIntrospectionCustomRule]), ...limitRules(limits)];
   const errors = validate(schema, document, rules);
   if (errors.length > 0) return { errors };
-  const tooCostly = costError(schema, document, operation.variables ?? undefined, operation.operationName ?? undefined, limits.cost);
+  const tooCostly = costError(
+    schema,
+    document,
+    operation.variables ?? undefined,
+    operation.operationName ?? undefined,
+    limits.cost,
+  );
   return tooCostly ? { errors: [tooCostly] } : { document };
 }

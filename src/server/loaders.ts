@@ -28,7 +28,9 @@ export function createLoaders({ dataSource, balances }: LoaderDeps, ownerId: str
 
   const consentsByConnectionId = new DataLoader<string, Consent[]>(async (ids) => {
     const rows = ownerId
-      ? await dataSource.getRepository(Consent).find({ where: { connectionId: In([...ids]), ownerId }, order: { createdAt: 'DESC', id: 'ASC' } })
+      ? await dataSource
+          .getRepository(Consent)
+          .find({ where: { connectionId: In([...ids]), ownerId }, order: { createdAt: 'DESC', id: 'ASC' } })
       : [];
     return byKey(rows, 'connectionId', ids);
   });
@@ -39,7 +41,9 @@ export function createLoaders({ dataSource, balances }: LoaderDeps, ownerId: str
   const balancesLoader = new DataLoader<Account, AccountBalances, string>(
     async (accounts) => {
       const groups = new Map<string, number[]>();
-      accounts.forEach((account, index) => groups.set(account.connectionId, [...(groups.get(account.connectionId) ?? []), index]));
+      accounts.forEach((account, index) =>
+        groups.set(account.connectionId, [...(groups.get(account.connectionId) ?? []), index]),
+      );
       const results = new Array<AccountBalances | Error>(accounts.length);
       await Promise.all(
         [...groups].map(async ([connectionId, indexes]) => {
@@ -61,7 +65,10 @@ export function createLoaders({ dataSource, balances }: LoaderDeps, ownerId: str
     balancesByAccount: {
       load(account: Account): Promise<AccountBalances> {
         const read = balancesLoader.load(account);
-        balanceReads.set(account.id, read.catch(() => undefined));
+        balanceReads.set(
+          account.id,
+          read.catch(() => undefined),
+        );
         return read;
       },
     },
@@ -75,7 +82,9 @@ export function createLoaders({ dataSource, balances }: LoaderDeps, ownerId: str
         await Promise.all(accounts.map((account) => balanceReads.get(account.id)));
         return Promise.all(
           accounts.map(async (account) => {
-            const live = (await consentsByConnectionId.load(account.connectionId)).find((consent) => consent.status === ConsentStatus.ACTIVE);
+            const live = (await consentsByConnectionId.load(account.connectionId)).find(
+              (consent) => consent.status === ConsentStatus.ACTIVE,
+            );
             return live ? balances.budget(live, account.id) : null;
           }),
         );
@@ -97,7 +106,9 @@ export function createLoaders({ dataSource, balances }: LoaderDeps, ownerId: str
     }),
     accountsByConnectionId: new DataLoader<string, Account[]>(async (ids) => {
       const rows = ownerId
-        ? await dataSource.getRepository(Account).find({ where: { connectionId: In([...ids]), ownerId }, order: { name: 'ASC', id: 'ASC' } })
+        ? await dataSource
+            .getRepository(Account)
+            .find({ where: { connectionId: In([...ids]), ownerId }, order: { name: 'ASC', id: 'ASC' } })
         : [];
       return byKey(rows, 'connectionId', ids);
     }),

@@ -33,7 +33,9 @@ export class UpstreamCallCounter implements UpstreamObserver {
 
   /** `{ [institutionId]: { [resource]: calls } }`. */
   snapshot(): Record<string, Partial<Record<UpstreamResource, number>>> {
-    return Object.fromEntries([...this.counts].map(([institutionId, perResource]) => [institutionId, Object.fromEntries(perResource)]));
+    return Object.fromEntries(
+      [...this.counts].map(([institutionId, perResource]) => [institutionId, Object.fromEntries(perResource)]),
+    );
   }
 
   total(): number {

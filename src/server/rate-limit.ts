@@ -22,17 +22,34 @@ export class RateLimits {
     private readonly closeStore: () => Promise<void>,
   ) {}
 
-  static async create(limits: EdgeLimits, options: { redisUrl?: string; prefix: string; logger: Logger }): Promise<RateLimits> {
+  static async create(
+    limits: EdgeLimits,
+    options: { redisUrl?: string; prefix: string; logger: Logger },
+  ): Promise<RateLimits> {
     const operations = { points: limits.requestsPerSecond, duration: 1, keyPrefix: `${options.prefix}rate:op` };
-    const authFailures = { points: limits.authFailuresPerMinute, duration: 60, keyPrefix: `${options.prefix}rate:auth` };
+    const authFailures = {
+      points: limits.authFailuresPerMinute,
+      duration: 60,
+      keyPrefix: `${options.prefix}rate:auth`,
+    };
     if (!options.redisUrl) {
-      return new RateLimits(new RateLimiterMemory(operations), new RateLimiterMemory(authFailures), options.logger, async () => undefined);
+      return new RateLimits(
+        new RateLimiterMemory(operations),
+        new RateLimiterMemory(authFailures),
+        options.logger,
+        async () => undefined,
+      );
     }
     const client = createClient({ url: options.redisUrl });
     client.on('error', (error: Error) => options.logger.warn({ err: error }, 'rate-limit redis connection error'));
     await client.connect();
     const redis = (store: typeof operations) =>
-      new RateLimiterRedis({ ...store, storeClient: client, useRedisPackage: true, insuranceLimiter: new RateLimiterMemory(store) });
+      new RateLimiterRedis({
+        ...store,
+        storeClient: client,
+        useRedisPackage: true,
+        insuranceLimiter: new RateLimiterMemory(store),
+      });
     return new RateLimits(redis(operations), redis(authFailures), options.logger, async () => {
       await client.close();
     });
@@ -58,7 +75,9 @@ export class RateLimits {
 
   async recordAuthFailure(address: string | undefined, reason: string): Promise<void> {
     this.logger.warn({ address, reason }, 'failed authentication');
-    await this.authFailures.penalty(addressKey(address)).catch((error: unknown) => this.logger.warn({ err: error }, 'cannot count a failed authentication'));
+    await this.authFailures
+      .penalty(addressKey(address))
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'cannot count a failed authentication'));
   }
 
   close(): Promise<void> {

@@ -17,7 +17,12 @@ type Hooks = Pick<ServerOptions<Record<string, unknown>, SocketExtra>, 'onSubscr
  * validation, introspection policy, cost and rate limit, plus a cap on live operations per socket and per API key
  * (each holds a database cursor and a pub/sub listener).
  */
-export function socketLimits(schema: GraphQLSchema, limits: EdgeLimits, introspection: boolean, rateLimits: RateLimits): Hooks {
+export function socketLimits(
+  schema: GraphQLSchema,
+  limits: EdgeLimits,
+  introspection: boolean,
+  rateLimits: RateLimits,
+): Hooks {
   const liveByKey = new Map<string, Set<string>>();
   const socketIds = new WeakMap<object, string>();
   let sockets = 0;
@@ -50,14 +55,20 @@ export function socketLimits(schema: GraphQLSchema, limits: EdgeLimits, introspe
       }
       live.add(liveId(ctx, id));
       liveByKey.set(principal.apiKeyId, live);
-      return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables };
+      return {
+        schema,
+        document: checked.document,
+        operationName: payload.operationName,
+        variableValues: payload.variables,
+      };
     },
     onComplete: (ctx, id) => release(ctx.extra.principal?.apiKeyId, liveId(ctx, id)),
     // A socket that drops may skip onComplete for operations that had not started streaming: forget them all.
     onClose: (ctx) => {
       const prefix = `${liveId(ctx, '')}`;
       const keyId = ctx.extra.principal?.apiKeyId;
-      for (const live of keyId ? [...(liveByKey.get(keyId) ?? [])] : []) if (live.startsWith(prefix)) release(keyId, live);
+      for (const live of keyId ? [...(liveByKey.get(keyId) ?? [])] : [])
+        if (live.startsWith(prefix)) release(keyId, live);
     },
   };
 }

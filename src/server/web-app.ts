@@ -26,7 +26,11 @@ export function webAppRouter(directory = builtWebAppDirectory()): Router {
     return router;
   }
   router.use(express.static(directory, { index: false, maxAge: '1h' }));
-  router.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? res.sendFile(index, { headers: { 'Cache-Control': 'no-cache' } }) : next()));
+  router.use((req, res, next) =>
+    req.method === 'GET' || req.method === 'HEAD'
+      ? res.sendFile(index, { headers: { 'Cache-Control': 'no-cache' } })
+      : next(),
+  );
   return router;
 }
 

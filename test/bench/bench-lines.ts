@@ -9,12 +9,18 @@ export function feed(size: number, today: Date): ProviderTransaction[] {
     const cents = 500 + ((i * 7919) % 250_000);
     lines.push({
       providerTransactionId: `bench-${i}`,
-      amount: { amount: `${credit ? '' : '-'}${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`, currency: 'EUR' },
+      amount: {
+        amount: `${credit ? '' : '-'}${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`,
+        currency: 'EUR',
+      },
       status: i % 50 === 0 ? 'PENDING' : 'BOOKED',
       date: day,
       bookingDate: day,
       valueDate: day,
-      counterparty: { name: `Customer ${i % 997}`, iban: `FR76300060000112345678${String(i % 1000).padStart(3, '0')}89` },
+      counterparty: {
+        name: `Customer ${i % 997}`,
+        iban: `FR76300060000112345678${String(i % 1000).padStart(3, '0')}89`,
+      },
       remittanceUnstructured: credit ? `Invoice INV-2026-${String(i).padStart(6, '0')}` : `Card payment ${i}`,
       endToEndId: `E2E-${i}`,
       bankTransactionCode: credit ? 'PMNT-RCDT-ESCT' : 'PMNT-ICDT-ESCT',

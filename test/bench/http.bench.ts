@@ -23,7 +23,8 @@ import { startTestGateway, testTarget, type TestGateway } from '../support/test-
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 10;
 const TRIVIAL = '{ viewer { id } }';
-const UNIFIED = '{ accounts { id name iban currency balances { type amount currency } transactions(first: 10) { edges { node { id date amount currency counterpartyName } } } } }';
+const UNIFIED =
+  '{ accounts { id name iban currency balances { type amount currency } transactions(first: 10) { edges { node { id date amount currency counterpartyName } } } } }';
 const BANKS = ['Sandbox Berlin Group Bank', 'Sandbox STET Bank'];
 
 interface Figures {
@@ -49,7 +50,10 @@ async function startBareServer(): Promise<{ url: string; close: () => Promise<vo
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/graphql`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 async function load(url: string, query: string, apiKey?: string): Promise<Figures> {
@@ -100,7 +104,10 @@ async function main(): Promise<void> {
     const bareTrivial = await load(bare.url, TRIVIAL);
     const trivial = await load(graphqlUrl, TRIVIAL, trivialKey);
     const unified = await load(graphqlUrl, UNIFIED, unifiedKey);
-    const [trivialBesideHeavy] = await Promise.all([load(graphqlUrl, TRIVIAL, trivialKey), load(graphqlUrl, UNIFIED, unifiedKey)]);
+    const [trivialBesideHeavy] = await Promise.all([
+      load(graphqlUrl, TRIVIAL, trivialKey),
+      load(graphqlUrl, UNIFIED, unifiedKey),
+    ]);
 
     const results = {
       target: testTarget,
@@ -114,7 +121,9 @@ async function main(): Promise<void> {
       p99BesideHeavyRatio: Number((trivialBesideHeavy.p99Ms / Math.max(trivial.p99Ms, 1)).toFixed(2)),
     };
     console.table({ bareTrivial, trivial, unified, trivialBesideHeavy });
-    console.log(`trivial / bare: ${results.trivialRatioToBare}×   trivial p99 beside heavy / alone: ${results.p99BesideHeavyRatio}×`);
+    console.log(
+      `trivial / bare: ${results.trivialRatioToBare}×   trivial p99 beside heavy / alone: ${results.p99BesideHeavyRatio}×`,
+    );
     mkdirSync(join(__dirname, 'results'), { recursive: true });
     writeFileSync(join(__dirname, 'results', `http-${testTarget}.json`), `${JSON.stringify(results, null, 2)}\n`);
   } finally {

@@ -6,7 +6,13 @@
  * quality at scale.
  */
 import { makeRf } from '../../src/modules/reconciliation/engine/structured-reference';
-import type { BankCredit, KnownPayer, OpenInvoice, PayoutReport, ReconciliationInput } from '../../src/modules/reconciliation/engine/types';
+import type {
+  BankCredit,
+  KnownPayer,
+  OpenInvoice,
+  PayoutReport,
+  ReconciliationInput,
+} from '../../src/modules/reconciliation/engine/types';
 
 export interface SyntheticSet {
   input: ReconciliationInput;
@@ -25,18 +31,109 @@ function prng(seed: number): () => number {
   };
 }
 
-const TRADES = ['Boulangerie', 'Garage', 'Atelier', 'Cabinet', 'Studio', 'Pharmacie', 'Librairie', 'Menuiserie',
-  'Transports', 'Imprimerie', 'Fromagerie', 'Optique', 'Brasserie', 'Clinique', 'Agence', 'Laboratoire', 'Hôtel',
-  'Plomberie', 'Électricité', 'Cave', 'Boutique', 'Société', 'Groupe', 'Maison', 'Ferme', 'Domaine', 'Institut',
-  'Bureau', 'Comptoir', 'Entreprise'];
-const NAMES = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau',
-  'Simon', 'Laurent', 'Lefèvre', 'Michel', 'Garcia', 'David', 'Bertrand', 'Roux', 'Vincent', 'Fournier', 'Morel',
-  'Girard', 'André', 'Lefebvre', 'Mercier', 'Dupont', 'Lambert', 'Bonnet', 'François', 'Martinez', 'Legrand',
-  'Garnier', 'Faure', 'Rousseau', 'Blanc', 'Guerin', 'Muller', 'Henry', 'Roussel', 'Nicolas', 'Perrin', 'Morin',
-  'Mathieu', 'Clement', 'Gauthier', 'Dumont', 'Lopez', 'Fontaine', 'Chevalier', 'Robin', 'Masson', 'Sanchez',
-  'Gerard', 'Nguyen', 'Boyer', 'Denis', 'Lemaire', 'Duval', 'Joly', 'Gautier'];
+const TRADES = [
+  'Boulangerie',
+  'Garage',
+  'Atelier',
+  'Cabinet',
+  'Studio',
+  'Pharmacie',
+  'Librairie',
+  'Menuiserie',
+  'Transports',
+  'Imprimerie',
+  'Fromagerie',
+  'Optique',
+  'Brasserie',
+  'Clinique',
+  'Agence',
+  'Laboratoire',
+  'Hôtel',
+  'Plomberie',
+  'Électricité',
+  'Cave',
+  'Boutique',
+  'Société',
+  'Groupe',
+  'Maison',
+  'Ferme',
+  'Domaine',
+  'Institut',
+  'Bureau',
+  'Comptoir',
+  'Entreprise',
+];
+const NAMES = [
+  'Martin',
+  'Bernard',
+  'Dubois',
+  'Thomas',
+  'Robert',
+  'Richard',
+  'Petit',
+  'Durand',
+  'Leroy',
+  'Moreau',
+  'Simon',
+  'Laurent',
+  'Lefèvre',
+  'Michel',
+  'Garcia',
+  'David',
+  'Bertrand',
+  'Roux',
+  'Vincent',
+  'Fournier',
+  'Morel',
+  'Girard',
+  'André',
+  'Lefebvre',
+  'Mercier',
+  'Dupont',
+  'Lambert',
+  'Bonnet',
+  'François',
+  'Martinez',
+  'Legrand',
+  'Garnier',
+  'Faure',
+  'Rousseau',
+  'Blanc',
+  'Guerin',
+  'Muller',
+  'Henry',
+  'Roussel',
+  'Nicolas',
+  'Perrin',
+  'Morin',
+  'Mathieu',
+  'Clement',
+  'Gauthier',
+  'Dumont',
+  'Lopez',
+  'Fontaine',
+  'Chevalier',
+  'Robin',
+  'Masson',
+  'Sanchez',
+  'Gerard',
+  'Nguyen',
+  'Boyer',
+  'Denis',
+  'Lemaire',
+  'Duval',
+  'Joly',
+  'Gautier',
+];
 const FORMS = ['SA', 'SAS', 'SASU', 'SARL', 'EURL', ''];
-const STRANGERS = ['LOYER SCI LES PINS', 'ASSURANCE AXA', 'CAF', 'REMBOURSEMENT AMELI', 'VIREMENT INTERNE', 'PRET BANCAIRE'];
+const STRANGERS = [
+  'LOYER SCI LES PINS',
+  'ASSURANCE AXA',
+  'CAF',
+  'REMBOURSEMENT AMELI',
+  'VIREMENT INTERNE',
+  'PRET BANCAIRE',
+];
 const THIRD_PARTIES = ['GROUPE HOLDING SA', 'EULER HERMES', 'BPIFRANCE FACTORING'];
 
 function isoDay(day: number): string {
@@ -57,13 +154,20 @@ export function syntheticSet(transactions: number, invoices: number, seed = 42):
   const customers = Array.from({ length: customerCount }, (_, i) => {
     const form = FORMS[i % FORMS.length];
     const base = `${TRADES[i % TRADES.length]} ${NAMES[Math.floor(i / TRADES.length) % NAMES.length]}`;
-    const suffix = i >= TRADES.length * NAMES.length ? ` ${NAMES[Math.floor(i / (TRADES.length * NAMES.length)) % NAMES.length]}` : '';
+    const suffix =
+      i >= TRADES.length * NAMES.length
+        ? ` ${NAMES[Math.floor(i / (TRADES.length * NAMES.length)) % NAMES.length]}`
+        : '';
     return { name: `${base}${suffix}${form ? ` ${form}` : ''}`, form, iban: iban() };
   });
   // Last month's work: most customers' payers were confirmed, by the name and IBAN their bank printed.
   const knownPayers: KnownPayer[] = customers
     .filter(() => random() < 0.7)
-    .map((customer) => ({ payerName: customer.name.toUpperCase(), payerIban: customer.iban, customerName: customer.name }));
+    .map((customer) => ({
+      payerName: customer.name.toUpperCase(),
+      payerIban: customer.iban,
+      customerName: customer.name,
+    }));
 
   const openInvoices: OpenInvoice[] = Array.from({ length: invoices }, (_, i) => {
     const customer = pick(customers);
@@ -99,7 +203,10 @@ export function syntheticSet(transactions: number, invoices: number, seed = 42):
   };
   const payerOf = (invoice: OpenInvoice): { counterpartyName: string; counterpartyIban: string } => {
     const customer = customerOf.get(invoice.id);
-    return { counterpartyName: bankName(invoice.customerName, customer?.form ?? ''), counterpartyIban: customer ? customer.iban : iban() };
+    return {
+      counterpartyName: bankName(invoice.customerName, customer?.form ?? ''),
+      counterpartyIban: customer ? customer.iban : iban(),
+    };
   };
   const damage = (number: string): string => {
     const roll = random();
@@ -108,7 +215,11 @@ export function syntheticSet(transactions: number, invoices: number, seed = 42):
     if (roll < 0.25) return number.replace('-0', '-O');
     return number;
   };
-  const push = (credit: Omit<BankCredit, 'id' | 'currency' | 'status'>, invoiceIds: string[], category: string): void => {
+  const push = (
+    credit: Omit<BankCredit, 'id' | 'currency' | 'status'>,
+    invoiceIds: string[],
+    category: string,
+  ): void => {
     const id = `T${credits.length + 1}`;
     credits.push({ id, currency: 'EUR', status: 'BOOKED', ...credit });
     if (invoiceIds.length > 0) truth.push({ transactionId: id, invoiceIds, category });
@@ -127,7 +238,9 @@ export function syntheticSet(transactions: number, invoices: number, seed = 42):
           bookingDate: isoDay(int(0, 364)),
           counterpartyName: pick(STRANGERS),
           counterpartyIban: iban(),
-          remittanceUnstructured: debit ? `PRLV SEPA ECH/${isoDay(int(0, 364))}` : pick(['LOYER', 'REMBOURSEMENT', 'INDEMNITE']),
+          remittanceUnstructured: debit
+            ? `PRLV SEPA ECH/${isoDay(int(0, 364))}`
+            : pick(['LOYER', 'REMBOURSEMENT', 'INDEMNITE']),
           endToEndId: 'NOTPROVIDED',
         },
         [],
@@ -137,12 +250,37 @@ export function syntheticSet(transactions: number, invoices: number, seed = 42):
     }
     const invoice = take();
     if (!invoice) continue;
-    const day = Math.min(364, Number(invoice.issueDate.slice(8, 10)) + int(0, 60) + (Date.parse(invoice.issueDate) - Date.UTC(2026, 0, 1)) / 86_400_000);
+    const day = Math.min(
+      364,
+      Number(invoice.issueDate.slice(8, 10)) +
+        int(0, 60) +
+        (Date.parse(invoice.issueDate) - Date.UTC(2026, 0, 1)) / 86_400_000,
+    );
     const kind = random();
     if (kind < 0.55) {
-      push({ amount: invoice.amount, bookingDate: isoDay(day), ...payerOf(invoice), remittanceUnstructured: `VIR SEPA RECU /MOTIF ${damage(invoice.number)}`, endToEndId: 'NOTPROVIDED' }, [invoice.id], 'single');
+      push(
+        {
+          amount: invoice.amount,
+          bookingDate: isoDay(day),
+          ...payerOf(invoice),
+          remittanceUnstructured: `VIR SEPA RECU /MOTIF ${damage(invoice.number)}`,
+          endToEndId: 'NOTPROVIDED',
+        },
+        [invoice.id],
+        'single',
+      );
     } else if (kind < 0.65) {
-      push({ amount: invoice.amount, bookingDate: isoDay(day), ...payerOf(invoice), remittanceUnstructured: 'VIREMENT', endToEndId: 'NOTPROVIDED' }, [invoice.id], 'no-reference');
+      push(
+        {
+          amount: invoice.amount,
+          bookingDate: isoDay(day),
+          ...payerOf(invoice),
+          remittanceUnstructured: 'VIREMENT',
+          endToEndId: 'NOTPROVIDED',
+        },
+        [invoice.id],
+        'no-reference',
+      );
     } else if (kind < 0.72) {
       const second = take();
       if (!second) continue;
@@ -151,25 +289,91 @@ export function syntheticSet(transactions: number, invoices: number, seed = 42):
       second.dueDate = invoice.dueDate;
       customerOf.set(second.id, customerOf.get(invoice.id));
       const total = money(cents(invoice.amount) + cents(second.amount));
-      push({ amount: total, bookingDate: isoDay(day), ...payerOf(invoice), remittanceUnstructured: `Paiement facture ${invoice.number} ${second.number}`, endToEndId: 'NOTPROVIDED' }, [invoice.id, second.id], 'grouped');
+      push(
+        {
+          amount: total,
+          bookingDate: isoDay(day),
+          ...payerOf(invoice),
+          remittanceUnstructured: `Paiement facture ${invoice.number} ${second.number}`,
+          endToEndId: 'NOTPROVIDED',
+        },
+        [invoice.id, second.id],
+        'grouped',
+      );
     } else if (kind < 0.8) {
       const first = Math.floor(cents(invoice.amount) * 0.3);
-      push({ amount: money(first), bookingDate: isoDay(day), ...payerOf(invoice), remittanceUnstructured: `${invoice.number} acompte`, endToEndId: 'NOTPROVIDED' }, [invoice.id], 'instalment');
-      push({ amount: money(cents(invoice.amount) - first), bookingDate: isoDay(Math.min(364, day + 30)), ...payerOf(invoice), remittanceUnstructured: `solde ${invoice.number}`, endToEndId: 'NOTPROVIDED' }, [invoice.id], 'instalment');
+      push(
+        {
+          amount: money(first),
+          bookingDate: isoDay(day),
+          ...payerOf(invoice),
+          remittanceUnstructured: `${invoice.number} acompte`,
+          endToEndId: 'NOTPROVIDED',
+        },
+        [invoice.id],
+        'instalment',
+      );
+      push(
+        {
+          amount: money(cents(invoice.amount) - first),
+          bookingDate: isoDay(Math.min(364, day + 30)),
+          ...payerOf(invoice),
+          remittanceUnstructured: `solde ${invoice.number}`,
+          endToEndId: 'NOTPROVIDED',
+        },
+        [invoice.id],
+        'instalment',
+      );
     } else if (kind < 0.85) {
-      push({ amount: invoice.amount, bookingDate: isoDay(day), counterpartyName: pick(THIRD_PARTIES), counterpartyIban: iban(), remittanceUnstructured: `Paiement facture ${invoice.structuredReference ?? invoice.number}`, endToEndId: 'NOTPROVIDED' }, [invoice.id], 'third-party');
+      push(
+        {
+          amount: invoice.amount,
+          bookingDate: isoDay(day),
+          counterpartyName: pick(THIRD_PARTIES),
+          counterpartyIban: iban(),
+          remittanceUnstructured: `Paiement facture ${invoice.structuredReference ?? invoice.number}`,
+          endToEndId: 'NOTPROVIDED',
+        },
+        [invoice.id],
+        'third-party',
+      );
     } else {
-      const items = [invoice, ...Array.from({ length: int(1, 5) }, take).filter((item): item is OpenInvoice => item !== undefined)];
+      const items = [
+        invoice,
+        ...Array.from({ length: int(1, 5) }, take).filter((item): item is OpenInvoice => item !== undefined),
+      ];
       const payoutId = `po_${Math.floor(random() * 1e12).toString(36)}${payouts.length}`;
       const rows = items.map((item, i) => {
         const gross = cents(item.amount);
         const fee = Math.round(gross * 0.015) + 25;
-        return { chargeId: `ch_${payoutId}_${i}`, invoiceNumber: item.number, customerName: null, description: `Invoice ${item.number}`, gross: item.amount, fee: `-${money(fee)}`, net: money(gross - fee) };
+        return {
+          chargeId: `ch_${payoutId}_${i}`,
+          invoiceNumber: item.number,
+          customerName: null,
+          description: `Invoice ${item.number}`,
+          gross: item.amount,
+          fee: `-${money(fee)}`,
+          net: money(gross - fee),
+        };
       });
       const net = money(rows.reduce((sum, row) => sum + cents(row.net), 0));
       payouts.push({ payoutId, arrivalDate: isoDay(day), amount: net, currency: 'EUR', items: rows });
-      push({ amount: net, bookingDate: isoDay(day), counterpartyName: 'STRIPE', counterpartyIban: null, remittanceUnstructured: `STRIPE ${payoutId}`, endToEndId: payoutId }, items.map((item) => item.id), 'payout');
+      push(
+        {
+          amount: net,
+          bookingDate: isoDay(day),
+          counterpartyName: 'STRIPE',
+          counterpartyIban: null,
+          remittanceUnstructured: `STRIPE ${payoutId}`,
+          endToEndId: payoutId,
+        },
+        items.map((item) => item.id),
+        'payout',
+      );
     }
   }
-  return { input: { invoices: openInvoices, credits: credits.slice(0, transactions), payouts, memory: { knownPayers } }, truth: truth.filter((link) => Number(link.transactionId.slice(1)) <= transactions) };
+  return {
+    input: { invoices: openInvoices, credits: credits.slice(0, transactions), payouts, memory: { knownPayers } },
+    truth: truth.filter((link) => Number(link.transactionId.slice(1)) <= transactions),
+  };
 }

@@ -63,10 +63,14 @@ function measure(transactions: number): SizeResult {
 }
 
 function runChild(transactions: number): SizeResult {
-  const child = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', __filename, '--size', String(transactions)], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-  });
+  const child = spawnSync(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', __filename, '--size', String(transactions)],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    },
+  );
   if (child.status !== 0) throw new Error(`size ${transactions} failed:\n${child.stderr}`);
   return JSON.parse(child.stdout) as SizeResult;
 }
@@ -78,20 +82,29 @@ function main(): void {
     return;
   }
   const results = SIZES.map(runChild);
-  console.log(`${'transactions'.padStart(12)} ${'invoices'.padStart(9)} ${'known'.padStart(6)} ${'engine ms'.padStart(10)} ${'cpu ms'.padStart(7)} ` +
-    `${'µs/tx'.padStart(7)} ${'peak RSS MB'.padStart(12)} ${'links'.padStart(7)} ${'auto P'.padStart(7)} ${'auto R'.padStart(7)} ${'all R'.padStart(7)}`);
+  console.log(
+    `${'transactions'.padStart(12)} ${'invoices'.padStart(9)} ${'known'.padStart(6)} ${'engine ms'.padStart(10)} ${'cpu ms'.padStart(7)} ` +
+      `${'µs/tx'.padStart(7)} ${'peak RSS MB'.padStart(12)} ${'links'.padStart(7)} ${'auto P'.padStart(7)} ${'auto R'.padStart(7)} ${'all R'.padStart(7)}`,
+  );
   for (const r of results) {
-    console.log(`${String(r.transactions).padStart(12)} ${String(r.invoices).padStart(9)} ${String(r.knownPayers).padStart(6)} ` +
-      `${String(r.engineMs).padStart(10)} ${String(r.engineCpuMs).padStart(7)} ${((r.engineMs * 1000) / r.transactions).toFixed(1).padStart(7)} ${String(r.peakRssMb).padStart(12)} ` +
-      `${String(r.links).padStart(7)} ${r.autoConfirmedPrecision.toFixed(3).padStart(7)} ${r.autoConfirmedRecall.toFixed(3).padStart(7)} ` +
-      `${r.allProposedRecall.toFixed(3).padStart(7)}`);
+    console.log(
+      `${String(r.transactions).padStart(12)} ${String(r.invoices).padStart(9)} ${String(r.knownPayers).padStart(6)} ` +
+        `${String(r.engineMs).padStart(10)} ${String(r.engineCpuMs).padStart(7)} ${((r.engineMs * 1000) / r.transactions).toFixed(1).padStart(7)} ${String(r.peakRssMb).padStart(12)} ` +
+        `${String(r.links).padStart(7)} ${r.autoConfirmedPrecision.toFixed(3).padStart(7)} ${r.autoConfirmedRecall.toFixed(3).padStart(7)} ` +
+        `${r.allProposedRecall.toFixed(3).padStart(7)}`,
+    );
   }
   const top = results[results.length - 1];
-  console.log(`100k transactions vs 50k invoices, ${top.knownPayers} known payers: ${top.engineMs} ms (cpu ${top.engineCpuMs} ms; budget ${BUDGET_MS} ms): ${top.engineMs < BUDGET_MS ? 'within' : 'OVER'}`);
+  console.log(
+    `100k transactions vs 50k invoices, ${top.knownPayers} known payers: ${top.engineMs} ms (cpu ${top.engineCpuMs} ms; budget ${BUDGET_MS} ms): ${top.engineMs < BUDGET_MS ? 'within' : 'OVER'}`,
+  );
   const dir = join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'reconcile.json');
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, budgetMs: BUDGET_MS, results }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, budgetMs: BUDGET_MS, results }, null, 2)}\n`,
+  );
   console.log(`written to ${file}`);
   if (top.engineMs >= BUDGET_MS) process.exitCode = 1;
 }

@@ -36,10 +36,20 @@ function clientFailed(): void {
 }
 
 function graphqlClient(): void {
-  const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${apiKey}` }, retryAttempts: 0, lazy: false });
+  const client = createClient({
+    url,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${apiKey}` },
+    retryAttempts: 0,
+    lazy: false,
+  });
   client.subscribe<{ transactionAdded: { transaction: { remittanceInformation: string } } }>(
     { query: 'subscription { transactionAdded { cursor transaction { id remittanceInformation } } }' },
-    { next: (result) => received(result.data!.transactionAdded.transaction.remittanceInformation), error: clientFailed, complete: () => undefined },
+    {
+      next: (result) => received(result.data!.transactionAdded.transaction.remittanceInformation),
+      error: clientFailed,
+      complete: () => undefined,
+    },
   );
 }
 

@@ -53,8 +53,12 @@ async function main(): Promise<void> {
 }
 
 async function makeAccount(gateway: TestGateway, ownerId: string): Promise<Account> {
-  const institution = await gateway.dataSource.getRepository(Institution).findOneByOrFail({ slug: 'sandbox-berlin-group' });
-  const connection = await gateway.dataSource.getRepository(Connection).save({ ownerId, institutionId: institution.id });
+  const institution = await gateway.dataSource
+    .getRepository(Institution)
+    .findOneByOrFail({ slug: 'sandbox-berlin-group' });
+  const connection = await gateway.dataSource
+    .getRepository(Connection)
+    .save({ ownerId, institutionId: institution.id });
   return gateway.dataSource.getRepository(Account).save({
     connectionId: connection.id,
     institutionId: institution.id,
@@ -72,12 +76,17 @@ async function measureReplay(gateway: TestGateway, owner: { id: string; apiKey: 
   const events = new EventsService(gateway.dataSource, gateway.messaging, createLogger('silent'));
 
   const service = await timed(async () => {
-    const stream = events.subscribe(TRANSACTION_TOPIC, owner.id, '0', () => true, { entity: Transaction, key: 'transactionId' });
+    const stream = events.subscribe(TRANSACTION_TOPIC, owner.id, '0', () => true, {
+      entity: Transaction,
+      key: 'transactionId',
+    });
     for (let read = 0; read < REPLAY_EVENTS; read += 1) await stream.next();
     await stream.return?.();
   });
   const graphql = await timed(() => replayOverWebSocket(gateway, owner.apiKey));
-  const select = await timed(() => gateway.dataSource.query('SELECT * FROM "transaction" WHERE owner_id = $1 ORDER BY date, id', [owner.id]));
+  const select = await timed(() =>
+    gateway.dataSource.query('SELECT * FROM "transaction" WHERE owner_id = $1 ORDER BY date, id', [owner.id]),
+  );
   await events.close();
   const perSecond = (ms: number) => Math.round((REPLAY_EVENTS / ms) * 1000);
   return {
@@ -90,11 +99,18 @@ async function measureReplay(gateway: TestGateway, owner: { id: string; apiKey: 
 }
 
 function replayOverWebSocket(gateway: TestGateway, apiKey: string): Promise<void> {
-  const client = createClient({ url: `${gateway.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${apiKey}` } });
+  const client = createClient({
+    url: `${gateway.url.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${apiKey}` },
+  });
   let received = 0;
   return new Promise<void>((resolve, reject) => {
     client.subscribe(
-      { query: 'subscription { transactionChanged(after: "0") { cursor kind transaction { id amount currency date counterpartyName remittanceInformation } } }' },
+      {
+        query:
+          'subscription { transactionChanged(after: "0") { cursor kind transaction { id amount currency date counterpartyName remittanceInformation } } }',
+      },
       {
         next: () => {
           received += 1;
@@ -107,11 +123,21 @@ function replayOverWebSocket(gateway: TestGateway, apiKey: string): Promise<void
   }).finally(() => client.dispose());
 }
 
-async function measureGraphqlFanOut(gateway: TestGateway, owner: { id: string; apiKey: string }, account: Account, subscribers: number) {
+async function measureGraphqlFanOut(
+  gateway: TestGateway,
+  owner: { id: string; apiKey: string },
+  account: Account,
+  subscribers: number,
+) {
   const events = new EventsService(gateway.dataSource, gateway.messaging, createLogger('silent'));
   const emit = (label: string) => emitTransaction(gateway, events, account, label);
   const heapBefore = heapUsed();
-  const clients = await startClients(['graphql', String(subscribers), `${gateway.url.replace(/^http/, 'ws')}/graphql`, owner.apiKey]);
+  const clients = await startClients([
+    'graphql',
+    String(subscribers),
+    `${gateway.url.replace(/^http/, 'ws')}/graphql`,
+    owner.apiKey,
+  ]);
   try {
     // Subscriptions go live asynchronously: warm up until one event has reached every client.
     for (let warm = 0; ; warm += 1) {
@@ -125,7 +151,12 @@ async function measureGraphqlFanOut(gateway: TestGateway, owner: { id: string; a
       await emit(`measure${event}`);
       latencies.push(...((await clients.result(`measure${event}`, 60_000)) ?? []));
     }
-    return { path: 'graphql transactionAdded', subscribers, ...percentiles(latencies), heapKbPerSubscriber: Math.round(heapPerSubscriber / 1024) };
+    return {
+      path: 'graphql transactionAdded',
+      subscribers,
+      ...percentiles(latencies),
+      heapKbPerSubscriber: Math.round(heapPerSubscriber / 1024),
+    };
   } finally {
     clients.stop();
     await events.close();
@@ -153,7 +184,12 @@ async function measureRawFanOut(subscribers: number) {
 }
 
 /** A new line and its ADDED event, committed together as a sync writes them; the send time rides in the remittance. */
-async function emitTransaction(gateway: TestGateway, events: EventsService, account: Account, label: string): Promise<void> {
+async function emitTransaction(
+  gateway: TestGateway,
+  events: EventsService,
+  account: Account,
+  label: string,
+): Promise<void> {
   const id = randomUUID();
   const appended = await gateway.dataSource.transaction(async (manager) => {
     await manager.insert(Transaction, {
@@ -168,16 +204,24 @@ async function emitTransaction(gateway: TestGateway, events: EventsService, acco
       remittanceInformation: `${label}@${Date.now()}`,
       fingerprint: id,
     });
-    return events.append(manager, TRANSACTION_TOPIC, account.ownerId, { kind: 'ADDED', transactionId: id, accountId: account.id });
+    return events.append(manager, TRANSACTION_TOPIC, account.ownerId, {
+      kind: 'ADDED',
+      transactionId: id,
+      accountId: account.id,
+    });
   });
   await events.publish([appended]);
 }
 
 async function startClients(args: string[]) {
-  const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'stream-clients.ts'), ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=2048' },
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', join(__dirname, 'stream-clients.ts'), ...args],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=2048' },
+    },
+  );
   const results = new Map<string, number[]>();
   const waiters = new Map<string, (latencies: number[]) => void>();
   let opened!: () => void;

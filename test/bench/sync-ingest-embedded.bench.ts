@@ -42,14 +42,32 @@ async function main(): Promise<void> {
     const today = new Date();
     const events = new EventsService(dataSource, new MemoryMessaging(), logger);
     // The bench feeds lines directly (syncAccount's readFeed); no bank is called.
-    const sync = new SyncService({ dataSource, consentAccess: undefined as unknown as ConsentAccess, events, jobs, logger, now: () => today });
+    const sync = new SyncService({
+      dataSource,
+      consentAccess: undefined as unknown as ConsentAccess,
+      events,
+      jobs,
+      logger,
+      now: () => today,
+    });
     const lines = feed(SIZE, today);
     const runs: number[] = [];
     for (let run = 0; run <= RUNS; run += 1) {
-      const owner = await dataSource.getRepository(Principal).save({ kind: PrincipalKind.OWNER, displayName: 'bench owner', redirectUris: [] });
-      const connection = await dataSource.getRepository(Connection).save({ ownerId: owner.id, institutionId: institution.id });
+      const owner = await dataSource
+        .getRepository(Principal)
+        .save({ kind: PrincipalKind.OWNER, displayName: 'bench owner', redirectUris: [] });
+      const connection = await dataSource
+        .getRepository(Connection)
+        .save({ ownerId: owner.id, institutionId: institution.id });
       const account = await dataSource.getRepository(Account).save({
-        connectionId: connection.id, institutionId: institution.id, ownerId: owner.id, providerAccountId: randomUUID(), iban: null, name: 'bench', currency: 'EUR', type: AccountType.CURRENT,
+        connectionId: connection.id,
+        institutionId: institution.id,
+        ownerId: owner.id,
+        providerAccountId: randomUUID(),
+        iban: null,
+        name: 'bench',
+        currency: 'EUR',
+        type: AccountType.CURRENT,
       });
       const started = process.hrtime.bigint();
       await sync.syncAccount(account, { historyDays: 400 }, async () => lines);
@@ -61,7 +79,10 @@ async function main(): Promise<void> {
     console.table([row]);
     const dir = join(__dirname, 'results');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'sync-ingest-embedded.json'), JSON.stringify({ measure: 'sync-ingest-embedded', row, runs }, null, 2));
+    writeFileSync(
+      join(dir, 'sync-ingest-embedded.json'),
+      JSON.stringify({ measure: 'sync-ingest-embedded', row, runs }, null, 2),
+    );
   } finally {
     await jobs.close();
     await dataSource.destroy();

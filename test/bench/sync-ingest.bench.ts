@@ -48,9 +48,22 @@ const COPY_COLUMNS =
 /** COPY text for the lines, encoded before the clock starts: the baseline is the database's work alone. */
 function copyRows(lines: ProviderTransaction[], account: Account): string[] {
   const rows = lines.map((line) => [
-    randomUUID(), account.id, account.ownerId, line.providerTransactionId, line.status, line.amount.amount, line.amount.currency,
-    line.date, line.bookingDate, line.valueDate, line.counterparty?.name, line.counterparty?.iban,
-    line.remittanceUnstructured, line.endToEndId, line.bankTransactionCode, transactionFingerprint(line),
+    randomUUID(),
+    account.id,
+    account.ownerId,
+    line.providerTransactionId,
+    line.status,
+    line.amount.amount,
+    line.amount.currency,
+    line.date,
+    line.bookingDate,
+    line.valueDate,
+    line.counterparty?.name,
+    line.counterparty?.iban,
+    line.remittanceUnstructured,
+    line.endToEndId,
+    line.bankTransactionCode,
+    transactionFingerprint(line),
   ]);
   return [...encodeRows(rows)];
 }
@@ -83,9 +96,15 @@ async function main(): Promise<void> {
   const institution = await dataSource.getRepository(Institution).findOneByOrFail({ slug: 'sandbox-berlin-group' });
 
   /** One fresh account synced from the feed by the engine, then the same rows by raw COPY. */
-  async function measureOnce(lines: ProviderTransaction[]): Promise<{ engineMs: number; copyMs: number; bareCopyMs: number }> {
-    const owner = await dataSource.getRepository(Principal).save({ kind: PrincipalKind.OWNER, displayName: 'bench owner', redirectUris: [] });
-    const connection = await dataSource.getRepository(Connection).save({ ownerId: owner.id, institutionId: institution.id });
+  async function measureOnce(
+    lines: ProviderTransaction[],
+  ): Promise<{ engineMs: number; copyMs: number; bareCopyMs: number }> {
+    const owner = await dataSource
+      .getRepository(Principal)
+      .save({ kind: PrincipalKind.OWNER, displayName: 'bench owner', redirectUris: [] });
+    const connection = await dataSource
+      .getRepository(Connection)
+      .save({ ownerId: owner.id, institutionId: institution.id });
     const account = await dataSource.getRepository(Account).save({
       connectionId: connection.id,
       institutionId: institution.id,
@@ -102,8 +121,12 @@ async function main(): Promise<void> {
       const engineMs = Number(process.hrtime.bigint() - started) / 1e6;
       if (counts.ADDED !== lines.length) throw new Error(`expected ${lines.length} lines added, got ${counts.ADDED}`);
 
-      const copyAccount = await dataSource.getRepository(Account).save({ ...account, id: undefined, providerAccountId: randomUUID() });
-      const [pg, release] = await (dataSource.driver as unknown as { obtainMasterConnection(): Promise<[PoolClient, () => void]> }).obtainMasterConnection();
+      const copyAccount = await dataSource
+        .getRepository(Account)
+        .save({ ...account, id: undefined, providerAccountId: randomUUID() });
+      const [pg, release] = await (
+        dataSource.driver as unknown as { obtainMasterConnection(): Promise<[PoolClient, () => void]> }
+      ).obtainMasterConnection();
       try {
         await pg.query('DROP TABLE IF EXISTS bench_copy_target');
         await pg.query('CREATE TABLE bench_copy_target (LIKE transaction INCLUDING ALL)');
@@ -146,10 +169,15 @@ async function main(): Promise<void> {
 
   console.table(rows);
   const worst = Math.min(...rows.map((row) => Number(row.ratio)));
-  console.log(`engine / COPY throughput: ${worst} at worst (target ≥ ${TARGET_RATIO}): ${worst >= TARGET_RATIO ? 'met' : 'NOT met'}`);
+  console.log(
+    `engine / COPY throughput: ${worst} at worst (target ≥ ${TARGET_RATIO}): ${worst >= TARGET_RATIO ? 'met' : 'NOT met'}`,
+  );
   const dir = join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'sync-ingest.json'), JSON.stringify({ measure: 'sync-ingest-vs-copy', target: TARGET_RATIO, runsPerSize: RUNS, rows, runs }, null, 2));
+  writeFileSync(
+    join(dir, 'sync-ingest.json'),
+    JSON.stringify({ measure: 'sync-ingest-vs-copy', target: TARGET_RATIO, runsPerSize: RUNS, rows, runs }, null, 2),
+  );
   await jobs.close();
   await dataSource.destroy();
 }

@@ -14,7 +14,15 @@
 import 'reflect-metadata';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { graphql, GraphQLID, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
+import {
+  graphql,
+  GraphQLID,
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLString,
+} from 'graphql';
 import { print } from 'graphql';
 import { Account } from '../../src/modules/accounts/account.entity';
 import { ConsentAccess } from '../../src/modules/connections/consent-access';
@@ -50,7 +58,10 @@ function naiveSchema(gateway: TestGateway) {
   const registry = new ProviderRegistry({ sandboxBaseUrl: () => `${gateway.url}/sandbox`, observer: calls });
   const secrets = new ConsentSecrets(new TokenCipher(parseEncryptionKey(TEST_ENCRYPTION_KEY)), Buffer.alloc(32));
   const consentAccess = new ConsentAccess(gateway.dataSource, registry, secrets);
-  const balance = new GraphQLObjectType({ name: 'Balance', fields: { amount: { type: GraphQLString }, currency: { type: GraphQLString } } });
+  const balance = new GraphQLObjectType({
+    name: 'Balance',
+    fields: { amount: { type: GraphQLString }, currency: { type: GraphQLString } },
+  });
   const account = new GraphQLObjectType<Account>({
     name: 'Account',
     fields: {
@@ -72,7 +83,8 @@ function naiveSchema(gateway: TestGateway) {
       fields: {
         accounts: {
           type: new GraphQLList(account),
-          resolve: (_root, _args, { ownerId }) => gateway.dataSource.getRepository(Account).find({ where: { ownerId } }),
+          resolve: (_root, _args, { ownerId }) =>
+            gateway.dataSource.getRepository(Account).find({ where: { ownerId } }),
         },
       },
     }),
@@ -80,7 +92,11 @@ function naiveSchema(gateway: TestGateway) {
   return {
     calls,
     run: async (ownerId: string) => {
-      const result = await graphql({ schema, source: '{ accounts { id balances { amount currency } } }', contextValue: { ownerId } });
+      const result = await graphql({
+        schema,
+        source: '{ accounts { id balances { amount currency } } }',
+        contextValue: { ownerId },
+      });
       if (result.errors) throw new Error(`naive query failed: ${JSON.stringify(result.errors)}`);
       return result;
     },
@@ -91,10 +107,17 @@ async function unifiedQuery(gateway: TestGateway, apiKey: string): Promise<numbe
   const start = process.hrtime.bigint();
   const response = await fetch(`${gateway.url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}`, 'x-psu-ip-address': PSU.ipAddress! },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${apiKey}`,
+      'x-psu-ip-address': PSU.ipAddress!,
+    },
     body: JSON.stringify({ query: print(AccountBalancesDocument) }),
   });
-  const body = (await response.json()) as { data?: { accounts: Array<{ balances: unknown[] | null }> }; errors?: unknown[] };
+  const body = (await response.json()) as {
+    data?: { accounts: Array<{ balances: unknown[] | null }> };
+    errors?: unknown[];
+  };
   const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
   if (body.errors || !body.data || body.data.accounts.some((account) => !account.balances)) {
     throw new Error(`unified query failed: ${JSON.stringify(body.errors)}`);
@@ -135,7 +158,10 @@ async function main(): Promise<void> {
     const loaderCalls = gateway.upstreamCalls.total();
     const institutions = await gateway.dataSource.getRepository(Institution).find();
     const loaderByBank = Object.fromEntries(
-      Object.entries(gateway.upstreamCalls.snapshot()).map(([id, calls]) => [institutions.find((row) => row.id === id)?.name ?? id, calls]),
+      Object.entries(gateway.upstreamCalls.snapshot()).map(([id, calls]) => [
+        institutions.find((row) => row.id === id)?.name ?? id,
+        calls,
+      ]),
     );
     const naive = naiveSchema(gateway);
     await naive.run(unified.id);
@@ -201,7 +227,12 @@ async function main(): Promise<void> {
         return {};
       }
     })();
-    const environment = { database: 'postgres (TEST_DATABASE_URL)', messaging: 'redis (TEST_REDIS_URL)', node: process.version, measuredAt: new Date().toISOString() };
+    const environment = {
+      database: 'postgres (TEST_DATABASE_URL)',
+      messaging: 'redis (TEST_REDIS_URL)',
+      node: process.version,
+      measuredAt: new Date().toISOString(),
+    };
     writeFileSync(
       RESULTS,
       `${JSON.stringify({ ...existing, upstreamCallsPerQuery: { ...measures.upstreamCallsPerQuery, environment }, unifiedLatency: { ...measures.unifiedLatency, environment } }, null, 2)}\n`,

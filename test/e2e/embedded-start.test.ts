@@ -30,7 +30,10 @@ function start(dataDir: string): Promise<Started> {
   const child = spawn('npm', ['start', '--silent'], { cwd: root, env: embeddedEnv(dataDir), detached: true });
   const output: string[] = [];
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not started within ${STARTUP_LIMIT_MS} ms:\n${output.join('\n')}`)), STARTUP_LIMIT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`not started within ${STARTUP_LIMIT_MS} ms:\n${output.join('\n')}`)),
+      STARTUP_LIMIT_MS,
+    );
     const found: Partial<Started> = { child, output };
     createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
     createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -79,37 +82,49 @@ describe('npm start on the embedded default', () => {
   });
   afterAll(() => fs.rm(dataDir, { recursive: true, force: true }));
 
-  it('answers the institutions query with a printed key, and again after a restart with the same data', async () => {
-    const first = await start(dataDir);
-    let before: unknown;
-    try {
-      before = await institutions(first);
-      expect(before).toMatchObject({ data: { institutions: { edges: expect.arrayContaining([expect.anything()]) } } });
-      // npm start builds the web app too: the printed app URL serves it, and its own routes reload to it.
-      expect(first.appUrl).toBe(`${first.url}/app`);
-      for (const page of [first.appUrl, `${first.appUrl}/connect`]) {
-        const response = await fetch(page);
-        expect(response.status).toBe(200);
-        expect(await response.text()).toContain('<div id="root"></div>');
+  it(
+    'answers the institutions query with a printed key, and again after a restart with the same data',
+    async () => {
+      const first = await start(dataDir);
+      let before: unknown;
+      try {
+        before = await institutions(first);
+        expect(before).toMatchObject({
+          data: { institutions: { edges: expect.arrayContaining([expect.anything()]) } },
+        });
+        // npm start builds the web app too: the printed app URL serves it, and its own routes reload to it.
+        expect(first.appUrl).toBe(`${first.url}/app`);
+        for (const page of [first.appUrl, `${first.appUrl}/connect`]) {
+          const response = await fetch(page);
+          expect(response.status).toBe(200);
+          expect(await response.text()).toContain('<div id="root"></div>');
+        }
+      } finally {
+        await stop(first);
       }
-    } finally {
-      await stop(first);
-    }
 
-    const second = await start(dataDir);
-    try {
-      expect(second.ownerKey).toBe(first.ownerKey);
-      expect(second.lenderKey).toBe(first.lenderKey);
-      expect(await institutions(second)).toEqual(before);
-    } finally {
-      await stop(second);
-    }
-  }, 3 * STARTUP_LIMIT_MS);
+      const second = await start(dataDir);
+      try {
+        expect(second.ownerKey).toBe(first.ownerKey);
+        expect(second.lenderKey).toBe(first.lenderKey);
+        expect(await institutions(second)).toEqual(before);
+      } finally {
+        await stop(second);
+      }
+    },
+    3 * STARTUP_LIMIT_MS,
+  );
 
   it('stops at a bad configuration value with one line naming the variable', () => {
-    const result = spawnSync('node', ['dist/src/main.js'], { cwd: root, env: embeddedEnv(dataDir, { PORT: 'eighty' }), encoding: 'utf8' });
+    const result = spawnSync('node', ['dist/src/main.js'], {
+      cwd: root,
+      env: embeddedEnv(dataDir, { PORT: 'eighty' }),
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(1);
-    expect(result.stderr.trim()).toBe('passerelle: invalid configuration: PORT must be a whole number from 0 to 65535 (got "eighty")');
+    expect(result.stderr.trim()).toBe(
+      'passerelle: invalid configuration: PORT must be a whole number from 0 to 65535 (got "eighty")',
+    );
     expect(result.stdout).toBe('');
   });
 });

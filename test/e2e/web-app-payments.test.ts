@@ -41,7 +41,8 @@ beforeEach(async () => {
   problems = [];
   page.on('console', (message: ConsoleMessage) => {
     if (!new URL(page.url()).pathname.startsWith('/app')) return;
-    if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) problems.push(`${message.text()} (${message.location().url})`);
+    if (message.type() === 'error' || /Content Security Policy/i.test(message.text()))
+      problems.push(`${message.text()} (${message.location().url})`);
   });
   page.on('pageerror', (error) => problems.push(error.message));
 });
@@ -122,7 +123,9 @@ describe('paying a supplier in the web app', () => {
 describe('sharing with a lender in the web app', () => {
   it('shares the accounts with a lender, lists the lender’s reads, draws the cash flow, and revokes the share', async () => {
     const lender = await gateway.makeLender();
-    const lenderName = (await gateway.dataSource.query('SELECT display_name FROM principal WHERE id = $1', [lender.id]))[0].display_name as string;
+    const lenderName = (
+      await gateway.dataSource.query('SELECT display_name FROM principal WHERE id = $1', [lender.id])
+    )[0].display_name as string;
     await signIn();
     await page.getByRole('link', { name: 'Lenders' }).click();
     await page.getByLabel('Lender id').fill(lender.id);
@@ -138,7 +141,8 @@ describe('sharing with a lender in the web app', () => {
     await table.getByRole('row').nth(1).waitFor();
     await expect(page.locator('.chart svg .recharts-bar-rectangle').count()).resolves.toBeGreaterThan(0);
 
-    const shareId = (await gateway.dataSource.query('SELECT id FROM data_share WHERE lender_id = $1', [lender.id]))[0].id as string;
+    const shareId = (await gateway.dataSource.query('SELECT id FROM data_share WHERE lender_id = $1', [lender.id]))[0]
+      .id as string;
     const read = await gateway.graphql(SharedCashflowDocument, { shareId }, lender.apiKey);
     expect(read.body.errors).toBeUndefined();
     await page.reload();
@@ -152,7 +156,9 @@ describe('sharing with a lender in the web app', () => {
     await screenshot(page, '29-lender-share-revoked');
     // On a phone the chart redraws to the screen's width (ResizeObserver) before the screenshot.
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.waitForFunction("document.querySelector('.chart svg').getBoundingClientRect().width <= document.querySelector('.chart').clientWidth");
+    await page.waitForFunction(
+      "document.querySelector('.chart svg').getBoundingClientRect().width <= document.querySelector('.chart').clientWidth",
+    );
     await screenshot(page, '30-lenders-phone');
     const refused = await gateway.graphql(SharedCashflowDocument, { shareId }, lender.apiKey);
     expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

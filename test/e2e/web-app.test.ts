@@ -89,7 +89,9 @@ describe('the owner web app', () => {
     // A day passes at the bank; the refresh imports its new lines, and they appear at the top of the open list.
     const before = await list.getByRole('listitem').count();
     offsetMs += 86_400_000;
-    const [connectionId] = (await gateway.dataSource.query('SELECT id FROM connection WHERE owner_id = $1', [owner.id])).map((row: { id: string }) => row.id);
+    const [connectionId] = (
+      await gateway.dataSource.query('SELECT id FROM connection WHERE owner_id = $1', [owner.id])
+    ).map((row: { id: string }) => row.id);
     const outcome = await gateway.sync.syncConnection(connectionId);
     expect(outcome.added).toBeGreaterThan(0);
     await list.getByRole('listitem').nth(before).waitFor();
@@ -120,7 +122,9 @@ describe('the owner web app', () => {
 
     await signIn(owner.apiKey);
     await page.getByRole('link', { name: 'Reconciliation' }).click();
-    const row = page.getByRole('row', { name: new RegExp(number) }).filter({ has: page.getByRole('button', { name: 'Confirm' }) });
+    const row = page
+      .getByRole('row', { name: new RegExp(number) })
+      .filter({ has: page.getByRole('button', { name: 'Confirm' }) });
     await row.waitFor();
     await screenshot(page, '08-reconciliation-suggested');
     await row.getByRole('button', { name: 'Confirm' }).click();
@@ -151,8 +155,13 @@ describe('the owner web app', () => {
 });
 
 async function aBookedCredit(ownerId: string): Promise<Transaction> {
-  const lines = await gateway.dataSource.getRepository(Transaction).find({ where: { ownerId, status: 'BOOKED' as never }, order: { date: 'DESC' } });
-  const credit = lines.find((line) => new Decimal(line.amount).gt(0) && line.counterpartyName && !/INV-|RF\d/.test(line.remittanceInformation ?? ''));
+  const lines = await gateway.dataSource
+    .getRepository(Transaction)
+    .find({ where: { ownerId, status: 'BOOKED' as never }, order: { date: 'DESC' } });
+  const credit = lines.find(
+    (line) =>
+      new Decimal(line.amount).gt(0) && line.counterpartyName && !/INV-|RF\d/.test(line.remittanceInformation ?? ''),
+  );
   if (!credit) throw new Error('the sandbox gave this owner no booked credit without a reference');
   return credit;
 }

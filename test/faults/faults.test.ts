@@ -38,51 +38,55 @@ beforeAll(async () => {
 afterAll(() => gateway?.close());
 
 onServices('the fault suite', () => {
-  it(`keeps the stored lines equal to the bank's ledger through ${SYNC_CYCLES} faulty sync cycles and killed workers`, async () => {
-    const owner = await gateway.makeOwner();
-    await connectSandbox(gateway, owner.apiKey, 'Sandbox Unreliable Bank', { validForDays: 180 });
-    await gateway.jobs.whenIdle();
-    const connectionId = (await gateway.graphql(ConnectionsDocument, {}, owner.apiKey)).body.data!.connections[0].id;
-    const random = new SeededRandom('fault suite');
-    const outcomes = { SUCCEEDED: 0, FAILED: 0, killed: 0, workerFinishedFirst: 0 };
-    gateway.sandbox!.clearRequests();
-    const started = Date.now();
+  it(
+    `keeps the stored lines equal to the bank's ledger through ${SYNC_CYCLES} faulty sync cycles and killed workers`,
+    async () => {
+      const owner = await gateway.makeOwner();
+      await connectSandbox(gateway, owner.apiKey, 'Sandbox Unreliable Bank', { validForDays: 180 });
+      await gateway.jobs.whenIdle();
+      const connectionId = (await gateway.graphql(ConnectionsDocument, {}, owner.apiKey)).body.data!.connections[0].id;
+      const random = new SeededRandom('fault suite');
+      const outcomes = { SUCCEEDED: 0, FAILED: 0, killed: 0, workerFinishedFirst: 0 };
+      gateway.sandbox!.clearRequests();
+      const started = Date.now();
 
-    for (let cycle = 1; cycle <= SYNC_CYCLES; cycle += 1) {
-      offsetMs += 2 * 60 * 60 * 1000;
-      gateway.sandbox!.setFaults('flaky', rollFaults(random));
-      if (cycle % KILL_EVERY === 0) {
-        const finished = await syncInWorkerKilledMidway(connectionId, random.int(0, 400));
-        outcomes[finished ? 'workerFinishedFirst' : 'killed'] += 1;
-      } else {
-        outcomes[(await gateway.sync.syncConnection(connectionId, PSU)).state as 'SUCCEEDED' | 'FAILED'] += 1;
+      for (let cycle = 1; cycle <= SYNC_CYCLES; cycle += 1) {
+        offsetMs += 2 * 60 * 60 * 1000;
+        gateway.sandbox!.setFaults('flaky', rollFaults(random));
+        if (cycle % KILL_EVERY === 0) {
+          const finished = await syncInWorkerKilledMidway(connectionId, random.int(0, 400));
+          outcomes[finished ? 'workerFinishedFirst' : 'killed'] += 1;
+        } else {
+          outcomes[(await gateway.sync.syncConnection(connectionId, PSU)).state as 'SUCCEEDED' | 'FAILED'] += 1;
+        }
       }
-    }
-    gateway.sandbox!.resetFaults();
-    const final = await gateway.sync.syncConnection(connectionId, PSU);
-    const statuses = gateway.sandbox!.requests('flaky').map((request) => request.status);
-    const { lost, extra, compared } = await compareWithLedger(connectionId);
+      gateway.sandbox!.resetFaults();
+      const final = await gateway.sync.syncConnection(connectionId, PSU);
+      const statuses = gateway.sandbox!.requests('flaky').map((request) => request.status);
+      const { lost, extra, compared } = await compareWithLedger(connectionId);
 
-    printFigures('fault suite: sync cycles', {
-      cycles: SYNC_CYCLES,
-      'bank requests': statuses.length,
-      '5xx answered': statuses.filter((status) => (status ?? 0) >= 500).length,
-      '429 answered': statuses.filter((status) => status === 429).length,
-      'syncs succeeded': outcomes.SUCCEEDED,
-      'syncs failed (bank error)': outcomes.FAILED,
-      'workers killed mid-sync': outcomes.killed,
-      'workers done before the kill': outcomes.workerFinishedFirst,
-      'lines compared': compared,
-      lost: lost.length,
-      'duplicates or extra': extra.length,
-      seconds: Math.round((Date.now() - started) / 1000),
-    });
-    expect(final.state).toBe('SUCCEEDED');
-    expect(compared).toBeGreaterThan(50);
-    expect(lost).toEqual([]);
-    expect(extra).toEqual([]);
-    expect(outcomes.killed + outcomes.workerFinishedFirst).toBeGreaterThan(0);
-  }, 60_000 + SYNC_CYCLES * 3_000);
+      printFigures('fault suite: sync cycles', {
+        cycles: SYNC_CYCLES,
+        'bank requests': statuses.length,
+        '5xx answered': statuses.filter((status) => (status ?? 0) >= 500).length,
+        '429 answered': statuses.filter((status) => status === 429).length,
+        'syncs succeeded': outcomes.SUCCEEDED,
+        'syncs failed (bank error)': outcomes.FAILED,
+        'workers killed mid-sync': outcomes.killed,
+        'workers done before the kill': outcomes.workerFinishedFirst,
+        'lines compared': compared,
+        lost: lost.length,
+        'duplicates or extra': extra.length,
+        seconds: Math.round((Date.now() - started) / 1000),
+      });
+      expect(final.state).toBe('SUCCEEDED');
+      expect(compared).toBeGreaterThan(50);
+      expect(lost).toEqual([]);
+      expect(extra).toEqual([]);
+      expect(outcomes.killed + outcomes.workerFinishedFirst).toBeGreaterThan(0);
+    },
+    60_000 + SYNC_CYCLES * 3_000,
+  );
 
   it(`delivers every event once and in order to a subscriber forced to reconnect ${RECONNECTS} times under concurrent writers`, async () => {
     const events = new EventsService(gateway.dataSource, gateway.messaging, createLogger('silent'));
@@ -90,7 +94,9 @@ onServices('the fault suite', () => {
     const random = new SeededRandom('reconnects');
     const writers = 3;
     const perWriter = RECONNECTS * 20;
-    const writing = Array.from({ length: writers }, (_, writer) => writeEvents(events, ownerId, writer, perWriter, new SeededRandom('writer', writer)));
+    const writing = Array.from({ length: writers }, (_, writer) =>
+      writeEvents(events, ownerId, writer, perWriter, new SeededRandom('writer', writer)),
+    );
 
     const received: DeliveredEvent<WrittenEvent>[] = [];
     let cursor = '0';
@@ -109,7 +115,10 @@ onServices('the fault suite', () => {
     await Promise.all(writing);
     // Nothing more may come after the last event written.
     const after = events.subscribe<WrittenEvent>('faults', ownerId, cursor);
-    const extra = await Promise.race([after.next().then(() => 1), new Promise<number>((resolve) => setTimeout(() => resolve(0), 500))]);
+    const extra = await Promise.race([
+      after.next().then(() => 1),
+      new Promise<number>((resolve) => setTimeout(() => resolve(0), 500)),
+    ]);
     await after.return?.();
     await events.close();
 
@@ -132,7 +141,8 @@ onServices('the fault suite', () => {
 /** Per request the bank serves in a cycle: 10 % 5xx, 5 % 429 with Retry-After, 5 % truncated, 10 % a latency spike. */
 function rollFaults(random: SeededRandom) {
   const requests = 6;
-  const count = (percent: number) => Array.from({ length: requests }, () => random.chance(percent)).filter(Boolean).length;
+  const count = (percent: number) =>
+    Array.from({ length: requests }, () => random.chance(percent)).filter(Boolean).length;
   return {
     serverError: count(10),
     serverErrorStatus: random.pick([500, 502, 503, 504] as const),
@@ -145,18 +155,22 @@ function rollFaults(random: SeededRandom) {
 /** Syncs in a worker process and kills it with SIGKILL some time after it starts. True when it finished first. */
 async function syncInWorkerKilledMidway(connectionId: string, killAfterMs: number): Promise<boolean> {
   const root = path.join(__dirname, '..', '..');
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'test/faults/sync-worker.ts', connectionId], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_OPTIONS: '',
-      DATABASE_URL: TEST_DATABASE_URL,
-      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-      SANDBOX_URL: `${gateway.url}/sandbox`,
-      NOW_OFFSET_MS: String(offsetMs),
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', 'test/faults/sync-worker.ts', connectionId],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        NODE_OPTIONS: '',
+        DATABASE_URL: TEST_DATABASE_URL,
+        ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+        SANDBOX_URL: `${gateway.url}/sandbox`,
+        NOW_OFFSET_MS: String(offsetMs),
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let finished = false;
   await new Promise<void>((resolve) => {
@@ -182,12 +196,21 @@ async function compareWithLedger(connectionId: string) {
   const bank: string[] = [];
   const stored: string[] = [];
   for (const account of accounts) {
-    const page = await live.adapter.getTransactions(live.handle, account.providerAccountId, { dateFrom: from, dateTo: today, status: 'BOTH' }, PSU);
+    const page = await live.adapter.getTransactions(
+      live.handle,
+      account.providerAccountId,
+      { dateFrom: from, dateTo: today, status: 'BOTH' },
+      PSU,
+    );
     for (const line of page.transactions) {
-      if (line.date >= from) bank.push(lineKey(account.id, line.providerTransactionId, line.status, line.amount.amount, line.date));
+      if (line.date >= from)
+        bank.push(lineKey(account.id, line.providerTransactionId, line.status, line.amount.amount, line.date));
     }
-    const rows = await gateway.dataSource.getRepository(Transaction).findBy({ accountId: account.id, removedAt: IsNull(), date: MoreThanOrEqual(from) });
-    for (const row of rows) stored.push(lineKey(account.id, row.providerTransactionId, row.status, row.amount, row.date));
+    const rows = await gateway.dataSource
+      .getRepository(Transaction)
+      .findBy({ accountId: account.id, removedAt: IsNull(), date: MoreThanOrEqual(from) });
+    for (const row of rows)
+      stored.push(lineKey(account.id, row.providerTransactionId, row.status, row.amount, row.date));
   }
   return { lost: minus(bank, stored), extra: minus(stored, bank), compared: bank.length };
 }
@@ -213,11 +236,19 @@ interface WrittenEvent {
 }
 
 /** One writer appending its events in small transactions of random sizes, as syncs and matches do. */
-async function writeEvents(events: EventsService, ownerId: string, writer: number, total: number, random: SeededRandom): Promise<void> {
-  for (let index = 0; index < total; ) {
+async function writeEvents(
+  events: EventsService,
+  ownerId: string,
+  writer: number,
+  total: number,
+  random: SeededRandom,
+): Promise<void> {
+  for (let index = 0; index < total;) {
     const size = Math.min(random.int(1, 15), total - index);
     const payloads = Array.from({ length: size }, (_, offset) => ({ writer, index: index + offset }));
-    const appended = await gateway.dataSource.transaction((manager) => events.appendMany(manager, 'faults', ownerId, payloads));
+    const appended = await gateway.dataSource.transaction((manager) =>
+      events.appendMany(manager, 'faults', ownerId, payloads),
+    );
     await events.publish(appended);
     index += size;
     if (random.chance(30)) await new Promise((resolve) => setTimeout(resolve, random.int(1, 20)));
@@ -225,5 +256,9 @@ async function writeEvents(events: EventsService, ownerId: string, writer: numbe
 }
 
 function printFigures(title: string, figures: Record<string, number>): void {
-  process.stdout.write(`\n${title}\n${Object.entries(figures).map(([name, value]) => `  ${name.padEnd(30)} ${value}`).join('\n')}\n`);
+  process.stdout.write(
+    `\n${title}\n${Object.entries(figures)
+      .map(([name, value]) => `  ${name.padEnd(30)} ${value}`)
+      .join('\n')}\n`,
+  );
 }

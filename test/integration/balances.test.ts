@@ -88,7 +88,9 @@ describe('live balances across banks', () => {
     expect(calls[await sandboxInstitutionId(gateway, apiKey, STET)]).toEqual({ accounts: 1 });
 
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
-    expect(metrics).toContain(`passerelle_upstream_calls_total{institution_id="${await sandboxInstitutionId(gateway, apiKey, BERLIN)}",resource="accounts",status="200"}`);
+    expect(metrics).toContain(
+      `passerelle_upstream_calls_total{institution_id="${await sandboxInstitutionId(gateway, apiKey, BERLIN)}",resource="accounts",status="200"}`,
+    );
   });
 
   it('stops at a revoked consent with CONSENT_REVOKED on that bank’s accounts, sending it nothing, while the other bank answers', async () => {
@@ -155,7 +157,10 @@ describe('the unattended access budget', () => {
     expect(second.errors).toBeUndefined();
     expect(gateway.sandbox!.requests('berlin-group')).toHaveLength(1);
     second.data!.accounts.forEach((account, index) => {
-      expect(account.balancesFreshness).toEqual({ source: 'CACHED', fetchedAt: first.data!.accounts[index].balancesFreshness!.fetchedAt });
+      expect(account.balancesFreshness).toEqual({
+        source: 'CACHED',
+        fetchedAt: first.data!.accounts[index].balancesFreshness!.fetchedAt,
+      });
       expect(account.balances).toEqual(first.data!.accounts[index].balances);
       expect(account.accessBudget!.remaining).toBe(3);
     });
@@ -183,8 +188,14 @@ describe('reads spread across the day', () => {
     clock.toNextDay();
     const nextDay = await read();
     expect(nextDay).toMatchObject({ balancesFreshness: { source: 'LIVE' }, accessBudget: { remaining: 3 } });
-    expect(Date.parse(nextDay.accessBudget!.resetsAt as string) - clock.now().getTime()).toBeGreaterThan(DAY_MS - 2 * 60_000);
-    expect(gateway.sandbox!.requests('berlin-group').map((request) => request.psuIpAddress)).toEqual([false, false, false]);
+    expect(Date.parse(nextDay.accessBudget!.resetsAt as string) - clock.now().getTime()).toBeGreaterThan(
+      DAY_MS - 2 * 60_000,
+    );
+    expect(gateway.sandbox!.requests('berlin-group').map((request) => request.psuIpAddress)).toEqual([
+      false,
+      false,
+      false,
+    ]);
   });
 });
 

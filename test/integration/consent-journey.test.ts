@@ -31,13 +31,19 @@ describe.each([
     const { body } = await gateway.graphql(ConnectionsDocument, {}, apiKey);
     const [connection] = body.data!.connections;
     expect(connection.institution.name).toBe(bankName);
-    expect(connection.currentConsent).toMatchObject({ id: journey.consentId, status: 'ACTIVE', scopes: ['ACCOUNTS', 'BALANCES', 'TRANSACTIONS'] });
+    expect(connection.currentConsent).toMatchObject({
+      id: journey.consentId,
+      status: 'ACTIVE',
+      scopes: ['ACCOUNTS', 'BALANCES', 'TRANSACTIONS'],
+    });
     expect(connection.accounts.length).toBeGreaterThanOrEqual(2);
     for (const account of connection.accounts) {
       expect(account).toMatchObject({ currency: 'EUR', iban: expect.stringMatching(/^[A-Z]{2}\d{2}/) });
     }
     const accounts = await gateway.graphql(AccountsDocument, {}, apiKey);
-    expect(accounts.body.data!.accounts.map((account) => account.institution.name)).toEqual(connection.accounts.map(() => bankName));
+    expect(accounts.body.data!.accounts.map((account) => account.institution.name)).toEqual(
+      connection.accounts.map(() => bankName),
+    );
 
     // The first sync runs in the background after step 5; let it finish so only what follows is counted.
     await gateway.jobs.whenIdle();
@@ -57,7 +63,9 @@ describe.each([
     const after = await gateway.graphql(ConsentDocument, { id: journey.consentId }, apiKey);
     expect(after.body.data!.consent.status).toBe('REVOKED');
     // Revocation keeps the synced data unless purge was asked for.
-    expect((await gateway.graphql(AccountsDocument, {}, apiKey)).body.data!.accounts).toHaveLength(connection.accounts.length);
+    expect((await gateway.graphql(AccountsDocument, {}, apiKey)).body.data!.accounts).toHaveLength(
+      connection.accounts.length,
+    );
   });
 
   it('leaves the consent REJECTED, with the reason, when the user denies at the bank', async () => {
@@ -65,7 +73,10 @@ describe.each([
     const journey = await connectSandbox(gateway, apiKey, bankName, { decision: 'deny' });
     expect(journey.finalRedirect.searchParams.get('status')).toBe('REJECTED');
     const { body } = await gateway.graphql(ConsentDocument, { id: journey.consentId }, apiKey);
-    expect(body.data!.consent).toMatchObject({ status: 'REJECTED', statusReason: expect.stringMatching(/access_denied/) });
+    expect(body.data!.consent).toMatchObject({
+      status: 'REJECTED',
+      statusReason: expect.stringMatching(/access_denied/),
+    });
     expect((await gateway.graphql(AccountsDocument, {}, apiKey)).body.data!.accounts).toEqual([]);
   });
 });
@@ -78,7 +89,11 @@ describe('callbacks that cannot be trusted', () => {
     expect(replay.status).toBe(302);
     const back = new URL(replay.headers.get('location')!);
     expect(`${back.origin}${back.pathname}`).toBe(REDIRECT_URI);
-    expect(Object.fromEntries(back.searchParams)).toEqual({ consentId: journey.consentId, status: 'ERROR', reason: 'this authorisation link was already used' });
+    expect(Object.fromEntries(back.searchParams)).toEqual({
+      consentId: journey.consentId,
+      status: 'ERROR',
+      reason: 'this authorisation link was already used',
+    });
     const { body } = await gateway.graphql(ConsentDocument, { id: journey.consentId }, apiKey);
     expect(body.data!.consent.status).toBe('ACTIVE');
   });
@@ -91,10 +106,16 @@ describe('callbacks that cannot be trusted', () => {
       { input: { institutionId, validForDays: 30, historyDays: 30, redirectUri: REDIRECT_URI } },
       apiKey,
     );
-    const forged = await fetch(`${gateway.url}/connections/callback?state=forged&consentId=whatever`, { redirect: 'manual' });
+    const forged = await fetch(`${gateway.url}/connections/callback?state=forged&consentId=whatever`, {
+      redirect: 'manual',
+    });
     expect(forged.status).toBe(400);
     expect(await forged.text()).toMatch(/matches no consent/);
-    const { body } = await gateway.graphql(ConsentDocument, { id: started.body.data!.startConnection.consent.id }, apiKey);
+    const { body } = await gateway.graphql(
+      ConsentDocument,
+      { id: started.body.data!.startConnection.consent.id },
+      apiKey,
+    );
     expect(body.data!.consent.status).toBe('PENDING_AUTHORISATION');
   });
 });
@@ -126,6 +147,9 @@ describe('starting a connection', () => {
       { input: { institutionId, validForDays: 90, historyDays: 90, redirectUri: REDIRECT_URI } },
       apiKey,
     );
-    expect(body.data!.startConnection.consent).toMatchObject({ status: 'PENDING_AUTHORISATION', scopes: ['ACCOUNTS', 'BALANCES', 'TRANSACTIONS'] });
+    expect(body.data!.startConnection.consent).toMatchObject({
+      status: 'PENDING_AUTHORISATION',
+      scopes: ['ACCOUNTS', 'BALANCES', 'TRANSACTIONS'],
+    });
   });
 });

@@ -6,7 +6,9 @@ let gateway: TestGateway;
 let apiKey: string;
 
 beforeAll(async () => {
-  gateway = await startTestGateway({ env: { MAX_SUBSCRIPTIONS_PER_SOCKET: '2', WS_CONNECTION_INIT_TIMEOUT_MS: '300' } });
+  gateway = await startTestGateway({
+    env: { MAX_SUBSCRIPTIONS_PER_SOCKET: '2', WS_CONNECTION_INIT_TIMEOUT_MS: '300' },
+  });
   ({ apiKey } = await gateway.makeOwner());
 });
 afterAll(() => gateway?.close());
@@ -51,12 +53,18 @@ async function overSocket(query: string, variables: Record<string, unknown> = {}
   }
 }
 
-const aliases = (count: number) => `{ ${Array.from({ length: count }, (_, index) => `a${index}: viewer { id }`).join(' ')} }`;
-const deep = '{ accounts { institution { id } transactions(first: 1) { edges { node { account { transactions(first: 1) { edges { node { account { transactions(first: 1) { edges { node { id } } } } } } } } } } } } }';
-const costly = '{ transactions(first: 100) { edges { node { account { transactions(first: 100) { edges { node { id } } } } } } } }';
+const aliases = (count: number) =>
+  `{ ${Array.from({ length: count }, (_, index) => `a${index}: viewer { id }`).join(' ')} }`;
+const deep =
+  '{ accounts { institution { id } transactions(first: 1) { edges { node { account { transactions(first: 1) { edges { node { account { transactions(first: 1) { edges { node { id } } } } } } } } } } } } }';
+const costly =
+  '{ transactions(first: 100) { edges { node { account { transactions(first: 100) { edges { node { id } } } } } } } }';
 
 describe.each([
-  ['HTTP', async (query: string, variables?: Record<string, unknown>) => (await overHttp(query, variables)).body.errors ?? []],
+  [
+    'HTTP',
+    async (query: string, variables?: Record<string, unknown>) => (await overHttp(query, variables)).body.errors ?? [],
+  ],
   ['WebSocket', overSocket],
 ])('limits on every operation over %s', (_transport, run) => {
   it('refuses more aliases than allowed before running any of them', async () => {
@@ -79,7 +87,10 @@ describe.each([
     const errors = await run(costly);
     expect(errors[0]).toMatchObject({ extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'cost', max: 5000 } });
     expect(errors[0].message).toMatch(/costs \d+, above the limit of 5000/);
-    const byVariable = await run('query($n: Int!) { transactions(first: $n) { edges { node { id account { transactions(first: $n) { edges { node { id } } } } } } } }', { n: 100 });
+    const byVariable = await run(
+      'query($n: Int!) { transactions(first: $n) { edges { node { id account { transactions(first: $n) { edges { node { id } } } } } } } }',
+      { n: 100 },
+    );
     expect(byVariable[0]).toMatchObject({ extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'cost' } });
     expect(await run('query($n: Int!) { transactions(first: $n) { edges { node { id } } } }', { n: 100 })).toEqual([]);
   });
@@ -113,7 +124,11 @@ describe('the WebSocket transport', () => {
       new Promise<void>((resolve) => {
         client.subscribe(
           { query: 'subscription { consentStatusChanged { cursor } }' },
-          { next: () => undefined, error: (error) => (outcomes.push(error as Errors), resolve()), complete: () => resolve() },
+          {
+            next: () => undefined,
+            error: (error) => (outcomes.push(error as Errors), resolve()),
+            complete: () => resolve(),
+          },
         );
         setTimeout(() => (outcomes.push('open'), resolve()), 500);
       });
@@ -134,15 +149,22 @@ describe('in production', () => {
   let production: TestGateway;
   let productionKey: string;
   beforeAll(async () => {
-    production = await startTestGateway({ env: { NODE_ENV: 'production', METRICS_TOKEN: 'a-metrics-token-for-tests' } });
+    production = await startTestGateway({
+      env: { NODE_ENV: 'production', METRICS_TOKEN: 'a-metrics-token-for-tests' },
+    });
     ({ apiKey: productionKey } = await production.makeOwner());
   });
   afterAll(() => production?.close());
 
   it('serves /metrics only to its bearer token', async () => {
     expect((await fetch(`${production.url}/metrics`)).status).toBe(401);
-    expect((await fetch(`${production.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-of-same-size' } })).status).toBe(401);
-    const scraped = await fetch(`${production.url}/metrics`, { headers: { authorization: 'Bearer a-metrics-token-for-tests' } });
+    expect(
+      (await fetch(`${production.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-of-same-size' } }))
+        .status,
+    ).toBe(401);
+    const scraped = await fetch(`${production.url}/metrics`, {
+      headers: { authorization: 'Bearer a-metrics-token-for-tests' },
+    });
     expect(scraped.status).toBe(200);
     expect(await scraped.text()).toContain('passerelle_upstream_calls_total');
   });
@@ -172,7 +194,10 @@ describe('in production', () => {
     });
     try {
       const errors = await new Promise<Errors>((resolve) => {
-        client.subscribe({ query }, { next: () => resolve([]), error: (error) => resolve(error as Errors), complete: () => undefined });
+        client.subscribe(
+          { query },
+          { next: () => resolve([]), error: (error) => resolve(error as Errors), complete: () => undefined },
+        );
       });
       expect(errors[0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
       expect(errors[0].message).toMatch(/introspection/i);

@@ -42,11 +42,21 @@ function eventsOn(dataSource: DataSource, now?: () => Date) {
 }
 
 async function append(events: EventsService, ownerId: string, lines: number[]): Promise<void> {
-  const appended = await gateway.dataSource.transaction((manager) => events.appendMany(manager, TOPIC, ownerId, lines.map((line) => ({ line }))));
+  const appended = await gateway.dataSource.transaction((manager) =>
+    events.appendMany(
+      manager,
+      TOPIC,
+      ownerId,
+      lines.map((line) => ({ line })),
+    ),
+  );
   await events.publish(appended);
 }
 
-async function take(stream: AsyncIterableIterator<DeliveredEvent<Line>>, count: number): Promise<DeliveredEvent<Line>[]> {
+async function take(
+  stream: AsyncIterableIterator<DeliveredEvent<Line>>,
+  count: number,
+): Promise<DeliveredEvent<Line>[]> {
   const delivered: DeliveredEvent<Line>[] = [];
   while (delivered.length < count) {
     const next = await stream.next();
@@ -162,30 +172,40 @@ describe('the event stream', () => {
   });
 
   // A database of its own: the sweep is global, and the shared test database holds other files' live streams.
-  onServices('answers a cursor older than the retention period with CURSOR_EXPIRED, and "0" with the oldest event kept', async () => {
-    await withOwnDatabase(async (dataSource) => {
-      let offsetDays = 0;
-      const events = eventsOn(dataSource, () => new Date(Date.now() + offsetDays * 86_400_000));
-      const ownerId = randomUUID();
-      const appendOwn = async (lines: number[]) => {
-        await dataSource.transaction((manager) => events.appendMany(manager, TOPIC, ownerId, lines.map((line) => ({ line }))));
-      };
-      await appendOwn([0, 1]);
-      const [old] = await take(events.subscribe<Line>(TOPIC, ownerId, '0'), 1);
-      offsetDays = 31;
-      expect(await events.sweep(30)).toBe(1);
-      offsetDays = 0;
-      await appendOwn([2]);
-      expect(await events.sweep(30)).toBe(0);
+  onServices(
+    'answers a cursor older than the retention period with CURSOR_EXPIRED, and "0" with the oldest event kept',
+    async () => {
+      await withOwnDatabase(async (dataSource) => {
+        let offsetDays = 0;
+        const events = eventsOn(dataSource, () => new Date(Date.now() + offsetDays * 86_400_000));
+        const ownerId = randomUUID();
+        const appendOwn = async (lines: number[]) => {
+          await dataSource.transaction((manager) =>
+            events.appendMany(
+              manager,
+              TOPIC,
+              ownerId,
+              lines.map((line) => ({ line })),
+            ),
+          );
+        };
+        await appendOwn([0, 1]);
+        const [old] = await take(events.subscribe<Line>(TOPIC, ownerId, '0'), 1);
+        offsetDays = 31;
+        expect(await events.sweep(30)).toBe(1);
+        offsetDays = 0;
+        await appendOwn([2]);
+        expect(await events.sweep(30)).toBe(0);
 
-      const expired = events.subscribe<Line>(TOPIC, ownerId, old.cursor);
-      await expect(expired.next()).rejects.toBeInstanceOf(CursorExpiredError);
-      const fromStart = events.subscribe<Line>(TOPIC, ownerId, '0');
-      expect((await take(fromStart, 1)).map((event) => event.payload.line)).toEqual([2]);
-      await fromStart.return?.();
-      await events.close();
-    });
-  });
+        const expired = events.subscribe<Line>(TOPIC, ownerId, old.cursor);
+        await expect(expired.next()).rejects.toBeInstanceOf(CursorExpiredError);
+        const fromStart = events.subscribe<Line>(TOPIC, ownerId, '0');
+        expect((await take(fromStart, 1)).map((event) => event.payload.line)).toEqual([2]);
+        await fromStart.return?.();
+        await events.close();
+      });
+    },
+  );
 });
 
 describe('transactionChanged after a purge', () => {
@@ -212,7 +232,9 @@ describe('transactionChanged after a purge', () => {
     await settle(300);
     changes.close();
     expect(changes.errors).toEqual([]);
-    expect(changes.received.every((event) => event.transactionChanged.cursor && event.transactionChanged.transaction.id)).toBe(true);
+    expect(
+      changes.received.every((event) => event.transactionChanged.cursor && event.transactionChanged.transaction.id),
+    ).toBe(true);
     expect(new Set(changes.received.map((event) => event.transactionChanged.transaction.id)).size).toBe(count);
   });
 });

@@ -24,7 +24,9 @@ import { startTestGateway, type TestGateway } from '../support/test-gateway';
  * INTERNAL_SERVER_ERROR, a stack trace or the text of a SQL statement or database error.
  */
 const schema = buildSchema(fs.readFileSync(path.join(__dirname, '../../schema/schema.graphql'), 'utf8'));
-const ROOT_FIELDS = [schema.getQueryType()!, schema.getMutationType()!].flatMap((root) => Object.keys(root.getFields())).length;
+const ROOT_FIELDS = [schema.getQueryType()!, schema.getMutationType()!].flatMap((root) =>
+  Object.keys(root.getFields()),
+).length;
 const VARIANTS_PER_FIELD = Math.ceil(2_000 / ROOT_FIELDS);
 
 const cursor = (keyset: unknown) => Buffer.from(JSON.stringify(keyset)).toString('base64url');
@@ -77,7 +79,9 @@ function hostileValue(type: GraphQLInputType, variant: number, slot: number, dep
   }
   if (isInputObjectType(type)) {
     const fields = Object.values(type.getFields());
-    return Object.fromEntries(fields.map((field, index) => [field.name, hostileValue(field.type, variant, slot + index + 1, depth + 1)]));
+    return Object.fromEntries(
+      fields.map((field, index) => [field.name, hostileValue(field.type, variant, slot + index + 1, depth + 1)]),
+    );
   }
   if (isEnumType(type)) return pick(type.getValues()).value as string;
   switch (type.name) {
@@ -101,7 +105,9 @@ function selectionOf(type: GraphQLOutputType, depth = 0): string {
   const named = getNamedType(type);
   if (isLeafType(named)) return '';
   if (!isObjectType(named) || depth > 2) return '{ __typename }';
-  const fields = Object.values(named.getFields()).filter((field) => field.args.every((arg) => !isNonNullType(arg.type) || arg.defaultValue !== undefined));
+  const fields = Object.values(named.getFields()).filter((field) =>
+    field.args.every((arg) => !isNonNullType(arg.type) || arg.defaultValue !== undefined),
+  );
   const parts = fields.flatMap((field) => {
     const inner = selectionOf(field.type, depth + 1);
     return isLeafType(getNamedType(field.type)) ? [field.name] : depth < 2 ? [`${field.name} ${inner}`] : [];
@@ -110,7 +116,9 @@ function selectionOf(type: GraphQLOutputType, depth = 0): string {
 }
 
 function operationFor(operation: 'query' | 'mutation', field: GraphQLField<unknown, unknown>, variant: number) {
-  const variables = Object.fromEntries(field.args.map((arg, slot) => [arg.name, hostileValue(arg.type, variant, slot)]));
+  const variables = Object.fromEntries(
+    field.args.map((arg, slot) => [arg.name, hostileValue(arg.type, variant, slot)]),
+  );
   const definitions = field.args.map((arg) => `$${arg.name}: ${arg.type.toString()}`).join(', ');
   const args = field.args.map((arg) => `${arg.name}: $${arg.name}`).join(', ');
   const query = `${operation}${definitions ? `(${definitions})` : ''} { ${field.name}${args ? `(${args})` : ''} ${selectionOf(getNullableType(field.type))} }`;
@@ -119,12 +127,16 @@ function operationFor(operation: 'query' | 'mutation', field: GraphQLField<unkno
 
 function requestsFor(operation: 'query' | 'mutation', root: GraphQLObjectType) {
   return Object.values(root.getFields()).flatMap((field) =>
-    Array.from({ length: VARIANTS_PER_FIELD }, (_, variant) => ({ field: field.name, ...operationFor(operation, field, variant) })),
+    Array.from({ length: VARIANTS_PER_FIELD }, (_, variant) => ({
+      field: field.name,
+      ...operationFor(operation, field, variant),
+    })),
   );
 }
 
 // Text of a database error or a stack frame, as it would read if one leaked.
-const LEAK = /QueryFailedError|invalid input syntax|violates|relation "|column "|at or near|invalid byte sequence|\bat .+\.(js|ts):\d+/;
+const LEAK =
+  /QueryFailedError|invalid input syntax|violates|relation "|column "|at or near|invalid byte sequence|\bat .+\.(js|ts):\d+/;
 
 let gateway: TestGateway;
 let apiKey: string;
@@ -137,7 +149,10 @@ afterAll(() => gateway?.close());
 
 describe('hostile requests generated from the schema', () => {
   it('never get a server error, an internal error or a leak, whatever the root field and argument', async () => {
-    const requests = [...requestsFor('query', schema.getQueryType()!), ...requestsFor('mutation', schema.getMutationType()!)];
+    const requests = [
+      ...requestsFor('query', schema.getQueryType()!),
+      ...requestsFor('mutation', schema.getMutationType()!),
+    ];
     expect(requests.length).toBeGreaterThanOrEqual(2_000);
     const failures: string[] = [];
     const send = async ({ field, query, variables }: (typeof requests)[number]) => {
@@ -149,19 +164,27 @@ describe('hostile requests generated from the schema', () => {
         signal: AbortSignal.timeout(30_000),
       }).catch((error: Error) => error);
       if (response instanceof Error) {
-        failures.push(`${field} no answer after ${Date.now() - started} ms: ${response.message} ${JSON.stringify(variables).slice(0, 300)}`);
+        failures.push(
+          `${field} no answer after ${Date.now() - started} ms: ${response.message} ${JSON.stringify(variables).slice(0, 300)}`,
+        );
         return;
       }
       const text = await response.text();
-      const codes = ((JSON.parse(text) as { errors?: Array<{ extensions?: { code?: string } }> }).errors ?? []).map((error) => error.extensions?.code);
+      const codes = ((JSON.parse(text) as { errors?: Array<{ extensions?: { code?: string } }> }).errors ?? []).map(
+        (error) => error.extensions?.code,
+      );
       if (response.status >= 500 || codes.includes('INTERNAL_SERVER_ERROR') || LEAK.test(text)) {
-        failures.push(`${field} ${response.status} ${JSON.stringify(variables).slice(0, 300)} -> ${text.slice(0, 300)}`);
+        failures.push(
+          `${field} ${response.status} ${JSON.stringify(variables).slice(0, 300)} -> ${text.slice(0, 300)}`,
+        );
       }
     };
     const queue = [...requests];
-    await Promise.all(Array.from({ length: 8 }, async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) await send(next);
-    }));
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) await send(next);
+      }),
+    );
     expect(failures).toEqual([]);
   }, 180_000);
 
@@ -180,9 +203,15 @@ describe('hostile requests generated from the schema', () => {
     const response = await fetch(`${gateway.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-      body: JSON.stringify({ query: 'query($after: String) { transactions(first: 5, after: $after) { edges { cursor } } }', variables: { after: cursor(['2026-13-45', UUID]) } }),
+      body: JSON.stringify({
+        query: 'query($after: String) { transactions(first: 5, after: $after) { edges { cursor } } }',
+        variables: { after: cursor(['2026-13-45', UUID]) },
+      }),
     });
     const body = (await response.json()) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> };
-    expect(body.errors[0]).toMatchObject({ message: 'after is not a cursor returned by this API', extensions: { code: 'BAD_USER_INPUT', field: 'after' } });
+    expect(body.errors[0]).toMatchObject({
+      message: 'after is not a cursor returned by this API',
+      extensions: { code: 'BAD_USER_INPUT', field: 'after' },
+    });
   });
 });

@@ -53,18 +53,28 @@ describe('the HTTP surface', () => {
 
   it('runs operations over WebSocket on the same port and path when the key is in the connection payload', async () => {
     const { apiKey } = await gateway.makeOwner();
-    await expect(wsQuery({ authorization: `Bearer ${apiKey}` })).resolves.toEqual({ data: { viewer: { kind: 'OWNER' } } });
+    await expect(wsQuery({ authorization: `Bearer ${apiKey}` })).resolves.toEqual({
+      data: { viewer: { kind: 'OWNER' } },
+    });
   });
 
   it('closes a WebSocket that brings no valid key before running anything, saying why as HTTP does', async () => {
-    await expect(wsQuery({})).rejects.toMatchObject({ code: 4403, reason: 'an API key is required: send the header "Authorization: Bearer <api key>"' });
-    await expect(wsQuery({ authorization: 'Bearer psk_nope' })).rejects.toMatchObject({ code: 4403, reason: 'the API key is not valid (unknown, malformed or revoked)' });
+    await expect(wsQuery({})).rejects.toMatchObject({
+      code: 4403,
+      reason: 'an API key is required: send the header "Authorization: Bearer <api key>"',
+    });
+    await expect(wsQuery({ authorization: 'Bearer psk_nope' })).rejects.toMatchObject({
+      code: 4403,
+      reason: 'the API key is not valid (unknown, malformed or revoked)',
+    });
     const http = await fetch(`${gateway.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer psk_nope' },
       body: JSON.stringify({ query: '{ viewer { kind } }' }),
     });
-    expect(((await http.json()) as { errors: { message: string }[] }).errors[0].message).toBe('the API key is not valid (unknown, malformed or revoked)');
+    expect(((await http.json()) as { errors: { message: string }[] }).errors[0].message).toBe(
+      'the API key is not valid (unknown, malformed or revoked)',
+    );
   });
 });
 

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Institution, InstitutionCapability, ProviderStandardEnum } from '../../src/modules/institutions/institution.entity';
+import {
+  Institution,
+  InstitutionCapability,
+  ProviderStandardEnum,
+} from '../../src/modules/institutions/institution.entity';
 import { SANDBOX_BANKS } from '../../src/sandbox/banks';
 import { InstitutionsDocument } from '../generated/graphql';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
@@ -49,7 +53,9 @@ describe('the institutions catalogue', () => {
     const token = randomUUID().slice(0, 8);
     await insertInstitutions(token, ['Banque 100% Locale', 'Banque 1000 Locale', 'Caisse_Rurale']);
     const percent = await gateway.graphql(InstitutionsDocument, { first: 10, search: `100% LOCALE ${token}` }, apiKey);
-    expect(percent.body.data!.institutions.edges.map((edge) => edge.node.name)).toEqual([`Banque 100% Locale ${token}`]);
+    expect(percent.body.data!.institutions.edges.map((edge) => edge.node.name)).toEqual([
+      `Banque 100% Locale ${token}`,
+    ]);
     const underscore = await gateway.graphql(InstitutionsDocument, { first: 10, search: `e_r` }, apiKey);
     expect(underscore.body.data!.institutions.edges.map((edge) => edge.node.name)).toContain(`Caisse_Rurale ${token}`);
     expect(underscore.body.data!.institutions.edges.map((edge) => edge.node.name)).not.toContain(

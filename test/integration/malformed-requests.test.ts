@@ -17,19 +17,28 @@ async function post(body: string, contentType = 'application/json') {
     body,
   });
   const text = await response.text();
-  return { status: response.status, text, json: JSON.parse(text) as { errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } };
+  return {
+    status: response.status,
+    text,
+    json: JSON.parse(text) as { errors?: Array<{ message: string; extensions?: Record<string, unknown> }> },
+  };
 }
 
 describe('malformed requests', () => {
   it('answers a body that is not JSON with a GraphQL-shaped 400, not a stack trace', async () => {
     const { status, json, text } = await post('{"query": ');
     expect(status).toBe(400);
-    expect(json.errors![0]).toMatchObject({ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } });
+    expect(json.errors![0]).toMatchObject({
+      message: 'the request body is not valid JSON',
+      extensions: { code: 'BAD_REQUEST' },
+    });
     expect(text).not.toMatch(/at .*\.(js|ts):\d+/);
   });
 
   it('names an unknown field', async () => {
-    const { status, json } = await post(JSON.stringify({ query: '{ institutions(first: 1) { edges { node { iban } } } }' }));
+    const { status, json } = await post(
+      JSON.stringify({ query: '{ institutions(first: 1) { edges { node { iban } } } }' }),
+    );
     expect(status).toBe(400);
     expect(json.errors![0].extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(json.errors![0].message).toMatch(/Cannot query field "iban" on type "Institution"/);
@@ -37,7 +46,10 @@ describe('malformed requests', () => {
 
   it('names a variable of the wrong type', async () => {
     const { status, json } = await post(
-      JSON.stringify({ query: 'query($n: Int!) { institutions(first: $n) { edges { cursor } } }', variables: { n: 'ten' } }),
+      JSON.stringify({
+        query: 'query($n: Int!) { institutions(first: $n) { edges { cursor } } }',
+        variables: { n: 'ten' },
+      }),
     );
     expect(status).toBe(400);
     expect(json.errors![0].extensions!.code).toBe('BAD_USER_INPUT');

@@ -5,7 +5,10 @@ import type { Messaging } from '../../src/pubsub/messaging';
 import { RedisMessaging } from '../../src/pubsub/redis-messaging';
 import { TEST_REDIS_URL } from '../support/services';
 
-function nextMessage(messaging: Messaging, channel: string): Promise<{ message: Promise<string>; stop: () => Promise<void> }> {
+function nextMessage(
+  messaging: Messaging,
+  channel: string,
+): Promise<{ message: Promise<string>; stop: () => Promise<void> }> {
   let resolve!: (message: string) => void;
   const message = new Promise<string>((done) => (resolve = done));
   return messaging.subscribe(channel, resolve).then((stop) => ({ message, stop }));
@@ -15,12 +18,21 @@ const silent = createLogger('silent');
 
 /** The same contract holds for both implementations; the Redis one must also cross process boundaries. */
 describe.each([
-  ['in memory', async () => { const bus = new MemoryMessaging(); return [bus, bus] as const; }],
+  [
+    'in memory',
+    async () => {
+      const bus = new MemoryMessaging();
+      return [bus, bus] as const;
+    },
+  ],
   [
     'on Redis, across two gateway instances',
     async () => {
       const prefix = `passerelle-test:${randomUUID()}:`;
-      return [await RedisMessaging.connect(TEST_REDIS_URL, prefix, silent), await RedisMessaging.connect(TEST_REDIS_URL, prefix, silent)] as const;
+      return [
+        await RedisMessaging.connect(TEST_REDIS_URL, prefix, silent),
+        await RedisMessaging.connect(TEST_REDIS_URL, prefix, silent),
+      ] as const;
     },
   ],
 ])('messaging %s', (_name, connect) => {
@@ -71,7 +83,9 @@ describe.each([
 
   it('counts up atomically, keeping the first expiry, so a budget window never slides', async () => {
     const key = `budget:${randomUUID()}`;
-    const counts = await Promise.all([publisher, subscriber, publisher, subscriber].map((bus) => bus.cacheIncrement(key, 1)));
+    const counts = await Promise.all(
+      [publisher, subscriber, publisher, subscriber].map((bus) => bus.cacheIncrement(key, 1)),
+    );
     expect([...counts].sort()).toEqual([1, 2, 3, 4]);
     await expect(subscriber.cacheGet(key)).resolves.toBe('4');
     await new Promise((resolve) => setTimeout(resolve, 600));

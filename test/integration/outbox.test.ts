@@ -20,12 +20,17 @@ afterAll(() => gateway?.close());
 /** What a first sync appends: many events of one owner and topic in one transaction. */
 async function appendLines(ownerId: string, count: number): Promise<void> {
   const payloads = Array.from({ length: count }, (_, line) => ({ line }));
-  const appended = await gateway.dataSource.transaction((manager) => events.appendMany(manager, 'transaction', ownerId, payloads));
+  const appended = await gateway.dataSource.transaction((manager) =>
+    events.appendMany(manager, 'transaction', ownerId, payloads),
+  );
   await events.publish(appended);
 }
 
 /** Reads the next `count` events of a subscription, leaving it open. */
-async function take(stream: AsyncIterableIterator<DeliveredEvent<{ line: number }>>, count: number): Promise<DeliveredEvent<{ line: number }>[]> {
+async function take(
+  stream: AsyncIterableIterator<DeliveredEvent<{ line: number }>>,
+  count: number,
+): Promise<DeliveredEvent<{ line: number }>[]> {
   const delivered: DeliveredEvent<{ line: number }>[] = [];
   while (delivered.length < count) {
     const next = await stream.next();
@@ -87,11 +92,18 @@ describe('the event outbox', () => {
 
   it('answers a subscription with a malformed cursor with BAD_USER_INPUT on `after`', async () => {
     const owner = await gateway.makeOwner();
-    const subscription = subscribe(gateway.url, owner.apiKey, 'subscription($after: String) { transactionAdded(after: $after) { cursor } }', {
-      after: 'not-a-cursor',
-    });
+    const subscription = subscribe(
+      gateway.url,
+      owner.apiKey,
+      'subscription($after: String) { transactionAdded(after: $after) { cursor } }',
+      {
+        after: 'not-a-cursor',
+      },
+    );
     await eventually(() => expect(subscription.errors).toHaveLength(1));
-    expect(subscription.errors[0]).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'after' }) })]);
+    expect(subscription.errors[0]).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'after' }) }),
+    ]);
     subscription.close();
   });
 });
@@ -100,30 +112,40 @@ describe('moving the outbox to batches (migration OutboxBatches)', () => {
   // A database of its own: the migration is run down and up again, which the shared test database must not see.
   const onServices = testTarget === 'services' ? it : it.skip;
 
-  onServices('keeps every stored event under the cursor clients already hold, and numbers new ones after them', async () => {
-    await withOwnDatabase(async (dataSource) => {
-      // Back to the schema before batches, however many migrations come after it.
-      const hasEventTable = async () => ((await dataSource.query(`SELECT to_regclass('outbox_event') IS NOT NULL AS present`)) as Array<{ present: boolean }>)[0].present;
-      while (!(await hasEventTable())) await dataSource.undoLastMigration();
-      const ownerId = randomUUID();
-      const old = (await dataSource.query(
-        `INSERT INTO outbox_event (topic, owner_id, payload) SELECT 'transaction', $1, json_build_object('line', n) FROM generate_series(0, 2) n RETURNING sequence`,
-        [ownerId],
-      )) as Array<{ sequence: string }>;
-      await runMigrations(dataSource);
+  onServices(
+    'keeps every stored event under the cursor clients already hold, and numbers new ones after them',
+    async () => {
+      await withOwnDatabase(async (dataSource) => {
+        // Back to the schema before batches, however many migrations come after it.
+        const hasEventTable = async () =>
+          (
+            (await dataSource.query(`SELECT to_regclass('outbox_event') IS NOT NULL AS present`)) as Array<{
+              present: boolean;
+            }>
+          )[0].present;
+        while (!(await hasEventTable())) await dataSource.undoLastMigration();
+        const ownerId = randomUUID();
+        const old = (await dataSource.query(
+          `INSERT INTO outbox_event (topic, owner_id, payload) SELECT 'transaction', $1, json_build_object('line', n) FROM generate_series(0, 2) n RETURNING sequence`,
+          [ownerId],
+        )) as Array<{ sequence: string }>;
+        await runMigrations(dataSource);
 
-      const migrated = new EventsService(dataSource, new MemoryMessaging(), createLogger('silent'));
-      await dataSource.transaction((manager) => migrated.appendMany(manager, 'transaction', ownerId, [{ line: 3 }, { line: 4 }]));
-      const stream = migrated.subscribe<{ line: number }>('transaction', ownerId, old[0].sequence);
-      const resumed = await take(stream, 4);
-      await stream.return?.();
-      await migrated.close();
-      expect(resumed.map((event) => [event.cursor, event.payload.line])).toEqual([
-        [old[1].sequence, 1],
-        [old[2].sequence, 2],
-        [String(BigInt(old[2].sequence) + 1n), 3],
-        [String(BigInt(old[2].sequence) + 2n), 4],
-      ]);
-    });
-  });
+        const migrated = new EventsService(dataSource, new MemoryMessaging(), createLogger('silent'));
+        await dataSource.transaction((manager) =>
+          migrated.appendMany(manager, 'transaction', ownerId, [{ line: 3 }, { line: 4 }]),
+        );
+        const stream = migrated.subscribe<{ line: number }>('transaction', ownerId, old[0].sequence);
+        const resumed = await take(stream, 4);
+        await stream.return?.();
+        await migrated.close();
+        expect(resumed.map((event) => [event.cursor, event.payload.line])).toEqual([
+          [old[1].sequence, 1],
+          [old[2].sequence, 2],
+          [String(BigInt(old[2].sequence) + 1n), 3],
+          [String(BigInt(old[2].sequence) + 2n), 4],
+        ]);
+      });
+    },
+  );
 });

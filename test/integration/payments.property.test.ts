@@ -50,7 +50,9 @@ it('any interleaving of N identical initiatePayment requests yields exactly one 
         gateway.sandbox!.clearRequests();
         // The scheduler decides when each request starts relative to the others' progress.
         const requests = Array.from({ length: count }, (_, index) =>
-          scheduler.schedule(Promise.resolve(index), `request ${index}`).then(() => gateway.graphql(InitiatePaymentDocument, { input }, owner.apiKey)),
+          scheduler
+            .schedule(Promise.resolve(index), `request ${index}`)
+            .then(() => gateway.graphql(InitiatePaymentDocument, { input }, owner.apiKey)),
         );
         await scheduler.waitAll();
         const answers = await Promise.all(requests);
@@ -58,9 +60,15 @@ it('any interleaving of N identical initiatePayment requests yields exactly one 
         const ids = new Set(answers.map((answer) => answer.body.data?.initiatePayment.payment.id));
         expect(answers.flatMap((answer) => answer.body.errors ?? [])).toEqual([]);
         expect(ids.size).toBe(1);
-        const creations = gateway.sandbox!.requests(bank.slug).filter((call) => call.method === 'POST' && call.path.endsWith(bank.path));
+        const creations = gateway
+          .sandbox!.requests(bank.slug)
+          .filter((call) => call.method === 'POST' && call.path.endsWith(bank.path));
         expect(creations).toHaveLength(1);
-        expect(await gateway.dataSource.getRepository(Payment).countBy({ ownerId: owner.id, idempotencyKey: input.idempotencyKey })).toBe(1);
+        expect(
+          await gateway.dataSource
+            .getRepository(Payment)
+            .countBy({ ownerId: owner.id, idempotencyKey: input.idempotencyKey }),
+        ).toBe(1);
       },
     ),
     { numRuns: 12 },

@@ -106,9 +106,17 @@ describe.each(BANKS)('paying a supplier at the $name', (bank) => {
     expect(final.searchParams.get('status')).toBe('ACSP');
 
     offsetMs += 11 * 60 * 1000;
-    await eventually(() => expect(stream.received.map((event) => event.paymentStatusChanged.payment.status)).toEqual(['RCVD', 'ACSP', 'ACSC']));
+    await eventually(() =>
+      expect(stream.received.map((event) => event.paymentStatusChanged.payment.status)).toEqual([
+        'RCVD',
+        'ACSP',
+        'ACSC',
+      ]),
+    );
     await stream.close();
-    const audit = await gateway.dataSource.getRepository(AuditEvent).find({ where: { subjectId: payment.id }, order: { id: 'ASC' } });
+    const audit = await gateway.dataSource
+      .getRepository(AuditEvent)
+      .find({ where: { subjectId: payment.id }, order: { id: 'ASC' } });
     expect(audit.map((row) => [row.action, row.principalId])).toEqual([
       ['PAYMENT_INITIATED', owner.id],
       ['PAYMENT_STATUS_CHANGED', null],
@@ -118,7 +126,8 @@ describe.each(BANKS)('paying a supplier at the $name', (bank) => {
 
   it('ends RJCT with a reason when the payer denies at the bank, and says so on the redirect', async () => {
     const owner = await ownerAt(bank.name);
-    const { authorisationUrl, payment } = (await initiate(owner.apiKey, order(owner.accounts[0].id))).body.data!.initiatePayment;
+    const { authorisationUrl, payment } = (await initiate(owner.apiKey, order(owner.accounts[0].id))).body.data!
+      .initiatePayment;
     const { final } = await payAtBank(authorisationUrl, 'deny');
     expect(final.searchParams.get('status')).toBe('RJCT');
     expect(final.searchParams.get('reason')).toMatch(/refused/);
@@ -128,7 +137,8 @@ describe.each(BANKS)('paying a supplier at the $name', (bank) => {
 
   it('ends RJCT when the account cannot cover the amount', async () => {
     const owner = await ownerAt(bank.name);
-    const { authorisationUrl } = (await initiate(owner.apiKey, order(owner.accounts[0].id, { amount: '999999999.99' }))).body.data!.initiatePayment;
+    const { authorisationUrl } = (await initiate(owner.apiKey, order(owner.accounts[0].id, { amount: '999999999.99' })))
+      .body.data!.initiatePayment;
     const { final } = await payAtBank(authorisationUrl);
     expect(final.searchParams.get('status')).toBe('RJCT');
     expect(final.searchParams.get('reason')).toBeTruthy();
@@ -151,7 +161,11 @@ describe.each(BANKS)('paying a supplier at the $name', (bank) => {
     const input = order(owner.accounts[0].id);
     await initiate(owner.apiKey, input);
     const reused = await initiate(owner.apiKey, { ...input, amount: '42.11' });
-    expect(reused.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'IDEMPOTENCY_KEY_REUSED', field: 'input.idempotencyKey' });
+    expect(reused.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'IDEMPOTENCY_KEY_REUSED',
+      field: 'input.idempotencyKey',
+    });
 
     const other = await ownerAt(bank.name, 'bob');
     const theirs = await initiate(other.apiKey, { ...input, debtorAccountId: other.accounts[0].id });
@@ -174,13 +188,16 @@ describe.each(BANKS)('paying a supplier at the $name', (bank) => {
     const { final } = await payAtBank(retried.body.data!.initiatePayment.authorisationUrl);
     expect(final.searchParams.get('status')).toBe('ACSP');
     offsetMs += 11 * 60 * 1000;
-    const failures = await gateway.dataSource.getRepository(AuditEvent).countBy({ ownerId: owner.id, action: 'PAYMENT_CREATION_FAILED' });
+    const failures = await gateway.dataSource
+      .getRepository(AuditEvent)
+      .countBy({ ownerId: owner.id, action: 'PAYMENT_CREATION_FAILED' });
     expect(failures).toBe(2);
   });
 
   it('learns the outcome from the sweep when the payer decided at the bank but never came back through the gateway', async () => {
     const owner = await ownerAt(bank.name);
-    const { payment, authorisationUrl } = (await initiate(owner.apiKey, order(owner.accounts[0].id))).body.data!.initiatePayment;
+    const { payment, authorisationUrl } = (await initiate(owner.apiKey, order(owner.accounts[0].id))).body.data!
+      .initiatePayment;
     const sca = await walkScaForm(authorisationUrl, { psuId: 'alice', decision: 'deny' });
     expect(sca.status).toBe(302);
     await gateway.payments.sweep({ ownerId: owner.id, staleAfterMs: 0 });
@@ -195,7 +212,8 @@ describe.each(BANKS)('paying a supplier at the $name', (bank) => {
     await payAtBank(first.authorisationUrl, 'deny');
     const page = (await gateway.graphql(PaymentsDocument, { first: 1 }, owner.apiKey)).body.data!.payments;
     expect(page.edges.map((edge) => edge.node.id)).toEqual([second.payment.id]);
-    const next = (await gateway.graphql(PaymentsDocument, { first: 1, after: page.pageInfo.endCursor }, owner.apiKey)).body.data!.payments;
+    const next = (await gateway.graphql(PaymentsDocument, { first: 1, after: page.pageInfo.endCursor }, owner.apiKey))
+      .body.data!.payments;
     expect(next.edges.map((edge) => edge.node.id)).toEqual([first.payment.id]);
     const rejected = (await gateway.graphql(PaymentsDocument, { status: 'RJCT' }, owner.apiKey)).body.data!.payments;
     expect(rejected.edges.map((edge) => edge.node.id)).toEqual([first.payment.id]);
@@ -215,14 +233,17 @@ describe('validation before any bank call', () => {
     ['redirectUri', { redirectUri: 'https://attacker.example/' }],
     ['debtorAccountId', { debtorAccountId: randomUUID() }],
     ['idempotencyKey', { idempotencyKey: '' }],
-  ])('refuses a bad %s as BAD_USER_INPUT naming the field, writing nothing and calling no bank', async (field, over) => {
-    const owner = await ownerAt('Sandbox STET Bank');
-    gateway.sandbox!.clearRequests();
-    const answer = await initiate(owner.apiKey, order(owner.accounts[0].id, over));
-    expect(answer.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: `input.${field}` });
-    expect(bankPaymentCreations('stet', '/payment-requests')).toEqual([]);
-    expect(await gateway.dataSource.getRepository(Payment).countBy({ ownerId: owner.id })).toBe(0);
-  });
+  ])(
+    'refuses a bad %s as BAD_USER_INPUT naming the field, writing nothing and calling no bank',
+    async (field, over) => {
+      const owner = await ownerAt('Sandbox STET Bank');
+      gateway.sandbox!.clearRequests();
+      const answer = await initiate(owner.apiKey, order(owner.accounts[0].id, over));
+      expect(answer.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: `input.${field}` });
+      expect(bankPaymentCreations('stet', '/payment-requests')).toEqual([]);
+      expect(await gateway.dataSource.getRepository(Payment).countBy({ ownerId: owner.id })).toBe(0);
+    },
+  );
 
   it('lets only keys with INITIATE_PAYMENTS pay', async () => {
     const owner = await ownerAt('Sandbox STET Bank');
@@ -235,7 +256,8 @@ describe('validation before any bank call', () => {
 describe('cancelling', () => {
   it('cancels a STET payment before it is confirmed, so the bank never executes it', async () => {
     const owner = await ownerAt('Sandbox STET Bank');
-    const { payment, authorisationUrl } = (await initiate(owner.apiKey, order(owner.accounts[0].id))).body.data!.initiatePayment;
+    const { payment, authorisationUrl } = (await initiate(owner.apiKey, order(owner.accounts[0].id))).body.data!
+      .initiatePayment;
     gateway.sandbox!.clearRequests();
     const cancelled = await gateway.graphql(CancelPaymentDocument, { id: payment.id }, owner.apiKey);
     expect(cancelled.body.data!.cancelPayment.status).toBe('CANC');
@@ -246,9 +268,13 @@ describe('cancelling', () => {
 
   it('cancels a Berlin Group payment at the bank before SCA, after which the bank’s page no longer takes it', async () => {
     const owner = await ownerAt('Sandbox Berlin Group Bank');
-    const { payment, authorisationUrl } = (await initiate(owner.apiKey, order(owner.accounts[0].id))).body.data!.initiatePayment;
+    const { payment, authorisationUrl } = (await initiate(owner.apiKey, order(owner.accounts[0].id))).body.data!
+      .initiatePayment;
     const cancelled = await gateway.graphql(CancelPaymentDocument, { id: payment.id }, owner.apiKey);
-    expect(cancelled.body.data!.cancelPayment).toMatchObject({ status: 'CANC', statusReason: expect.stringMatching(/cancelled/) });
+    expect(cancelled.body.data!.cancelPayment).toMatchObject({
+      status: 'CANC',
+      statusReason: expect.stringMatching(/cancelled/),
+    });
     const sca = await walkScaForm(authorisationUrl);
     expect(sca.status).toBe(409);
     expect(sca.html).toContain('already CANC');
@@ -256,12 +282,15 @@ describe('cancelling', () => {
 
   it.each(BANKS)('refuses to cancel once the payer authorised it at the $name', async (bank) => {
     const owner = await ownerAt(bank.name);
-    const { payment, authorisationUrl } = (await initiate(owner.apiKey, order(owner.accounts[0].id))).body.data!.initiatePayment;
+    const { payment, authorisationUrl } = (await initiate(owner.apiKey, order(owner.accounts[0].id))).body.data!
+      .initiatePayment;
     await payAtBank(authorisationUrl);
     offsetMs += 11 * 60 * 1000;
     const answer = await gateway.graphql(CancelPaymentDocument, { id: payment.id }, owner.apiKey);
     expect(answer.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
-    expect((await gateway.graphql(PaymentDocument, { id: payment.id }, owner.apiKey)).body.data!.payment.status).not.toBe('CANC');
+    expect(
+      (await gateway.graphql(PaymentDocument, { id: payment.id }, owner.apiKey)).body.data!.payment.status,
+    ).not.toBe('CANC');
   });
 });
 
@@ -276,19 +305,39 @@ describe('the executed payment and its bank lines', () => {
     const receiver = accounts.find((account) => account.institution.name === 'Sandbox STET Bank')!;
     const remittance = `Transfer ${randomUUID().slice(0, 8)}`;
     const { payment, authorisationUrl } = (
-      await initiate(owner.apiKey, order(debtor.id, { creditorIban: receiver.iban!, creditorName: 'Bob', amount: '77.70', remittanceInformation: remittance }))
+      await initiate(
+        owner.apiKey,
+        order(debtor.id, {
+          creditorIban: receiver.iban!,
+          creditorName: 'Bob',
+          amount: '77.70',
+          remittanceInformation: remittance,
+        }),
+      )
     ).body.data!.initiatePayment;
     await payAtBank(authorisationUrl);
     offsetMs += 11 * 60 * 1000;
-    await until(async () => (await gateway.dataSource.getRepository(Payment).findOneByOrFail({ id: payment.id })).status === 'ACSC');
+    await until(
+      async () =>
+        (await gateway.dataSource.getRepository(Payment).findOneByOrFail({ id: payment.id })).status === 'ACSC',
+    );
 
     const connections = (await gateway.graphql(ConnectionsDocument, {}, owner.apiKey)).body.data!.connections;
     for (const connection of connections) await gateway.sync.request(connection.id, {});
     await gateway.jobs.whenIdle();
 
     const linked = (await gateway.graphql(PaymentDocument, { id: payment.id }, owner.apiKey)).body.data!.payment;
-    expect(linked.transaction).toMatchObject({ amount: expect.stringMatching(/^-77\.70*$/), remittanceInformation: remittance });
-    const credits = (await gateway.graphql(TransactionsDocument, { first: 10, filter: { accountIds: [receiver.id], text: remittance } }, owner.apiKey)).body.data!.transactions;
+    expect(linked.transaction).toMatchObject({
+      amount: expect.stringMatching(/^-77\.70*$/),
+      remittanceInformation: remittance,
+    });
+    const credits = (
+      await gateway.graphql(
+        TransactionsDocument,
+        { first: 10, filter: { accountIds: [receiver.id], text: remittance } },
+        owner.apiKey,
+      )
+    ).body.data!.transactions;
     expect(credits.edges.map((edge) => edge.node.amount)).toEqual([expect.stringMatching(/^77\.70*$/)]);
   });
 });

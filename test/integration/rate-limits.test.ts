@@ -31,7 +31,10 @@ describe('rate limits per API key', () => {
     expect(answers.filter((answer) => answer.status === 200)).toHaveLength(5);
     expect(limited).toHaveLength(3);
     expect(Number(limited[0].retryAfter)).toBeGreaterThanOrEqual(1);
-    expect(limited[0].body.errors![0].extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: Number(limited[0].retryAfter) });
+    expect(limited[0].body.errors![0].extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      retryAfter: Number(limited[0].retryAfter),
+    });
 
     const { status, body } = await gateway.graphql(ViewerDocument, {}, other.apiKey);
     expect(status).toBe(200);
@@ -52,7 +55,8 @@ describe('rate limits per API key', () => {
           { query: '{ viewer { id } }' },
           {
             next: () => resolve('ok'),
-            error: (errors) => resolve(String((errors as Array<{ extensions?: { code?: string } }>)[0]?.extensions?.code)),
+            error: (errors) =>
+              resolve(String((errors as Array<{ extensions?: { code?: string } }>)[0]?.extensions?.code)),
             complete: () => undefined,
           },
         );

@@ -24,7 +24,11 @@ const RECONCILIATION_UPDATED =
   'subscription($after: String) { reconciliationUpdated(after: $after) { cursor state match { id state invoice { number } } } }';
 
 interface ReconciliationEventData {
-  reconciliationUpdated: { cursor: string; state: string; match: { id: string; state: string; invoice: { number: string } } };
+  reconciliationUpdated: {
+    cursor: string;
+    state: string;
+    match: { id: string; state: string; invoice: { number: string } };
+  };
 }
 
 async function connectAndSync() {
@@ -39,7 +43,9 @@ async function connectAndSync() {
  * invoicing tool would have issued them, with the customer's IBAN and the amount that arrived.
  */
 async function invoicesPaidBy(ownerId: string, count: number): Promise<InvoiceInput[]> {
-  const lines = await gateway.dataSource.getRepository(Transaction).find({ where: { ownerId, status: 'BOOKED' as never }, order: { date: 'ASC', id: 'ASC' } });
+  const lines = await gateway.dataSource
+    .getRepository(Transaction)
+    .find({ where: { ownerId, status: 'BOOKED' as never }, order: { date: 'ASC', id: 'ASC' } });
   const invoices = new Map<string, InvoiceInput>();
   for (const line of lines) {
     const number = /\bINV-\d{4}-\d{4}\b/.exec(line.remittanceInformation ?? '')?.[0];
@@ -81,7 +87,9 @@ describe('reconciliation of pushed invoices with the synced bank feed', () => {
   it('links each pushed invoice to the credit that paid it, marks it paid and streams every decision', async () => {
     const owner = await connectAndSync();
     const input = await invoicesPaidBy(owner.id, 5);
-    const stream = subscribe<ReconciliationEventData>(gateway.url, owner.apiKey, RECONCILIATION_UPDATED, { after: '0' });
+    const stream = subscribe<ReconciliationEventData>(gateway.url, owner.apiKey, RECONCILIATION_UPDATED, {
+      after: '0',
+    });
 
     await pushAndReconcile(owner.apiKey, input);
 
@@ -89,17 +97,22 @@ describe('reconciliation of pushed invoices with the synced bank feed', () => {
     expect(matches.map((match) => match.invoice.number).sort()).toEqual(input.map((invoice) => invoice.number).sort());
     for (const match of matches) {
       expect(new Decimal(match.amount).equals(match.transaction.amount)).toBe(true);
-      expect([match.amount, match.writtenOff, match.transaction.amount, match.invoice.amountPaid]).toEqual(Array(4).fill(expect.stringMatching(/^\d+\.\d{2}$/)));
+      expect([match.amount, match.writtenOff, match.transaction.amount, match.invoice.amountPaid]).toEqual(
+        Array(4).fill(expect.stringMatching(/^\d+\.\d{2}$/)),
+      );
       expect(match.transaction.remittanceInformation).toContain(match.invoice.number);
       expect(match.signals.map((signal) => signal.kind)).toContain('REFERENCE_EXACT');
       expect(match.state).toBe('AUTO_CONFIRMED');
       expect(match.invoice.status).toBe('PAID');
     }
-    const paid = (await gateway.graphql(InvoicesDocument, { status: 'PAID', first: 100 }, owner.apiKey)).body.data!.invoices.edges;
+    const paid = (await gateway.graphql(InvoicesDocument, { status: 'PAID', first: 100 }, owner.apiKey)).body.data!
+      .invoices.edges;
     expect(paid).toHaveLength(input.length);
 
     await eventually(() => expect(stream.received).toHaveLength(matches.length));
-    expect(new Set(stream.received.map((event) => event.reconciliationUpdated.match.id))).toEqual(new Set(matches.map((match) => match.id)));
+    expect(new Set(stream.received.map((event) => event.reconciliationUpdated.match.id))).toEqual(
+      new Set(matches.map((match) => match.id)),
+    );
     expect(stream.received.every((event) => event.reconciliationUpdated.state === 'AUTO_CONFIRMED')).toBe(true);
     stream.close();
   });
@@ -116,7 +129,9 @@ describe('reconciliation of pushed invoices with the synced bank feed', () => {
     expect(again.map((invoice) => invoice.status)).toEqual(input.map(() => 'PAID'));
     expect(await matchesOf(owner.apiKey)).toEqual(matches);
     expect(await reconciliationEventCount(owner.id)).toBe(events);
-    expect((await gateway.graphql(InvoicesDocument, { first: 100 }, owner.apiKey)).body.data!.invoices.edges).toHaveLength(input.length);
+    expect(
+      (await gateway.graphql(InvoicesDocument, { first: 100 }, owner.apiKey)).body.data!.invoices.edges,
+    ).toHaveLength(input.length);
   });
 
   it('never proposes a rejected pair again, and reopens the invoice it had paid', async () => {
@@ -125,21 +140,32 @@ describe('reconciliation of pushed invoices with the synced bank feed', () => {
     const [match] = await matchesOf(owner.apiKey);
 
     const rejected = await gateway.graphql(RejectMatchDocument, { id: match.id }, owner.apiKey);
-    expect(rejected.body.data!.rejectMatch).toMatchObject({ id: match.id, state: 'REJECTED', invoice: { status: 'OPEN' } });
+    expect(rejected.body.data!.rejectMatch).toMatchObject({
+      id: match.id,
+      state: 'REJECTED',
+      invoice: { status: 'OPEN' },
+    });
     expect(new Decimal(rejected.body.data!.rejectMatch.invoice.amountPaid).isZero()).toBe(true);
     await gateway.jobs.whenIdle();
     await gateway.reconciliation.run(owner.id);
 
-    const pairs = (await matchesOf(owner.apiKey)).filter((other) => other.transaction.id === match.transaction.id && other.invoice.id === match.invoice.id);
+    const pairs = (await matchesOf(owner.apiKey)).filter(
+      (other) => other.transaction.id === match.transaction.id && other.invoice.id === match.invoice.id,
+    );
     expect(pairs.map((pair) => pair.state)).toEqual(['REJECTED']);
-    expect((await gateway.graphql(MatchesDocument, { state: 'REJECTED' }, owner.apiKey)).body.data!.matches.edges.map((edge) => edge.node.id)).toEqual([match.id]);
+    expect(
+      (await gateway.graphql(MatchesDocument, { state: 'REJECTED' }, owner.apiKey)).body.data!.matches.edges.map(
+        (edge) => edge.node.id,
+      ),
+    ).toEqual([match.id]);
   });
 
   it('pages through matches as a Relay connection, narrowed by state, invoice, transaction and date', async () => {
     const owner = await connectAndSync();
     await pushAndReconcile(owner.apiKey, await invoicesPaidBy(owner.id, 5));
     const all = await matchesOf(owner.apiKey);
-    const query = (variables: Record<string, unknown>) => gateway.graphql(MatchesDocument, variables, owner.apiKey).then(({ body }) => body.data!.matches);
+    const query = (variables: Record<string, unknown>) =>
+      gateway.graphql(MatchesDocument, variables, owner.apiKey).then(({ body }) => body.data!.matches);
 
     const first = await query({ first: 2 });
     const rest = await query({ first: 100, after: first.pageInfo.endCursor });
@@ -150,8 +176,14 @@ describe('reconciliation of pushed invoices with the synced bank feed', () => {
 
     const [target] = all;
     expect((await query({ invoiceId: target.invoice.id })).edges.map((edge) => edge.node.id)).toEqual([target.id]);
-    expect((await query({ transactionId: target.transaction.id })).edges.map((edge) => edge.node.id)).toEqual([target.id]);
-    expect((await query({ from: dates.at(-1), to: dates.at(-1) })).edges.every((edge) => edge.node.transaction.date === dates.at(-1))).toBe(true);
+    expect((await query({ transactionId: target.transaction.id })).edges.map((edge) => edge.node.id)).toEqual([
+      target.id,
+    ]);
+    expect(
+      (await query({ from: dates.at(-1), to: dates.at(-1) })).edges.every(
+        (edge) => edge.node.transaction.date === dates.at(-1),
+      ),
+    ).toBe(true);
     expect((await query({ state: 'CONFIRMED' })).edges).toEqual([]);
     expect((await query({ invoiceId: 'not-an-id' })).edges).toEqual([]);
   });
@@ -164,8 +196,16 @@ describe('reconciliation of pushed invoices with the synced bank feed', () => {
     await settle();
 
     const confirmed = await gateway.graphql(ConfirmMatchDocument, { id: match.id }, owner.apiKey);
-    expect(confirmed.body.data!.confirmMatch).toMatchObject({ id: match.id, state: 'CONFIRMED', decision: 'AUTO_CONFIRMED' });
-    await eventually(() => expect(stream.received.map((event) => event.reconciliationUpdated)).toEqual([expect.objectContaining({ state: 'CONFIRMED', match: expect.objectContaining({ id: match.id }) })]));
+    expect(confirmed.body.data!.confirmMatch).toMatchObject({
+      id: match.id,
+      state: 'CONFIRMED',
+      decision: 'AUTO_CONFIRMED',
+    });
+    await eventually(() =>
+      expect(stream.received.map((event) => event.reconciliationUpdated)).toEqual([
+        expect.objectContaining({ state: 'CONFIRMED', match: expect.objectContaining({ id: match.id }) }),
+      ]),
+    );
     stream.close();
 
     await gateway.reconciliation.run(owner.id);
@@ -177,10 +217,14 @@ describe('reconciliation of pushed invoices with the synced bank feed', () => {
   it('matches every invoice of a burst of concurrent pushes', async () => {
     const owner = await connectAndSync();
     const input = await invoicesPaidBy(owner.id, 6);
-    await Promise.all(input.map((invoice) => gateway.graphql(UpsertInvoicesDocument, { input: [invoice] }, owner.apiKey)));
+    await Promise.all(
+      input.map((invoice) => gateway.graphql(UpsertInvoicesDocument, { input: [invoice] }, owner.apiKey)),
+    );
     await gateway.jobs.whenIdle();
 
-    expect((await matchesOf(owner.apiKey)).map((match) => match.invoice.number).sort()).toEqual(input.map((invoice) => invoice.number).sort());
+    expect((await matchesOf(owner.apiKey)).map((match) => match.invoice.number).sort()).toEqual(
+      input.map((invoice) => invoice.number).sort(),
+    );
   });
 
   it('matches invoices pushed before the bank was connected as soon as the first sync brings their payments', async () => {
@@ -193,7 +237,9 @@ describe('reconciliation of pushed invoices with the synced bank feed', () => {
     await connectSandbox(gateway, owner.apiKey, BANK, { validForDays: 180 });
     await gateway.jobs.whenIdle();
 
-    expect((await matchesOf(owner.apiKey)).map((match) => match.invoice.number).sort()).toEqual(input.map((invoice) => invoice.number).sort());
+    expect((await matchesOf(owner.apiKey)).map((match) => match.invoice.number).sort()).toEqual(
+      input.map((invoice) => invoice.number).sort(),
+    );
   });
 
   it('shows another owner none of the invoices or matches, and answers NOT_FOUND for their ids', async () => {
@@ -203,7 +249,9 @@ describe('reconciliation of pushed invoices with the synced bank feed', () => {
     const stranger = await gateway.makeOwner();
 
     expect(await matchesOf(stranger.apiKey)).toEqual([]);
-    expect((await gateway.graphql(InvoicesDocument, { first: 100 }, stranger.apiKey)).body.data!.invoices.edges).toEqual([]);
+    expect(
+      (await gateway.graphql(InvoicesDocument, { first: 100 }, stranger.apiKey)).body.data!.invoices.edges,
+    ).toEqual([]);
     const confirmed = await gateway.graphql(ConfirmMatchDocument, { id: match.id }, stranger.apiKey);
     expect(confirmed.body.errors![0]).toMatchObject({ extensions: { code: 'NOT_FOUND' } });
     const rejected = await gateway.graphql(RejectMatchDocument, { id: match.id }, stranger.apiKey);
@@ -232,10 +280,16 @@ describe('reconciliation of pushed invoices with the synced bank feed', () => {
       [{ number: 'F-2026-001' }, 'input[1].number'],
     ];
     for (const [change, field] of cases) {
-      const { body } = await gateway.graphql(UpsertInvoicesDocument, { input: [valid, { ...valid, number: 'F-2026-002', ...change }] }, owner.apiKey);
+      const { body } = await gateway.graphql(
+        UpsertInvoicesDocument,
+        { input: [valid, { ...valid, number: 'F-2026-002', ...change }] },
+        owner.apiKey,
+      );
       expect(body.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field } });
     }
-    expect((await gateway.graphql(InvoicesDocument, { first: 10 }, owner.apiKey)).body.data!.invoices.edges).toEqual([]);
+    expect((await gateway.graphql(InvoicesDocument, { first: 10 }, owner.apiKey)).body.data!.invoices.edges).toEqual(
+      [],
+    );
 
     const reader = await gateway.makeApiClient(owner.id, ['READ' as never]);
     const { body } = await gateway.graphql(UpsertInvoicesDocument, { input: [valid] }, reader.apiKey);
@@ -244,6 +298,9 @@ describe('reconciliation of pushed invoices with the synced bank feed', () => {
 });
 
 async function reconciliationEventCount(ownerId: string): Promise<number> {
-  const [row] = (await gateway.dataSource.query(`SELECT coalesce(sum(json_array_length(payloads)), 0)::int AS count FROM outbox_batch WHERE topic = 'reconciliation' AND owner_id = $1`, [ownerId])) as Array<{ count: number }>;
+  const [row] = (await gateway.dataSource.query(
+    `SELECT coalesce(sum(json_array_length(payloads)), 0)::int AS count FROM outbox_batch WHERE topic = 'reconciliation' AND owner_id = $1`,
+    [ownerId],
+  )) as Array<{ count: number }>;
   return row.count;
 }

@@ -37,7 +37,9 @@ describe('the in-process sandbox banks across a restart', () => {
     }
     const after = await gateway.graphql(AccountBalancesDocument, {}, apiKey);
     expect(after.body.errors).toBeUndefined();
-    expect(after.body.data!.accounts.map((a) => [a.id, (a.balances?.length ?? 0) > 0])).toEqual(before.map((a) => [a.id, true]));
+    expect(after.body.data!.accounts.map((a) => [a.id, (a.balances?.length ?? 0) > 0])).toEqual(
+      before.map((a) => [a.id, true]),
+    );
   });
 
   it('forgets nothing written after the last request: the state file holds what the bank had', async () => {
@@ -46,7 +48,10 @@ describe('the in-process sandbox banks across a restart', () => {
     await connectSandbox(gateway, apiKey, 'Sandbox Berlin Group Bank');
     await gateway.close();
     gateway = undefined;
-    const saved = JSON.parse(await fs.readFile(path.join(dataDir, 'sandbox-state.json'), 'utf8')) as Record<string, { consents: { $map: [string, { status: string }][] } }>;
+    const saved = JSON.parse(await fs.readFile(path.join(dataDir, 'sandbox-state.json'), 'utf8')) as Record<
+      string,
+      { consents: { $map: [string, { status: string }][] } }
+    >;
     expect(saved['berlin-group'].consents.$map.map(([, consent]) => consent.status)).toEqual(['valid']);
     expect((await fs.stat(path.join(dataDir, 'sandbox-state.json'))).mode & 0o777).toBe(0o600);
   });

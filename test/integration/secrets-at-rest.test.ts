@@ -40,7 +40,14 @@ beforeAll(async () => {
 
   secrets = {
     berlinGroupConsentId: new URL(berlinGroup.bankRedirect).searchParams.get('consentId') ?? '',
-    stetBearerTokens: [...new Set(gateway.sandbox!.requests('stet').map((request) => request.bearerToken).filter((token): token is string => Boolean(token)))],
+    stetBearerTokens: [
+      ...new Set(
+        gateway
+          .sandbox!.requests('stet')
+          .map((request) => request.bearerToken)
+          .filter((token): token is string => Boolean(token)),
+      ),
+    ],
   };
   journeyConsentIds = [berlinGroup.consentId, stet.consentId];
   await settled(owner.id);
@@ -51,7 +58,12 @@ afterAll(() => gateway?.close());
 /** Waits until the owner's rows stop changing, so the dump also holds what the first sync after each journey wrote. */
 async function settled(ownerId: string): Promise<void> {
   const snapshot = async () =>
-    JSON.stringify(await gateway.dataSource.query('SELECT (SELECT max(last_sequence) FROM outbox_batch WHERE owner_id = $1) AS events, (SELECT max(updated_at) FROM consent WHERE owner_id = $1) AS consents', [ownerId]));
+    JSON.stringify(
+      await gateway.dataSource.query(
+        'SELECT (SELECT max(last_sequence) FROM outbox_batch WHERE owner_id = $1) AS events, (SELECT max(updated_at) FROM consent WHERE owner_id = $1) AS consents',
+        [ownerId],
+      ),
+    );
   let previous = await snapshot();
   for (let attempt = 0; attempt < 100; attempt += 1) {
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -65,7 +77,16 @@ async function settled(ownerId: string): Promise<void> {
 /** The ways a secret could sit in a text dump without being encrypted: as is, or merely encoded. */
 function clearForms(secret: string): string[] {
   const bytes = Buffer.from(secret, 'utf8');
-  return [...new Set([secret, secret.toLowerCase(), bytes.toString('base64'), bytes.toString('base64url'), bytes.toString('hex'), encodeURIComponent(secret)])];
+  return [
+    ...new Set([
+      secret,
+      secret.toLowerCase(),
+      bytes.toString('base64'),
+      bytes.toString('base64url'),
+      bytes.toString('hex'),
+      encodeURIComponent(secret),
+    ]),
+  ];
 }
 
 /** Where in the dump a secret shows in clear: one line of context per hit, or nothing. */
@@ -85,21 +106,32 @@ function findInClear(dump: string, secret: string): string[] {
  * text per table: the shared test database holds every suite's rows, too many for one string.
  */
 async function sqlDump(): Promise<{ tables: string[]; texts: string[] }> {
-  const tables = ((await gateway.dataSource.query(
-    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name",
-  )) as Array<{ table_name: string }>).map((row) => row.table_name);
+  const tables = (
+    (await gateway.dataSource.query(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name",
+    )) as Array<{ table_name: string }>
+  ).map((row) => row.table_name);
   const texts: string[] = [];
   for (const table of tables) {
-    const rows = (await gateway.dataSource.query(`SELECT t::text AS row FROM "public"."${table.replace(/"/g, '""')}" t`)) as Array<{ row: string }>;
+    const rows = (await gateway.dataSource.query(
+      `SELECT t::text AS row FROM "public"."${table.replace(/"/g, '""')}" t`,
+    )) as Array<{ row: string }>;
     for (let from = 0; from === 0 || from < rows.length; from += 10_000) {
-      texts.push(`-- ${table}\n${rows.slice(from, from + 10_000).map((row) => row.row).join('\n')}`);
+      texts.push(
+        `-- ${table}\n${rows
+          .slice(from, from + 10_000)
+          .map((row) => row.row)
+          .join('\n')}`,
+      );
     }
   }
   return { tables, texts };
 }
 
 async function pgDump(): Promise<string> {
-  const { stdout } = await promisify(execFile)('pg_dump', ['--no-owner', '--dbname', TEST_DATABASE_URL], { maxBuffer: 512 * 1024 * 1024 });
+  const { stdout } = await promisify(execFile)('pg_dump', ['--no-owner', '--dbname', TEST_DATABASE_URL], {
+    maxBuffer: 512 * 1024 * 1024,
+  });
   return stdout;
 }
 
@@ -130,8 +162,19 @@ describe('a SQL dump of every table in the public schema, taken after both journ
   });
 
   it('covers the journey’s tables and rows', () => {
-    expect(dump.tables).toEqual(expect.arrayContaining(['principal', 'api_key', 'connection', 'consent', 'account', 'audit_event', 'outbox_batch']));
-    for (const marker of [...journeyConsentIds, ...ibans]) expect(dump.texts.filter((text) => text.includes(marker))).not.toEqual([]);
+    expect(dump.tables).toEqual(
+      expect.arrayContaining([
+        'principal',
+        'api_key',
+        'connection',
+        'consent',
+        'account',
+        'audit_event',
+        'outbox_batch',
+      ]),
+    );
+    for (const marker of [...journeyConsentIds, ...ibans])
+      expect(dump.texts.filter((text) => text.includes(marker))).not.toEqual([]);
   });
 
   for (const [kind, values] of secretKinds) {
@@ -163,7 +206,17 @@ describe('pg_dump of the test database, taken after both journeys', () => {
 });
 
 /** Name parts that would mean a bank credential is stored or asked for (Passerelle only ever redirects to the bank's SCA). */
-const CREDENTIAL_WORDS = new Set(['password', 'passwd', 'passcode', 'passphrase', 'pin', 'pincode', 'otp', 'credential', 'credentials']);
+const CREDENTIAL_WORDS = new Set([
+  'password',
+  'passwd',
+  'passcode',
+  'passphrase',
+  'pin',
+  'pincode',
+  'otp',
+  'credential',
+  'credentials',
+]);
 
 function credentialWords(name: string): string[] {
   const words = name
@@ -175,9 +228,11 @@ function credentialWords(name: string): string[] {
 
 describe('bank credentials', () => {
   it('have no column in the database schema', async () => {
-    const columns = ((await gateway.dataSource.query(
-      "SELECT table_name || '.' || column_name AS name FROM information_schema.columns WHERE table_schema = 'public'",
-    )) as Array<{ name: string }>).map((row) => row.name);
+    const columns = (
+      (await gateway.dataSource.query(
+        "SELECT table_name || '.' || column_name AS name FROM information_schema.columns WHERE table_schema = 'public'",
+      )) as Array<{ name: string }>
+    ).map((row) => row.name);
     expect(columns).toEqual(expect.arrayContaining(['consent.provider_tokens_enc', 'api_key.secret_hash']));
     expect(columns.filter((column) => credentialWords(column).length > 0)).toEqual([]);
   });
@@ -189,25 +244,27 @@ describe('bank credentials', () => {
       if (type.name.startsWith('__')) continue;
       if (isObjectType(type) || isInterfaceType(type)) {
         for (const field of Object.values(type.getFields())) {
-          names.push(`${type.name}.${field.name}`, ...field.args.map((arg) => `${type.name}.${field.name}(${arg.name})`));
+          names.push(
+            `${type.name}.${field.name}`,
+            ...field.args.map((arg) => `${type.name}.${field.name}(${arg.name})`),
+          );
         }
       } else if (isInputObjectType(type)) {
         names.push(...Object.keys(type.getFields()).map((field) => `${type.name}.${field}`));
       }
     }
-    expect(names).toEqual(expect.arrayContaining(['Mutation.startConnection(input)', 'CompleteConnectionInput.callbackUrl']));
+    expect(names).toEqual(
+      expect.arrayContaining(['Mutation.startConnection(input)', 'CompleteConnectionInput.callbackUrl']),
+    );
     expect(names.filter((name) => credentialWords(name).length > 0)).toEqual([]);
   });
 
   it('are recognised by the name check, so the two tests above can fail', () => {
-    expect(['psu_password', 'otpCode', 'bankPin', 'pin', 'loginCredentials', 'Mutation.login(password)'].map(credentialWords)).toEqual([
-      ['password'],
-      ['otp'],
-      ['pin'],
-      ['pin'],
-      ['credentials'],
-      ['password'],
-    ]);
+    expect(
+      ['psu_password', 'otpCode', 'bankPin', 'pin', 'loginCredentials', 'Mutation.login(password)'].map(
+        credentialWords,
+      ),
+    ).toEqual([['password'], ['otp'], ['pin'], ['pin'], ['credentials'], ['password']]);
     expect(['shipping_address', 'opinion', 'mapping', 'spinner', 'hotpot'].flatMap(credentialWords)).toEqual([]);
   });
 });

@@ -26,7 +26,8 @@ interface TransactionEventData {
 const TRANSACTION_EVENTS = `SELECT count(*)::int AS count
     FROM outbox_batch b CROSS JOIN LATERAL json_array_elements(b.payloads) WITH ORDINALITY AS e(payload, position)
    WHERE b.topic = 'transaction' AND b.owner_id = (SELECT owner_id FROM connection WHERE id = $1)`;
-const TRANSACTION_ADDED = 'subscription($after: String) { transactionAdded(after: $after) { cursor transaction { id status } } }';
+const TRANSACTION_ADDED =
+  'subscription($after: String) { transactionAdded(after: $after) { cursor transaction { id status } } }';
 
 async function connectAndSync(bankName: string, psuId = 'alice') {
   const owner = await gateway.makeOwner();
@@ -73,7 +74,13 @@ describe('the sync engine', () => {
     }
     expect(seen.size).toBe(total);
 
-    const credits = (await gateway.graphql(TransactionsDocument, { first: 100, filter: { direction: 'CREDIT', minAmount: '100', maxAmount: '5000' } }, apiKey)).body.data!.transactions;
+    const credits = (
+      await gateway.graphql(
+        TransactionsDocument,
+        { first: 100, filter: { direction: 'CREDIT', minAmount: '100', maxAmount: '5000' } },
+        apiKey,
+      )
+    ).body.data!.transactions;
     expect(credits.edges.length).toBeGreaterThan(0);
     for (const { node } of credits.edges) {
       expect(Number(node.amount)).toBeGreaterThanOrEqual(100);
@@ -99,7 +106,9 @@ describe('the sync engine', () => {
     const visible = after.filter((line) => !line.removedAt);
     const keys = visible.map((line) => `${line.accountId}|${line.providerTransactionId}|${line.amount}|${line.date}`);
     // Identical twins are allowed (two coffees), but a settled line must not coexist with its pending self.
-    expect(visible.filter((line) => line.status === 'PENDING' && pending.some((old) => old.id === line.id))).toEqual([]);
+    expect(visible.filter((line) => line.status === 'PENDING' && pending.some((old) => old.id === line.id))).toEqual(
+      [],
+    );
     expect(new Set(visible.map((line) => line.id)).size).toBe(visible.length);
     expect(keys.length).toBeGreaterThanOrEqual(before.length - pending.length);
 
@@ -142,10 +151,9 @@ describe('transactionAdded', () => {
   it('gives a subscriber that reconnects with its last cursor every event exactly once', async () => {
     const { apiKey, connection } = await connectAndSync('Sandbox Berlin Group Bank');
     const first = subscribe<TransactionEventData>(gateway.url, apiKey, TRANSACTION_ADDED, { after: '0' });
-    const { count } = (await gateway.dataSource.query(
-      `${TRANSACTION_EVENTS} AND e.payload->>'kind' = 'ADDED'`,
-      [connection.id],
-    ))[0];
+    const { count } = (
+      await gateway.dataSource.query(`${TRANSACTION_EVENTS} AND e.payload->>'kind' = 'ADDED'`, [connection.id])
+    )[0];
     await eventually(() => expect(first.received).toHaveLength(count));
     const lastCursor = first.received.at(-1)!.transactionAdded.cursor;
     first.close();
@@ -154,10 +162,12 @@ describe('transactionAdded', () => {
     await gateway.sync.syncConnection(connection.id);
 
     const resumed = subscribe<TransactionEventData>(gateway.url, apiKey, TRANSACTION_ADDED, { after: lastCursor });
-    const { count: added } = (await gateway.dataSource.query(
-      `${TRANSACTION_EVENTS} AND e.payload->>'kind' = 'ADDED' AND b.first_sequence + e.position - 1 > $2`,
-      [connection.id, lastCursor],
-    ))[0];
+    const { count: added } = (
+      await gateway.dataSource.query(
+        `${TRANSACTION_EVENTS} AND e.payload->>'kind' = 'ADDED' AND b.first_sequence + e.position - 1 > $2`,
+        [connection.id, lastCursor],
+      )
+    )[0];
     expect(added).toBeGreaterThan(0);
     await eventually(() => expect(resumed.received).toHaveLength(added));
     await settle();
@@ -168,35 +178,45 @@ describe('transactionAdded', () => {
   });
 
   const onRedis = testTarget === 'services' ? it : it.skip;
-  onRedis('reaches a subscriber on another gateway process through Redis', async () => {
-    const prefix = `passerelle-test:shared-${Date.now()}:`;
-    const a = await startTestGateway({ now: clock.now, redisPrefix: prefix });
-    const b = await startGatewayProcess(prefix);
-    try {
-      const owner = await a.makeOwner();
-      await connectSandbox(a, owner.apiKey, 'Sandbox Berlin Group Bank', { validForDays: 180 });
-      await a.jobs.whenIdle();
-      const connectionId = (await a.graphql(ConnectionsDocument, {}, owner.apiKey)).body.data!.connections[0].id;
+  onRedis(
+    'reaches a subscriber on another gateway process through Redis',
+    async () => {
+      const prefix = `passerelle-test:shared-${Date.now()}:`;
+      const a = await startTestGateway({ now: clock.now, redisPrefix: prefix });
+      const b = await startGatewayProcess(prefix);
+      try {
+        const owner = await a.makeOwner();
+        await connectSandbox(a, owner.apiKey, 'Sandbox Berlin Group Bank', { validForDays: 180 });
+        await a.jobs.whenIdle();
+        const connectionId = (await a.graphql(ConnectionsDocument, {}, owner.apiKey)).body.data!.connections[0].id;
 
-      const listener = subscribe<TransactionEventData>(b.url, owner.apiKey, TRANSACTION_ADDED);
-      await settle(300);
-      clock.advanceDays(2);
-      const result = await a.sync.syncConnection(connectionId);
-      expect(result.added).toBeGreaterThan(0);
-      await eventually(() => expect(listener.received).toHaveLength(result.added));
-      listener.close();
-    } finally {
-      await b.stop();
-      await a.close();
-    }
-  }, 60_000);
+        const listener = subscribe<TransactionEventData>(b.url, owner.apiKey, TRANSACTION_ADDED);
+        await settle(300);
+        clock.advanceDays(2);
+        const result = await a.sync.syncConnection(connectionId);
+        expect(result.added).toBeGreaterThan(0);
+        await eventually(() => expect(listener.received).toHaveLength(result.added));
+        listener.close();
+      } finally {
+        await b.stop();
+        await a.close();
+      }
+    },
+    60_000,
+  );
 });
 
 describe('transactionChanged', () => {
   it('tells a pending line settled, with the id it had while pending, under the same Passerelle id', async () => {
     const { apiKey, id: ownerId, connection } = await connectAndSync('Sandbox Berlin Group Bank');
     const pending = (await storedLines(ownerId)).filter((line) => line.status === 'PENDING');
-    const changes = subscribe<{ transactionChanged: { kind: string; supersededProviderTransactionId: string | null; transaction: { id: string; status: string } } }>(
+    const changes = subscribe<{
+      transactionChanged: {
+        kind: string;
+        supersededProviderTransactionId: string | null;
+        transaction: { id: string; status: string };
+      };
+    }>(
       gateway.url,
       apiKey,
       'subscription { transactionChanged { kind supersededProviderTransactionId transaction { id status } } }',
@@ -205,8 +225,14 @@ describe('transactionChanged', () => {
     clock.advanceDays(8);
     const result = await gateway.sync.syncConnection(connection.id);
     expect(result.settled).toBeGreaterThan(0);
-    await eventually(() => expect(changes.received.filter((event) => event.transactionChanged.kind === 'SETTLED')).toHaveLength(result.settled));
-    for (const { transactionChanged: event } of changes.received.filter((e) => e.transactionChanged.kind === 'SETTLED')) {
+    await eventually(() =>
+      expect(changes.received.filter((event) => event.transactionChanged.kind === 'SETTLED')).toHaveLength(
+        result.settled,
+      ),
+    );
+    for (const { transactionChanged: event } of changes.received.filter(
+      (e) => e.transactionChanged.kind === 'SETTLED',
+    )) {
       const before = pending.find((line) => line.id === event.transaction.id)!;
       expect(before).toBeDefined();
       expect(event.supersededProviderTransactionId).toBe(before.providerTransactionId);

@@ -1,6 +1,12 @@
 /** Builders for feed-diff tests, and a store in memory that applies changes as the sync engine's transaction would. */
 import type { Money, ProviderTransaction } from '../../src/providers/types';
-import { type FeedChange, type FeedDiff, type StoredTransaction, type SyncWindow, diffFeed } from '../../src/modules/sync/engine/feed-diff';
+import {
+  type FeedChange,
+  type FeedDiff,
+  type StoredTransaction,
+  type SyncWindow,
+  diffFeed,
+} from '../../src/modules/sync/engine/feed-diff';
 import { transactionFingerprint } from '../../src/modules/sync/engine/fingerprint';
 
 export function eur(amount: string): Money {
@@ -26,7 +32,10 @@ export function bankLine(providerTransactionId: string, over: Partial<ProviderTr
 }
 
 /** The same line while it is still an authorisation: no booking date, dated the day it was made. */
-export function pendingLine(providerTransactionId: string, over: Partial<ProviderTransaction> = {}): ProviderTransaction {
+export function pendingLine(
+  providerTransactionId: string,
+  over: Partial<ProviderTransaction> = {},
+): ProviderTransaction {
   return bankLine(providerTransactionId, {
     status: 'PENDING',
     bookingDate: undefined,
@@ -46,7 +55,10 @@ export function sequentialIds(prefix = 'ptx'): () => string {
 }
 
 /** What the store holds after the engine applied `changes`: one row per Passerelle id, removed rows gone. */
-export function applyChanges(before: readonly StoredTransaction[], changes: readonly FeedChange[]): StoredTransaction[] {
+export function applyChanges(
+  before: readonly StoredTransaction[],
+  changes: readonly FeedChange[],
+): StoredTransaction[] {
   const rows = new Map(before.map((line) => [line.id, line]));
   for (const change of changes) {
     if (change.kind === 'REMOVED') {
@@ -54,7 +66,8 @@ export function applyChanges(before: readonly StoredTransaction[], changes: read
       continue;
     }
     if (change.kind === 'ADDED' && rows.has(change.id)) throw new Error(`added an id already stored: ${change.id}`);
-    if (change.kind !== 'ADDED' && !rows.has(change.id)) throw new Error(`changed a line that is not stored: ${change.id}`);
+    if (change.kind !== 'ADDED' && !rows.has(change.id))
+      throw new Error(`changed a line that is not stored: ${change.id}`);
     rows.set(change.id, { ...change.transaction, id: change.id, fingerprint: change.fingerprint });
   }
   return [...rows.values()];

@@ -10,7 +10,15 @@ const MAIN = 'a0000000-0000-0000-0000-000000000001';
 const SAVINGS = 'a0000000-0000-0000-0000-000000000002';
 const DOLLARS = 'a0000000-0000-0000-0000-000000000003';
 
-const line = (id: string, accountId: string, date: string, amount: string, counterpartyName: string | null, remittance: string | null, extra: { category?: string; currency?: string } = {}) => ({
+const line = (
+  id: string,
+  accountId: string,
+  date: string,
+  amount: string,
+  counterpartyName: string | null,
+  remittance: string | null,
+  extra: { category?: string; currency?: string } = {},
+) => ({
   id: `t-${id}`,
   accountId,
   reference: `BNK-${id}`,
@@ -22,9 +30,22 @@ const line = (id: string, accountId: string, date: string, amount: string, count
   category: extra.category ?? null,
 });
 
-const invoice = (number: string, customerName: string, issueDate: string, amount: string, currency = 'EUR') => ({ id: `i-${number}`, number, customerName, issueDate, amount, currency });
+const invoice = (number: string, customerName: string, issueDate: string, amount: string, currency = 'EUR') => ({
+  id: `i-${number}`,
+  number,
+  customerName,
+  issueDate,
+  amount,
+  currency,
+});
 
-const settlement = (line: string, number: string, amount: string, writtenOff = '0', payoutId: string | null = null) => ({
+const settlement = (
+  line: string,
+  number: string,
+  amount: string,
+  writtenOff = '0',
+  payoutId: string | null = null,
+) => ({
   transactionId: `t-${line}`,
   invoiceId: `i-${number}`,
   amount,

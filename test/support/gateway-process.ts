@@ -31,7 +31,10 @@ export async function startGatewayProcess(redisPrefix: string): Promise<{ url: s
   const output: string[] = [];
   createInterface({ input: child.stderr }).on('line', (line) => output.push(line));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the second gateway did not start:\n${output.join('\n')}`)), 45_000);
+    const timer = setTimeout(
+      () => reject(new Error(`the second gateway did not start:\n${output.join('\n')}`)),
+      45_000,
+    );
     createInterface({ input: child.stdout }).on('line', (line) => {
       output.push(line);
       const found = /listening on (\S+)\/graphql$/.exec(line)?.[1];

@@ -32,12 +32,22 @@ export async function connectSandbox(
   const institutionId = await sandboxInstitutionId(gateway, apiKey, bankName);
   const started = await gateway.graphql(
     StartConnectionDocument,
-    { input: { institutionId, validForDays: options.validForDays ?? 90, historyDays: options.historyDays ?? 90, redirectUri: REDIRECT_URI } },
+    {
+      input: {
+        institutionId,
+        validForDays: options.validForDays ?? 90,
+        historyDays: options.historyDays ?? 90,
+        redirectUri: REDIRECT_URI,
+      },
+    },
     apiKey,
   );
   if (!started.body.data) throw new Error(`startConnection failed: ${JSON.stringify(started.body.errors)}`);
   const { consent, authorisationUrl } = started.body.data.startConnection;
-  const sca = await walkScaForm(authorisationUrl, { psuId: options.psuId ?? 'alice', decision: options.decision ?? 'approve' });
+  const sca = await walkScaForm(authorisationUrl, {
+    psuId: options.psuId ?? 'alice',
+    decision: options.decision ?? 'approve',
+  });
   if (sca.status !== 302 || !sca.location) throw new Error(`the bank did not redirect (HTTP ${sca.status})`);
   const callback = await fetch(sca.location, { redirect: 'manual' });
   const location = callback.headers.get('location');

@@ -19,7 +19,10 @@ export async function withOwnDatabase(test: (dataSource: DataSource) => Promise<
     await test(dataSource);
   } finally {
     await dataSource.destroy();
-    const admin = createDataSource({ url: Object.assign(new URL(url), { pathname: '/postgres' }).toString(), entities: [] });
+    const admin = createDataSource({
+      url: Object.assign(new URL(url), { pathname: '/postgres' }).toString(),
+      entities: [],
+    });
     await admin.initialize();
     await admin.query(`DROP DATABASE "${url.pathname.slice(1)}"`);
     await admin.destroy();

@@ -14,8 +14,22 @@ export function isoDaysAgo(days: number): string {
 }
 
 /** A consent request as the gateway sends one: read-only accounts for 30 days, 90 days of history. */
-export function consentRequest(redirectUri: string, state: string, psu: PsuContext, over: Partial<CreateConsentRequest> = {}): CreateConsentRequest {
-  return { scopes: ['ACCOUNTS'], validUntil: isoDaysAgo(-30), frequencyPerDay: 4, historyDays: 90, redirectUri, state, psu, ...over };
+export function consentRequest(
+  redirectUri: string,
+  state: string,
+  psu: PsuContext,
+  over: Partial<CreateConsentRequest> = {},
+): CreateConsentRequest {
+  return {
+    scopes: ['ACCOUNTS'],
+    validUntil: isoDaysAgo(-30),
+    frequencyPerDay: 4,
+    historyDays: 90,
+    redirectUri,
+    state,
+    psu,
+    ...over,
+  };
 }
 
 function decodeEntities(text: string): string {

@@ -83,7 +83,10 @@ export async function submitSca(pageUrl: string, input: ScaInput = {}): Promise<
   const action = page.text.match(/<form method="post" action="([^"]+)"/)?.[1]?.replace(/&#38;/g, '&');
   if (page.status !== 200 || !action) throw new Error(`no SCA form at ${pageUrl} (${page.status})`);
   const hidden = Object.fromEntries(
-    [...page.text.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], m[2].replace(/&#38;/g, '&')]),
+    [...page.text.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
+      m[1],
+      m[2].replace(/&#38;/g, '&'),
+    ]),
   );
   const answer = await http(action, {
     method: 'POST',
@@ -135,7 +138,11 @@ export interface StetTokens {
 export const STET_REDIRECT_URI = 'https://tpp.example/stet/callback?flow=1';
 
 /** Runs the STET OAuth2 authorization-code flow through the SCA page; returns the tokens. */
-export async function connectStet(bankUrl: string, psuId = 'alice', scope: 'aisp' | 'pisp' = 'aisp'): Promise<StetTokens> {
+export async function connectStet(
+  bankUrl: string,
+  psuId = 'alice',
+  scope: 'aisp' | 'pisp' = 'aisp',
+): Promise<StetTokens> {
   const params = new URLSearchParams({
     response_type: 'code',
     client_id: 'passerelle',
@@ -147,7 +154,12 @@ export async function connectStet(bankUrl: string, psuId = 'alice', scope: 'aisp
   const code = new URL(sca.location as string).searchParams.get('code');
   const answer = await http(`${bankUrl}/oauth/token`, {
     method: 'POST',
-    form: { grant_type: 'authorization_code', code: code as string, redirect_uri: STET_REDIRECT_URI, client_id: 'passerelle' },
+    form: {
+      grant_type: 'authorization_code',
+      code: code as string,
+      redirect_uri: STET_REDIRECT_URI,
+      client_id: 'passerelle',
+    },
   });
   if (answer.status !== 200) throw new Error(`token exchange failed: ${answer.text}`);
   return answer.json as StetTokens;

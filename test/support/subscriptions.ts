@@ -2,7 +2,12 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
 /** A subscription over WebSocket that records what it receives, as an accounting tool's listener would. */
-export function subscribe<T>(gatewayUrl: string, apiKey: string, query: string, variables: Record<string, unknown> = {}) {
+export function subscribe<T>(
+  gatewayUrl: string,
+  apiKey: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+) {
   const client = createClient({
     url: `${gatewayUrl.replace(/^http/, 'ws')}/graphql`,
     webSocketImpl: WebSocket,

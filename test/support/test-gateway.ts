@@ -39,7 +39,13 @@ export const testTarget = process.env.PASSERELLE_TEST_TARGET === 'embedded' ? 'e
  * `env`: configuration to set on top of the test defaults.
  */
 export async function startTestGateway(
-  options: { now?: () => Date; redisPrefix?: string; paymentPollBaseMs?: number; dataDir?: string; env?: Record<string, string> } = {},
+  options: {
+    now?: () => Date;
+    redisPrefix?: string;
+    paymentPollBaseMs?: number;
+    dataDir?: string;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TestGateway> {
   const dataDir = options.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'passerelle-test-')));
   if (testTarget === 'services') await ensureTestDatabase();
@@ -59,10 +65,18 @@ export async function startTestGateway(
     AUTH_FAILURES_PER_MINUTE: '100000',
     ...options.env,
     ...(testTarget === 'services'
-      ? { DATABASE_URL: TEST_DATABASE_URL, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: options.redisPrefix ?? `passerelle-test:${randomUUID()}:` }
+      ? {
+          DATABASE_URL: TEST_DATABASE_URL,
+          REDIS_URL: TEST_REDIS_URL,
+          REDIS_PREFIX: options.redisPrefix ?? `passerelle-test:${randomUUID()}:`,
+        }
       : {}),
   });
-  const gateway = await startGateway(config, { logger: createLogger('silent'), now: options.now, paymentPollBaseMs: options.paymentPollBaseMs });
+  const gateway = await startGateway(config, {
+    logger: createLogger('silent'),
+    now: options.now,
+    paymentPollBaseMs: options.paymentPollBaseMs,
+  });
 
   const make = async (kind: PrincipalKind, scopes: readonly ApiScope[], ownerId?: string) => {
     const principal = await gateway.principals.create({

@@ -15,7 +15,10 @@ interface Service {
   healthcheck?: { test: string[] };
 }
 
-const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { strict: true, uniqueKeys: true }) as {
+const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), {
+  strict: true,
+  uniqueKeys: true,
+}) as {
   services: Record<string, Service>;
   volumes: Record<string, unknown>;
 };
@@ -24,7 +27,10 @@ describe('docker-compose.yml', () => {
   it('runs Postgres, Redis and the gateway, each with a health check', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['gateway', 'postgres', 'redis']);
     for (const [name, service] of Object.entries(compose.services)) {
-      expect({ name, test: service.healthcheck?.test?.[0] }).toEqual({ name, test: expect.stringMatching(/^CMD(-SHELL)?$/) });
+      expect({ name, test: service.healthcheck?.test?.[0] }).toEqual({
+        name,
+        test: expect.stringMatching(/^CMD(-SHELL)?$/),
+      });
     }
   });
 
@@ -62,6 +68,9 @@ describe('docker-compose.yml', () => {
     expect(compose.services.gateway.build).toBe('.');
     expect(dockerfile).toMatch(/^CMD \["node", "dist\/src\/main\.js"\]$/m);
     expect(build).toContain('tsconfig.build.json');
-    expect(JSON.parse(fs.readFileSync(path.join(root, 'tsconfig.json'), 'utf8').replace(/\/\/.*$/gm, '')).compilerOptions.outDir).toBe('dist');
+    expect(
+      JSON.parse(fs.readFileSync(path.join(root, 'tsconfig.json'), 'utf8').replace(/\/\/.*$/gm, '')).compilerOptions
+        .outDir,
+    ).toBe('dist');
   });
 });

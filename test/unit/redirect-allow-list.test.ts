@@ -3,10 +3,13 @@ import { isAllowedRedirect } from '../../src/modules/connections/redirect-allow-
 describe('the redirect allow-list', () => {
   const demo = ['http://localhost*', 'http://127.0.0.1*', 'https://app.example.com/connected'];
 
-  it.each(['http://localhost:3000/done', 'http://localhost/x?y=1', 'http://localhost', 'http://127.0.0.1:8080/cb', 'https://app.example.com/connected'])(
-    'allows %s',
-    (uri) => expect(isAllowedRedirect(uri, demo)).toBe(true),
-  );
+  it.each([
+    'http://localhost:3000/done',
+    'http://localhost/x?y=1',
+    'http://localhost',
+    'http://127.0.0.1:8080/cb',
+    'https://app.example.com/connected',
+  ])('allows %s', (uri) => expect(isAllowedRedirect(uri, demo)).toBe(true));
 
   it.each([
     'http://localhost.attacker.example/',

@@ -17,10 +17,26 @@ export class AccountingResolver {
   })
   accountingExport(
     @Arg('format', () => AccountingExportFormat) format: AccountingExportFormat,
-    @Arg('from', () => LocalDateResolver, { nullable: true, description: 'Money booked from this date on (inclusive).' }) from: string | null,
-    @Arg('to', () => LocalDateResolver, { nullable: true, description: 'Money booked up to this date (inclusive); today if not given.' }) to: string | null,
-    @Arg('accountIds', () => [ID], { nullable: true, description: 'The bank accounts to export; all of them if not given.' }) accountIds: string[] | null,
-    @Arg('siren', () => String, { nullable: true, description: 'The company’s SIREN, when not configured (ACCOUNTING_SIREN).' }) siren: string | null,
+    @Arg('from', () => LocalDateResolver, {
+      nullable: true,
+      description: 'Money booked from this date on (inclusive).',
+    })
+    from: string | null,
+    @Arg('to', () => LocalDateResolver, {
+      nullable: true,
+      description: 'Money booked up to this date (inclusive); today if not given.',
+    })
+    to: string | null,
+    @Arg('accountIds', () => [ID], {
+      nullable: true,
+      description: 'The bank accounts to export; all of them if not given.',
+    })
+    accountIds: string[] | null,
+    @Arg('siren', () => String, {
+      nullable: true,
+      description: 'The company’s SIREN, when not configured (ACCOUNTING_SIREN).',
+    })
+    siren: string | null,
     @Ctx() { principal }: GatewayContext,
   ): Promise<AccountingExport> {
     return this.accountingService.export(ownerOf(principal), { format, from, to, accountIds, siren });

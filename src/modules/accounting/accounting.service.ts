@@ -57,9 +57,13 @@ export class AccountingService {
     const { from, to } = periodOf(request, this.today());
     const siren = request.siren ?? this.deps.siren;
     if (request.format === ExportFormat.FEC && !siren) {
-      throw new InvalidInputError('siren', 'a FEC is named after the company’s SIREN: pass siren or set ACCOUNTING_SIREN');
+      throw new InvalidInputError(
+        'siren',
+        'a FEC is named after the company’s SIREN: pass siren or set ACCOUNTING_SIREN',
+      );
     }
-    if (siren && !isValidSiren(siren)) throw new InvalidInputError('siren', 'siren must be 9 digits with a valid check digit');
+    if (siren && !isValidSiren(siren))
+      throw new InvalidInputError('siren', 'siren must be 9 digits with a valid check digit');
     const journal = await this.journal(ownerId, from, to, request.accountIds ?? null);
     if (request.format === ExportFormat.FEC) {
       const kept = fecEntries(journal).length;
@@ -91,25 +95,51 @@ export class AccountingService {
     if (accountIds?.some((id) => !isUuid(id) || !chosen.some((account) => account.id === id))) {
       throw new InvalidInputError('accountIds', 'accountIds names an account that is not yours');
     }
-    const lines = chosen.length === 0 ? [] : await manager
-      .getRepository(Transaction)
-      .createQueryBuilder('t')
-      .where('t.owner_id = :ownerId AND t.status = :booked AND t.removed_at IS NULL', { ownerId, booked: TransactionStatus.BOOKED })
-      .andWhere('t.account_id IN (:...accountIds) AND t.date BETWEEN :from AND :to', { accountIds: chosen.map((account) => account.id), from, to })
-      .getMany();
-    const matches = lines.length === 0 ? [] : await manager.getRepository(Match).find({
-      where: { ownerId, transactionId: In(lines.map((line) => line.id)), state: In([MatchState.AUTO_CONFIRMED, MatchState.CONFIRMED]) },
-      order: { createdAt: 'ASC', id: 'ASC' },
-    });
+    const lines =
+      chosen.length === 0
+        ? []
+        : await manager
+            .getRepository(Transaction)
+            .createQueryBuilder('t')
+            .where('t.owner_id = :ownerId AND t.status = :booked AND t.removed_at IS NULL', {
+              ownerId,
+              booked: TransactionStatus.BOOKED,
+            })
+            .andWhere('t.account_id IN (:...accountIds) AND t.date BETWEEN :from AND :to', {
+              accountIds: chosen.map((account) => account.id),
+              from,
+              to,
+            })
+            .getMany();
+    const matches =
+      lines.length === 0
+        ? []
+        : await manager.getRepository(Match).find({
+            where: {
+              ownerId,
+              transactionId: In(lines.map((line) => line.id)),
+              state: In([MatchState.AUTO_CONFIRMED, MatchState.CONFIRMED]),
+            },
+            order: { createdAt: 'ASC', id: 'ASC' },
+          });
     const settlements = matches.map(toSettlement);
     const invoices = await manager
       .getRepository(Invoice)
       .createQueryBuilder('i')
       .where('i.owner_id = :ownerId', { ownerId })
-      .andWhere('(i.issue_date BETWEEN :from AND :to OR i.id IN (:...ids))', { from, to, ids: [...settlements.map((s) => s.invoiceId), '00000000-0000-0000-0000-000000000000'] })
+      .andWhere('(i.issue_date BETWEEN :from AND :to OR i.id IN (:...ids))', {
+        from,
+        to,
+        ids: [...settlements.map((s) => s.invoiceId), '00000000-0000-0000-0000-000000000000'],
+      })
       .getMany();
-    const payoutIds = [...new Set(settlements.flatMap((settlement) => (settlement.payoutId ? [settlement.payoutId] : [])))];
-    const payouts = payoutIds.length === 0 ? [] : await manager.getRepository(PayoutReport).findBy({ ownerId, payoutId: In(payoutIds) });
+    const payoutIds = [
+      ...new Set(settlements.flatMap((settlement) => (settlement.payoutId ? [settlement.payoutId] : []))),
+    ];
+    const payouts =
+      payoutIds.length === 0
+        ? []
+        : await manager.getRepository(PayoutReport).findBy({ ownerId, payoutId: In(payoutIds) });
     return buildJournal({
       from,
       to,
@@ -152,9 +182,22 @@ function periodOf(request: ExportRequest, today: string): { from: string; to: st
 
 function toSettlement(match: Match): SettlementRow {
   const payoutSignal = match.signals.find((signal) => PAYOUT_SIGNALS.has(signal.kind) && signal.detail);
-  return { transactionId: match.transactionId, invoiceId: match.invoiceId, amount: match.amount, writtenOff: match.writtenOff, payoutId: payoutSignal?.detail ?? null };
+  return {
+    transactionId: match.transactionId,
+    invoiceId: match.invoiceId,
+    amount: match.amount,
+    writtenOff: match.writtenOff,
+    payoutId: payoutSignal?.detail ?? null,
+  };
 }
 
 function toInvoiceRow(invoice: Invoice): InvoiceRow {
-  return { id: invoice.id, number: invoice.number, customerName: invoice.customerName, issueDate: invoice.issueDate, amount: invoice.amount, currency: invoice.currency };
+  return {
+    id: invoice.id,
+    number: invoice.number,
+    customerName: invoice.customerName,
+    issueDate: invoice.issueDate,
+    amount: invoice.amount,
+    currency: invoice.currency,
+  };
 }

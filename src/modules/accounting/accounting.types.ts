@@ -10,7 +10,9 @@ registerEnumType(ExportFormat, {
   },
 });
 
-@ObjectType({ description: 'The bank journal of a period (and the invoices it settles), ready to import into accounting software.' })
+@ObjectType({
+  description: 'The bank journal of a period (and the invoices it settles), ready to import into accounting software.',
+})
 export class AccountingExport {
   @Field(() => ExportFormat)
   format: ExportFormat;

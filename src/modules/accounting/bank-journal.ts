@@ -121,12 +121,21 @@ export function buildJournal(input: JournalInput): Journal {
   const bankAccounts = bankAccountsOf(input.accounts);
   const settlementsByLine = groupBy(input.settlements, (settlement) => settlement.transactionId);
   // A zero line moves no money: it would be an entry of zeros, which no journal accepts.
-  const lines = input.lines.filter((line) => !new Decimal(line.amount).isZero()).sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id));
+  const lines = input.lines
+    .filter((line) => !new Decimal(line.amount).isZero())
+    .sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id));
   let suspenseCount = 0;
   const bank = lines.map((line) => {
     const account = bankAccounts.get(line.accountId);
     if (!account) throw new RangeError(`bank line ${line.id} is on an account not in the input`);
-    const entry = bankEntry(line, account, settlementsByLine.get(line.id) ?? [], invoices, payouts, input.categoryAccounts);
+    const entry = bankEntry(
+      line,
+      account,
+      settlementsByLine.get(line.id) ?? [],
+      invoices,
+      payouts,
+      input.categoryAccounts,
+    );
     if (entry.lines.some((journalLine) => journalLine.account === ACCOUNTS.suspense)) suspenseCount += 1;
     return entry;
   });
@@ -134,17 +143,30 @@ export function buildJournal(input: JournalInput): Journal {
     .filter((invoice) => invoice.issueDate >= input.from && invoice.issueDate <= input.to)
     .sort((a, b) => a.issueDate.localeCompare(b.issueDate) || a.number.localeCompare(b.number))
     .map(salesEntry);
-  const entries = [...number(sales, JOURNALS.sales, input.validatedOn), ...number(bank, JOURNALS.bank, input.validatedOn)];
+  const entries = [
+    ...number(sales, JOURNALS.sales, input.validatedOn),
+    ...number(bank, JOURNALS.bank, input.validatedOn),
+  ];
   entries.forEach(assertBalanced);
   letter(entries);
-  return { entries: entries.sort((a, b) => a.date.localeCompare(b.date) || a.journal.code.localeCompare(b.journal.code) || a.number - b.number), suspenseCount };
+  return {
+    entries: entries.sort(
+      (a, b) => a.date.localeCompare(b.date) || a.journal.code.localeCompare(b.journal.code) || a.number - b.number,
+    ),
+    suspenseCount,
+  };
 }
 
 type Draft = Omit<JournalEntry, 'journal' | 'number' | 'validatedOn'>;
 
 function number(drafts: Draft[], journal: { code: string; label: string }, validatedOn: string): JournalEntry[] {
   // An entry cannot be validated before its own date (an invoice dated ahead of the export).
-  return drafts.map((draft, index) => ({ ...draft, journal, number: index + 1, validatedOn: draft.date > validatedOn ? draft.date : validatedOn }));
+  return drafts.map((draft, index) => ({
+    ...draft,
+    journal,
+    number: index + 1,
+    validatedOn: draft.date > validatedOn ? draft.date : validatedOn,
+  }));
 }
 
 /** 512 sub-accounts by IBAN order; an account without an IBAN (a card account) sorts after, by id. */
@@ -153,7 +175,10 @@ function bankAccountsOf(accounts: BankAccountRow[]): Map<string, LedgerAccount> 
   return new Map(
     ordered.map((account, position) => [
       account.id,
-      { number: bankAccountNumber(position), label: `Banque ${account.name}${account.iban ? ` ${account.iban}` : ''}`.trim() },
+      {
+        number: bankAccountNumber(position),
+        label: `Banque ${account.name}${account.iban ? ` ${account.iban}` : ''}`.trim(),
+      },
     ]),
   );
 }
@@ -168,10 +193,17 @@ function bankEntry(
 ): Draft {
   const amount = new Decimal(line.amount);
   const label = bankLabel(line);
-  const payout = settlements.map((settlement) => settlement.payoutId && payouts.get(settlement.payoutId)).find(Boolean) || null;
-  const piece = { pieceRef: payout ? payout.payoutId : line.reference, pieceDate: payout ? payout.arrivalDate : line.date };
+  const payout =
+    settlements.map((settlement) => settlement.payoutId && payouts.get(settlement.payoutId)).find(Boolean) || null;
+  const piece = {
+    pieceRef: payout ? payout.payoutId : line.reference,
+    pieceDate: payout ? payout.arrivalDate : line.date,
+  };
   const lines: JournalLine[] = [journalLine(bank, null, piece, label, amount)];
-  if (payout && amount.greaterThan(0) && new Decimal(payout.fees).greaterThan(0)) lines.push(journalLine(ACCOUNTS.processorFees, null, piece, `Commission ${payout.payoutId}`, new Decimal(payout.fees)));
+  if (payout && amount.greaterThan(0) && new Decimal(payout.fees).greaterThan(0))
+    lines.push(
+      journalLine(ACCOUNTS.processorFees, null, piece, `Commission ${payout.payoutId}`, new Decimal(payout.fees)),
+    );
   for (const settlement of amount.greaterThan(0) ? settlements : []) {
     lines.push(...settlementLines(settlement, invoices.get(settlement.invoiceId)!));
   }
@@ -186,8 +218,22 @@ function settlementLines(settlement: SettlementRow, invoice: InvoiceRow): Journa
   const customer = { number: customerAccount(invoice.customerName), label: invoice.customerName };
   const writtenOff = new Decimal(settlement.writtenOff);
   const settled = new Decimal(settlement.amount).plus(writtenOff);
-  const lines: JournalLine[] = [{ ...journalLine(ACCOUNTS.customers, customer, piece, `Règlement ${invoice.number} ${invoice.customerName}`, settled.negated()), invoiceId: invoice.id }];
-  if (!writtenOff.isZero()) lines.push(journalLine(ACCOUNTS.settlementDifferences, null, piece, `Écart de règlement ${invoice.number}`, writtenOff));
+  const lines: JournalLine[] = [
+    {
+      ...journalLine(
+        ACCOUNTS.customers,
+        customer,
+        piece,
+        `Règlement ${invoice.number} ${invoice.customerName}`,
+        settled.negated(),
+      ),
+      invoiceId: invoice.id,
+    },
+  ];
+  if (!writtenOff.isZero())
+    lines.push(
+      journalLine(ACCOUNTS.settlementDifferences, null, piece, `Écart de règlement ${invoice.number}`, writtenOff),
+    );
   return lines;
 }
 
@@ -210,7 +256,13 @@ function restLine(
   if (last && !payout && rest.lessThan(0)) {
     const invoice = invoices.get(last.invoiceId)!;
     const customer = { number: customerAccount(invoice.customerName), label: invoice.customerName };
-    return journalLine(ACCOUNTS.customerOverpayments, customer, { pieceRef: invoice.number, pieceDate: invoice.issueDate }, `Trop-perçu ${invoice.number} ${invoice.customerName}`, rest);
+    return journalLine(
+      ACCOUNTS.customerOverpayments,
+      customer,
+      { pieceRef: invoice.number, pieceDate: invoice.issueDate },
+      `Trop-perçu ${invoice.number} ${invoice.customerName}`,
+      rest,
+    );
   }
   const category = settlements.length === 0 && line.category ? categoryAccounts[line.category] : undefined;
   return journalLine(category ?? ACCOUNTS.suspense, null, piece, label, rest);
@@ -225,12 +277,21 @@ function salesEntry(invoice: InvoiceRow): Draft {
     date: invoice.issueDate,
     currency: invoice.currency,
     transactionId: null,
-    lines: [{ ...journalLine(ACCOUNTS.customers, customer, piece, label, amount), invoiceId: invoice.id }, journalLine(ACCOUNTS.sales, null, piece, label, amount.negated())],
+    lines: [
+      { ...journalLine(ACCOUNTS.customers, customer, piece, label, amount), invoiceId: invoice.id },
+      journalLine(ACCOUNTS.sales, null, piece, label, amount.negated()),
+    ],
   };
 }
 
 /** A positive signed amount is a debit, a negative one a credit. */
-function journalLine(account: LedgerAccount, auxiliary: LedgerAccount | null, piece: { pieceRef: string; pieceDate: string }, label: string, signed: Decimal): JournalLine {
+function journalLine(
+  account: LedgerAccount,
+  auxiliary: LedgerAccount | null,
+  piece: { pieceRef: string; pieceDate: string },
+  label: string,
+  signed: Decimal,
+): JournalLine {
   return {
     account,
     auxiliary,
@@ -252,7 +313,8 @@ function bankLabel(line: BankLineRow): string {
 function assertBalanced(entry: JournalEntry): void {
   const debit = entry.lines.reduce((sum, line) => sum.plus(line.debit), ZERO);
   const credit = entry.lines.reduce((sum, line) => sum.plus(line.credit), ZERO);
-  if (!debit.equals(credit)) throw new RangeError(`entry ${entry.journal.code}${entry.number} does not balance: ${debit} ≠ ${credit}`);
+  if (!debit.equals(credit))
+    throw new RangeError(`entry ${entry.journal.code}${entry.number} does not balance: ${debit} ≠ ${credit}`);
 }
 
 /**
@@ -270,8 +332,19 @@ function letter(entries: JournalEntry[]): void {
     }
   }
   const settled = [...byInvoice.values()]
-    .filter((lines) => lines.some(({ line }) => line.debit.greaterThan(0)) && lines.reduce((sum, { line }) => sum.plus(line.debit).minus(line.credit), ZERO).isZero())
-    .map((lines) => ({ lines, on: lines.map(({ entry }) => entry.date).sort().at(-1)!, piece: lines[0].line.pieceRef }))
+    .filter(
+      (lines) =>
+        lines.some(({ line }) => line.debit.greaterThan(0)) &&
+        lines.reduce((sum, { line }) => sum.plus(line.debit).minus(line.credit), ZERO).isZero(),
+    )
+    .map((lines) => ({
+      lines,
+      on: lines
+        .map(({ entry }) => entry.date)
+        .sort()
+        .at(-1)!,
+      piece: lines[0].line.pieceRef,
+    }))
     .sort((a, b) => a.on.localeCompare(b.on) || a.piece.localeCompare(b.piece));
   settled.forEach(({ lines, on }, index) => {
     for (const { line } of lines) Object.assign(line, { letter: letterCode(index), letterDate: on });

@@ -38,7 +38,10 @@ export function bankAccountNumber(position: number): string {
 
 /** A customer's auxiliary account, derived from its name so the same customer always lands on the same account. */
 export function customerAccount(name: string): string {
-  const letters = name.normalize('NFD').replace(/[^A-Za-z0-9]/g, '').toUpperCase();
+  const letters = name
+    .normalize('NFD')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .toUpperCase();
   return `C${letters.slice(0, 16) || 'DIVERS'}`;
 }
 

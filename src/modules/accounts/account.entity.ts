@@ -1,4 +1,13 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection } from '../connections/connection.entity';
 import { Institution } from '../institutions/institution.entity';
@@ -12,7 +21,8 @@ export enum AccountType {
 }
 registerEnumType(AccountType, {
   name: 'AccountType',
-  description: 'The ISO 20022 cash account types folded into kinds: LOAN covers loans, marginal lending and overdrafts.',
+  description:
+    'The ISO 20022 cash account types folded into kinds: LOAN covers loans, marginal lending and overdrafts.',
 });
 
 /**
@@ -24,8 +34,14 @@ registerEnumType(AccountType, {
 @ObjectType({ description: 'A bank account, from any bank, in one shape.' })
 @Entity('account')
 @Index('account_connection_iban', ['connectionId', 'iban'], { unique: true })
-@Index('account_owner_institution_iban', ['ownerId', 'institutionId', 'iban'], { unique: true, where: 'iban IS NOT NULL' })
-@Index('account_owner_institution_resource', ['ownerId', 'institutionId', 'providerAccountId'], { unique: true, where: 'iban IS NULL' })
+@Index('account_owner_institution_iban', ['ownerId', 'institutionId', 'iban'], {
+  unique: true,
+  where: 'iban IS NOT NULL',
+})
+@Index('account_owner_institution_resource', ['ownerId', 'institutionId', 'providerAccountId'], {
+  unique: true,
+  where: 'iban IS NULL',
+})
 export class Account {
   @Field(() => ID)
   @PrimaryGeneratedColumn('uuid')

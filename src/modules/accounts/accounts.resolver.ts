@@ -40,14 +40,23 @@ export class AccountsResolver {
     return (await loaders.balancesByAccount.load(account)).balances.map((balance) => Balance.from(balance));
   }
 
-  @FieldResolver(() => BalancesFreshness, { nullable: true, description: 'Whether `balances` was read now or served from the cache; null when it failed.' })
-  async balancesFreshness(@Root() account: Account, @Ctx() { loaders }: GatewayContext): Promise<BalancesFreshness | null> {
+  @FieldResolver(() => BalancesFreshness, {
+    nullable: true,
+    description: 'Whether `balances` was read now or served from the cache; null when it failed.',
+  })
+  async balancesFreshness(
+    @Root() account: Account,
+    @Ctx() { loaders }: GatewayContext,
+  ): Promise<BalancesFreshness | null> {
     // The failure is already reported once, on `balances`.
     const read = await loaders.balancesByAccount.load(account).catch(() => null);
     return read && Object.assign(new BalancesFreshness(), { source: read.source, fetchedAt: read.fetchedAt });
   }
 
-  @FieldResolver(() => AccessBudget, { nullable: true, description: 'Today’s unattended access budget, after this request’s reads; null without an active consent.' })
+  @FieldResolver(() => AccessBudget, {
+    nullable: true,
+    description: 'Today’s unattended access budget, after this request’s reads; null without an active consent.',
+  })
   async accessBudget(@Root() account: Account, @Ctx() { loaders }: GatewayContext): Promise<AccessBudget | null> {
     const budget = await loaders.accessBudgetByAccount.load(account);
     return budget && Object.assign(new AccessBudget(), budget);

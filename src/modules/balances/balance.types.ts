@@ -37,13 +37,19 @@ export class Balance {
   @Field({ description: 'ISO 4217 currency code.' })
   currency: string;
 
-  @Field(() => String, { nullable: true, description: 'The calendar day (YYYY-MM-DD) the bank says the balance is for.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The calendar day (YYYY-MM-DD) the bank says the balance is for.',
+  })
   referenceDate: string | null;
 
   @Field(() => Date, { nullable: true, description: 'When the bank last saw the balance change.' })
   lastChangeDateTime: Date | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'Whether the amount includes the credit limit, when the bank says.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Whether the amount includes the credit limit, when the bank says.',
+  })
   creditLimitIncluded: boolean | null;
 
   static from(balance: ProviderBalance): Balance {
@@ -66,7 +72,9 @@ registerEnumType(BalancesSource, {
   name: 'BalancesSource',
   valuesConfig: {
     LIVE: { description: 'Read from the bank for this request.' },
-    CACHED: { description: 'Read from the bank earlier (at fetchedAt) and kept to spare the unattended access budget.' },
+    CACHED: {
+      description: 'Read from the bank earlier (at fetchedAt) and kept to spare the unattended access budget.',
+    },
   },
 });
 

@@ -32,7 +32,13 @@ function setup(start: string) {
     },
   } as unknown as ProviderAdapter;
   const consentAccess = {
-    forConnection: async (connectionId: string): Promise<BankAccess> => ({ connectionId, consent, institution, adapter, handle: { providerConsentId: 'x' } }),
+    forConnection: async (connectionId: string): Promise<BankAccess> => ({
+      connectionId,
+      consent,
+      institution,
+      adapter,
+      handle: { providerConsentId: 'x' },
+    }),
   } as unknown as ConsentAccess;
   const messaging = new MemoryMessaging(() => now.getTime());
   const service = new BalancesService({ consentAccess, messaging, now: () => now });
@@ -56,7 +62,18 @@ describe('the unattended access budget', () => {
       if (hour < 23) bank.advance(HOUR);
     }
     expect(bank.calls).toHaveLength(4);
-    expect(new Set(seen)).toEqual(new Set(['LIVE 1.00', 'CACHED 1.00', 'LIVE 2.00', 'CACHED 2.00', 'LIVE 3.00', 'CACHED 3.00', 'LIVE 4.00', 'CACHED 4.00']));
+    expect(new Set(seen)).toEqual(
+      new Set([
+        'LIVE 1.00',
+        'CACHED 1.00',
+        'LIVE 2.00',
+        'CACHED 2.00',
+        'LIVE 3.00',
+        'CACHED 3.00',
+        'LIVE 4.00',
+        'CACHED 4.00',
+      ]),
+    );
     await expect(bank.service.budget(consent, 'a-1')).resolves.toMatchObject({ remaining: 0, perDay: 4 });
     bank.advance(HOUR);
     await expect(bank.service.budget(consent, 'a-1')).resolves.toMatchObject({ remaining: 4 });
@@ -76,16 +93,24 @@ describe('the unattended access budget', () => {
     const [unattended] = await bank.read(UNATTENDED);
     expect(unattended).toMatchObject({ source: 'CACHED', balances: [balance('2.00')] });
     expect(bank.calls.map((call) => call.psu)).toEqual([PRESENT, PRESENT]);
-    await expect(bank.service.budget(consent, 'a-1')).resolves.toEqual({ remaining: 4, perDay: 4, resetsAt: new Date('2026-11-26T00:00:00Z') });
+    await expect(bank.service.budget(consent, 'a-1')).resolves.toEqual({
+      remaining: 4,
+      perDay: 4,
+      resetsAt: new Date('2026-11-26T00:00:00Z'),
+    });
   });
 
   it('once the day’s reads are spent, serves the last balances however old, or ACCESS_LIMIT_REACHED until midnight when there are none', async () => {
     const bank = setup('2026-11-25T20:00:00Z');
     // Another replica (or a cache eviction) spent today's budget without leaving balances behind.
-    for (let spent = 0; spent < 4; spent += 1) await bank.messaging.cacheIncrement('balances:budget:consent-1:a-1:2026-11-25', 3600);
+    for (let spent = 0; spent < 4; spent += 1)
+      await bank.messaging.cacheIncrement('balances:budget:consent-1:a-1:2026-11-25', 3600);
     const [exhausted, other] = await bank.service.readConnection('c-1', accounts, UNATTENDED);
     expect(exhausted).toBeInstanceOf(ProviderError);
-    expect(exhausted).toMatchObject({ code: 'ACCESS_LIMIT_REACHED', details: { institutionId: 'bank-1', retryAt: new Date('2026-11-26T00:00:00Z') } });
+    expect(exhausted).toMatchObject({
+      code: 'ACCESS_LIMIT_REACHED',
+      details: { institutionId: 'bank-1', retryAt: new Date('2026-11-26T00:00:00Z') },
+    });
     expect(other).toMatchObject({ source: 'LIVE' });
 
     await bank.read(PRESENT);

@@ -47,9 +47,7 @@ const CACHE_TTL_SECONDS = 2 * 86_400;
 export class BalancesService {
   private readonly now: () => Date;
 
-  constructor(
-    private readonly deps: { consentAccess: ConsentAccess; messaging: Cache; now?: () => Date },
-  ) {
+  constructor(private readonly deps: { consentAccess: ConsentAccess; messaging: Cache; now?: () => Date }) {
     this.now = deps.now ?? (() => new Date());
   }
 
@@ -57,7 +55,11 @@ export class BalancesService {
    * The balances of accounts under one connection, in the order given, with an error in the slot of an account that
    * failed. At most one `getBalances` call to the bank for all of them, and none when the consent is not live.
    */
-  async readConnection(connectionId: string, accounts: readonly Account[], psu: PsuContext): Promise<Array<AccountBalances | Error>> {
+  async readConnection(
+    connectionId: string,
+    accounts: readonly Account[],
+    psu: PsuContext,
+  ): Promise<Array<AccountBalances | Error>> {
     let access;
     try {
       access = await this.deps.consentAccess.forConnection(connectionId);
@@ -83,29 +85,46 @@ export class BalancesService {
         } else {
           results[index] =
             entry ??
-            new ProviderError('ACCESS_LIMIT_REACHED', `the ${consent.frequencyPerDay} unattended reads of today at ${institution.name} are spent`, {
-              institutionId: institution.id,
-              retryAt: nextUtcMidnight(now),
-            });
+            new ProviderError(
+              'ACCESS_LIMIT_REACHED',
+              `the ${consent.frequencyPerDay} unattended reads of today at ${institution.name} are spent`,
+              {
+                institutionId: institution.id,
+                retryAt: nextUtcMidnight(now),
+              },
+            );
         }
       }),
     );
 
     if (live.length > 0) {
       live.sort((a, b) => a - b);
-      const read = await adapter.getBalances(handle, live.map((index) => accounts[index]!.providerAccountId), psu);
+      const read = await adapter.getBalances(
+        handle,
+        live.map((index) => accounts[index]!.providerAccountId),
+        psu,
+      );
       await Promise.all(
         live.map(async (index) => {
           const account = accounts[index]!;
           const outcome = read.get(account.providerAccountId);
           if (outcome === undefined) {
-            results[index] = new ProviderError('NOT_FOUND', `${institution.name} returned nothing for account ${account.id}`, { institutionId: institution.id });
+            results[index] = new ProviderError(
+              'NOT_FOUND',
+              `${institution.name} returned nothing for account ${account.id}`,
+              { institutionId: institution.id },
+            );
           } else if (outcome instanceof Error) {
             // The bank's own limit (429) still leaves the last known balances worth showing to an unattended reader.
-            results[index] = outcome.code === 'ACCESS_LIMIT_REACHED' && !psu.ipAddress && cached[index] ? cached[index] : outcome;
+            results[index] =
+              outcome.code === 'ACCESS_LIMIT_REACHED' && !psu.ipAddress && cached[index] ? cached[index] : outcome;
           } else {
             results[index] = { balances: outcome, source: BalancesSource.LIVE, fetchedAt: now };
-            await this.deps.messaging.cacheSet(cacheKey(account.id), JSON.stringify({ balances: outcome, fetchedAt: now.toISOString() }), CACHE_TTL_SECONDS);
+            await this.deps.messaging.cacheSet(
+              cacheKey(account.id),
+              JSON.stringify({ balances: outcome, fetchedAt: now.toISOString() }),
+              CACHE_TTL_SECONDS,
+            );
           }
         }),
       );
@@ -117,7 +136,11 @@ export class BalancesService {
   async budget(consent: Consent, accountId: string): Promise<AccessBudgetState> {
     const now = this.now();
     const used = Number((await this.deps.messaging.cacheGet(budgetKey(consent.id, accountId, now))) ?? 0);
-    return { remaining: Math.max(0, consent.frequencyPerDay - used), perDay: consent.frequencyPerDay, resetsAt: nextUtcMidnight(now) };
+    return {
+      remaining: Math.max(0, consent.frequencyPerDay - used),
+      perDay: consent.frequencyPerDay,
+      resetsAt: nextUtcMidnight(now),
+    };
   }
 
   private async cached(accountId: string): Promise<AccountBalances | undefined> {
@@ -131,7 +154,10 @@ export class BalancesService {
   private async spend(consent: Consent, accountId: string, now: Date): Promise<boolean> {
     const secondsToMidnight = Math.ceil((nextUtcMidnight(now).getTime() - now.getTime()) / 1000);
     // A minute past midnight, so a counter read just before midnight never vanishes between the read and its use.
-    const used = await this.deps.messaging.cacheIncrement(budgetKey(consent.id, accountId, now), secondsToMidnight + 60);
+    const used = await this.deps.messaging.cacheIncrement(
+      budgetKey(consent.id, accountId, now),
+      secondsToMidnight + 60,
+    );
     return used <= consent.frequencyPerDay;
   }
 }

@@ -11,10 +11,16 @@ export class CashflowResolver {
 
   @Authorized(ApiScope.READ)
   @Query(() => [CashflowMonthType], {
-    description: 'Your cash flow per month and currency, as a lender sees a share’s: own transfers and money sent back left out, end-of-day balances rebuilt from the banks’.',
+    description:
+      'Your cash flow per month and currency, as a lender sees a share’s: own transfers and money sent back left out, end-of-day balances rebuilt from the banks’.',
   })
-  cashflow(@Args() { from, to, accountIds }: CashflowArgs, @Ctx() { principal, loaders }: GatewayContext): Promise<CashflowMonthType[]> {
+  cashflow(
+    @Args() { from, to, accountIds }: CashflowArgs,
+    @Ctx() { principal, loaders }: GatewayContext,
+  ): Promise<CashflowMonthType[]> {
     // The owner's own loader: balances read with the owner present when the request says so.
-    return this.service.forOwner(ownerOf(principal), { from, to, accountIds }, (accounts) => Promise.all(accounts.map((account) => loaders.balancesByAccount.load(account).catch((error: Error) => error))));
+    return this.service.forOwner(ownerOf(principal), { from, to, accountIds }, (accounts) =>
+      Promise.all(accounts.map((account) => loaders.balancesByAccount.load(account).catch((error: Error) => error))),
+    );
   }
 }

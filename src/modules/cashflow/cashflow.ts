@@ -52,19 +52,33 @@ const DAY_MS = 86_400_000;
  * of the window, rebuilt backwards from the balances the banks report. `lines` are the shared accounts' lines from
  * the window's start on, later ones included: they carry today's balance back to each day of the window.
  */
-export function monthlyCashflow(lines: readonly CashflowLine[], window: { from: string; to: string }, anchors: readonly BalanceAnchor[]): CashflowMonth[] {
+export function monthlyCashflow(
+  lines: readonly CashflowLine[],
+  window: { from: string; to: string },
+  anchors: readonly BalanceAnchor[],
+): CashflowMonth[] {
   const booked = lines.filter((line) => line.status === 'BOOKED');
   const inWindow = booked.filter((line) => line.date >= window.from && line.date <= window.to);
   const sentBack = pairsSentBack(inWindow);
-  const counted = inWindow.filter((line) => line.category !== TransactionCategory.OWN_TRANSFERS && !sentBack.has(line.id));
-  const currencies = [...new Set([...inWindow.map((line) => line.currency), ...anchors.map((anchor) => anchor.currency)])].sort();
+  const counted = inWindow.filter(
+    (line) => line.category !== TransactionCategory.OWN_TRANSFERS && !sentBack.has(line.id),
+  );
+  const currencies = [
+    ...new Set([...inWindow.map((line) => line.currency), ...anchors.map((anchor) => anchor.currency)]),
+  ].sort();
   const months = monthsOf(window);
   return currencies.flatMap((currency) => {
-    const balances = endOfDayBalances(booked.filter((line) => line.currency === currency), window, anchors.filter((anchor) => anchor.currency === currency));
+    const balances = endOfDayBalances(
+      booked.filter((line) => line.currency === currency),
+      window,
+      anchors.filter((anchor) => anchor.currency === currency),
+    );
     return months.map((month) => {
       const monthLines = counted.filter((line) => line.currency === currency && line.date.startsWith(month));
       const flows = sumFlows(monthLines);
-      const days = balances ? [...balances].filter(([day]) => day.startsWith(month)).map(([, balance]) => balance) : null;
+      const days = balances
+        ? [...balances].filter(([day]) => day.startsWith(month)).map(([, balance]) => balance)
+        : null;
       return {
         month,
         currency,
@@ -73,9 +87,15 @@ export function monthlyCashflow(lines: readonly CashflowLine[], window: { from: 
         net: flows.inflow.minus(flows.outflow).toFixed(2),
         byCategory: Object.values(TransactionCategory).flatMap((category) => {
           const of = sumFlows(monthLines.filter((line) => line.category === category));
-          return of.inflow.isZero() && of.outflow.isZero() ? [] : [{ category, inflow: of.inflow.toFixed(2), outflow: of.outflow.toFixed(2) }];
+          return of.inflow.isZero() && of.outflow.isZero()
+            ? []
+            : [{ category, inflow: of.inflow.toFixed(2), outflow: of.outflow.toFixed(2) }];
         }),
-        averageEndOfDayBalance: days?.length ? Decimal.sum(...days).div(days.length).toFixed(2) : null,
+        averageEndOfDayBalance: days?.length
+          ? Decimal.sum(...days)
+              .div(days.length)
+              .toFixed(2)
+          : null,
         minimumEndOfDayBalance: days?.length ? Decimal.min(...days).toFixed(2) : null,
         daysNegative: days ? days.filter((balance) => balance.isNegative() && !balance.isZero()).length : null,
       };
@@ -111,7 +131,14 @@ function pairsSentBack(lines: readonly CashflowLine[]): Set<string> {
       if (paired.has(line.id)) return;
       const limit = Date.parse(line.date) + SENT_BACK_DAYS * DAY_MS;
       const outgoing = new Decimal(line.amount).isNegative();
-      const back = sorted.slice(index + 1).find((other) => !paired.has(other.id) && Date.parse(other.date) <= limit && new Decimal(other.amount).isNegative() !== outgoing);
+      const back = sorted
+        .slice(index + 1)
+        .find(
+          (other) =>
+            !paired.has(other.id) &&
+            Date.parse(other.date) <= limit &&
+            new Decimal(other.amount).isNegative() !== outgoing,
+        );
       if (back) {
         paired.add(line.id);
         paired.add(back.id);
@@ -125,7 +152,11 @@ function pairsSentBack(lines: readonly CashflowLine[]): Set<string> {
  * The summed end-of-day balance of every day of the window, or null without anchors. The caller gives an anchor for
  * every account of the currency or none: a sum missing one account would be a wrong number, not a partial one.
  */
-function endOfDayBalances(booked: readonly CashflowLine[], window: { from: string; to: string }, anchors: readonly BalanceAnchor[]): Map<string, Decimal> | null {
+function endOfDayBalances(
+  booked: readonly CashflowLine[],
+  window: { from: string; to: string },
+  anchors: readonly BalanceAnchor[],
+): Map<string, Decimal> | null {
   if (anchors.length === 0) return null;
   const days = new Map<string, Decimal>();
   for (let day = Date.parse(window.from); day <= Date.parse(window.to); day += DAY_MS) {
@@ -151,7 +182,7 @@ function endOfDayBalances(booked: readonly CashflowLine[], window: { from: strin
 
 function monthsOf(window: { from: string; to: string }): string[] {
   const months: string[] = [];
-  for (let month = window.from.slice(0, 7); month <= window.to.slice(0, 7); ) {
+  for (let month = window.from.slice(0, 7); month <= window.to.slice(0, 7);) {
     months.push(month);
     const [year, index] = month.split('-').map(Number) as [number, number];
     month = index === 12 ? `${year + 1}-01` : `${year}-${String(index + 1).padStart(2, '0')}`;

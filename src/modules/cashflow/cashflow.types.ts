@@ -15,7 +15,9 @@ export class CategoryFlowType {
   outflow: string;
 }
 
-@ObjectType('CashflowMonth', { description: 'One month of the window, in one currency. Own transfers and money sent back are left out.' })
+@ObjectType('CashflowMonth', {
+  description: 'One month of the window, in one currency. Own transfers and money sent back are left out.',
+})
 export class CashflowMonthType {
   @Field({ description: 'YYYY-MM.' })
   month: string;
@@ -42,7 +44,9 @@ export class CashflowMonthType {
   )
   averageEndOfDayBalance: string | null;
 
-  @MoneyField<CashflowMonthType>('The lowest of those end-of-day balances.', (month) => month.currency, { nullable: true })
+  @MoneyField<CashflowMonthType>('The lowest of those end-of-day balances.', (month) => month.currency, {
+    nullable: true,
+  })
   minimumEndOfDayBalance: string | null;
 
   @Field(() => Int, { nullable: true, description: 'Days of the month in the window ending below zero.' })
@@ -51,7 +55,10 @@ export class CashflowMonthType {
 
 @ArgsType()
 export class CashflowArgs {
-  @Field(() => LocalDateResolver, { nullable: true, description: 'First day (inclusive); default 90 days before `to`.' })
+  @Field(() => LocalDateResolver, {
+    nullable: true,
+    description: 'First day (inclusive); default 90 days before `to`.',
+  })
   from?: string | null;
 
   @Field(() => LocalDateResolver, { nullable: true, description: 'Last day (inclusive); default today.' })

@@ -8,7 +8,10 @@ import type { TransactionCategory } from './category';
 const CATEGORY_LOADER = Symbol('categoryByTransaction');
 
 /** Categories of the lines a request shows, batched per owner: one read of the owner's rules and overrides. */
-export function categoryLoader(context: GatewayContext, service: CategoriesService): DataLoader<Transaction, TransactionCategory, string> {
+export function categoryLoader(
+  context: GatewayContext,
+  service: CategoriesService,
+): DataLoader<Transaction, TransactionCategory, string> {
   return requestScoped(
     context,
     CATEGORY_LOADER,
@@ -20,7 +23,10 @@ export function categoryLoader(context: GatewayContext, service: CategoriesServi
           lines.forEach((line, index) => byOwner.set(line.ownerId, [...(byOwner.get(line.ownerId) ?? []), index]));
           await Promise.all(
             [...byOwner].map(async ([ownerId, indexes]) => {
-              const categories = await service.categoriesOf(ownerId, indexes.map((index) => lines[index]!));
+              const categories = await service.categoriesOf(
+                ownerId,
+                indexes.map((index) => lines[index]!),
+              );
               indexes.forEach((index, position) => (results[index] = categories[position]!));
             }),
           );

@@ -12,7 +12,8 @@ export class CategoriesResolver {
   constructor(private readonly categories: CategoriesService) {}
 
   @FieldResolver(() => TransactionCategory, {
-    description: 'What the line is, for a cash-flow statement: set by hand, taught for its counterparty, or derived from the bank code, the MCC, the counterparty and the remittance.',
+    description:
+      'What the line is, for a cash-flow statement: set by hand, taught for its counterparty, or derived from the bank code, the MCC, the counterparty and the remittance.',
   })
   category(@Root() transaction: Transaction, @Ctx() context: GatewayContext): Promise<TransactionCategory> {
     // Only lines the caller was allowed to read reach this field, so the line's own owner is the one to read rules of.
@@ -20,7 +21,9 @@ export class CategoriesResolver {
   }
 
   @Authorized(ApiScope.MANAGE_INVOICES)
-  @Mutation(() => Transaction, { description: 'Sets a line’s category, and teaches it for every line with the same counterparty.' })
+  @Mutation(() => Transaction, {
+    description: 'Sets a line’s category, and teaches it for every line with the same counterparty.',
+  })
   categorizeTransaction(
     @Arg('id', () => ID) id: string,
     @Arg('category', () => TransactionCategory) category: TransactionCategory,

@@ -28,7 +28,11 @@ export class CategoriesService {
   }
 
   /** The categories of lines of one owner, in the order given: a hand-set category first, else the categoriser's. */
-  async categoriesOf(ownerId: string, lines: readonly Transaction[], context?: CategoriserContext): Promise<TransactionCategory[]> {
+  async categoriesOf(
+    ownerId: string,
+    lines: readonly Transaction[],
+    context?: CategoriserContext,
+  ): Promise<TransactionCategory[]> {
     const ids = lines.map((line) => line.id);
     const [resolved, overrides] = await Promise.all([
       context ?? this.contextOf(ownerId),
@@ -43,12 +47,15 @@ export class CategoriesService {
    * follow. A line of another owner is NOT_FOUND.
    */
   async categorize(ownerId: string, transactionId: string, category: TransactionCategory): Promise<Transaction> {
-    const line = isUuid(transactionId) ? await this.dataSource.getRepository(Transaction).findOneBy({ id: transactionId, ownerId }) : null;
+    const line = isUuid(transactionId)
+      ? await this.dataSource.getRepository(Transaction).findOneBy({ id: transactionId, ownerId })
+      : null;
     if (!line) throw new NotFoundError('no transaction with this id');
     const key = counterpartyKey(line);
     await this.dataSource.transaction(async (manager) => {
       await manager.upsert(CategoryOverride, { transactionId: line.id, ownerId, category }, ['transactionId']);
-      if (key) await manager.upsert(CategoryRule, { ownerId, counterpartyKey: key, category }, ['ownerId', 'counterpartyKey']);
+      if (key)
+        await manager.upsert(CategoryRule, { ownerId, counterpartyKey: key, category }, ['ownerId', 'counterpartyKey']);
     });
     return line;
   }

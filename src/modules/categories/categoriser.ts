@@ -22,7 +22,12 @@ export interface CategoriserContext {
 /** The key an owner's rule is stored under: the IBAN when the bank gives it, else the name, normalised. */
 export function counterpartyKey(line: Pick<CategorisableLine, 'counterpartyIban' | 'counterpartyName'>): string | null {
   if (line.counterpartyIban) return `iban:${line.counterpartyIban.replace(/\s+/g, '').toUpperCase()}`;
-  const name = line.counterpartyName?.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  const name = line.counterpartyName
+    ?.normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
   return name ? `name:${name}` : null;
 }
 
@@ -39,13 +44,23 @@ function categoryOfMcc(mcc: string, credit: boolean): TransactionCategory {
   return credit ? C.REFUNDS : C.SUPPLIERS;
 }
 
-const PAYMENT_PLATFORMS = /\b(stripe|sumup|adyen|mollie|paypal|square|worldline|payplug|zettle|klarna|checkout\.com|shopify payments|lyra|ingenico)\b/i;
+const PAYMENT_PLATFORMS =
+  /\b(stripe|sumup|adyen|mollie|paypal|square|worldline|payplug|zettle|klarna|checkout\.com|shopify payments|lyra|ingenico)\b/i;
 const TEXT_RULES: ReadonlyArray<[RegExp, TransactionCategory]> = [
-  [/\b(refund|remboursement|erstattung|rückerstattung|terugbetaling|retour|storno|rückbuchung|chargeback)\b/i, C.REFUNDS],
+  [
+    /\b(refund|remboursement|erstattung|rückerstattung|terugbetaling|retour|storno|rückbuchung|chargeback)\b/i,
+    C.REFUNDS,
+  ],
   [/\b(salary|salaire|gehalt|lohn|salaris|payroll|paie)\b/i, C.PAYROLL],
-  [/\b(urssaf|dgfip|finanzamt|belastingdienst|uwv|aok|tk krankenkasse|barmer|sozialversicherung\w*|cotisations|\w*steuer\w*|impots?|tva|ust|vat|omzetbelasting|income tax|corporate tax|loonheffing|premies)\b/i, C.TAXES_AND_SOCIAL_CHARGES],
+  [
+    /\b(urssaf|dgfip|finanzamt|belastingdienst|uwv|aok|tk krankenkasse|barmer|sozialversicherung\w*|cotisations|\w*steuer\w*|impots?|tva|ust|vat|omzetbelasting|income tax|corporate tax|loonheffing|premies)\b/i,
+    C.TAXES_AND_SOCIAL_CHARGES,
+  ],
   [/\b(miete\w*|loyer|rent|huur|bail commercial)\b/i, C.RENT],
-  [/\b(strom|gas|wasser|electricit[eé]|edf|engie|vattenfall|eon|e\.on|energie|water|telekom|vodafone|orange|sfr|bouygues|kpn|mobilfunk|internet)\b/i, C.UTILITIES],
+  [
+    /\b(strom|gas|wasser|electricit[eé]|edf|engie|vattenfall|eon|e\.on|energie|water|telekom|vodafone|orange|sfr|bouygues|kpn|mobilfunk|internet)\b/i,
+    C.UTILITIES,
+  ],
   [/\b(darlehen|kredit rate|tilgung|loan|pr[eê]t|[eé]ch[eé]ance|lening|aflossing|leasing)\b/i, C.LOAN_REPAYMENTS],
   [/\b(atm|geldautomat|retrait|cash withdrawal|bargeld|geldopname)\b/i, C.CASH],
   [/\b(account maintenance|kontof[uü]hrung|frais de tenue|commission|bank fee|bankkosten|geb[uü]hr)\b/i, C.BANK_FEES],
@@ -66,7 +81,8 @@ export function categorise(line: CategorisableLine, context: CategoriserContext)
   const credit = new Decimal(line.amount).gt(0);
   const [domain, family, subFamily] = (line.bankTransactionCode ?? '').toUpperCase().split('-');
   if (subFamily === 'RRTN' || subFamily === 'RPCR' || subFamily === 'UPDD') return C.REFUNDS;
-  if (domain === 'ACMT' && (family === 'MDOP' || subFamily === 'CHRG' || subFamily === 'COMM')) return credit ? C.OTHER : C.BANK_FEES;
+  if (domain === 'ACMT' && (family === 'MDOP' || subFamily === 'CHRG' || subFamily === 'COMM'))
+    return credit ? C.OTHER : C.BANK_FEES;
   if (domain === 'ACMT' && subFamily === 'INTR') return credit ? C.OTHER : C.BANK_FEES;
   if (family === 'CCRD' && subFamily === 'CWDL') return C.CASH;
   if (family === 'CNTR' || (family === 'CCRD' && subFamily === 'CDPT')) return C.CASH;

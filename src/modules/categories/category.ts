@@ -30,4 +30,7 @@ export enum TransactionCategory {
   CASH = 'CASH',
   OTHER = 'OTHER',
 }
-registerEnumType(TransactionCategory, { name: 'TransactionCategory', description: 'What a bank line is, for a cash-flow statement.' });
+registerEnumType(TransactionCategory, {
+  name: 'TransactionCategory',
+  description: 'What a bank line is, for a cash-flow statement.',
+});

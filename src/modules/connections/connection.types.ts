@@ -24,7 +24,10 @@ export class StartConnectionInput {
   historyDays: number;
 
   @Field({ description: 'Where the user’s browser returns after the bank; must be on the caller’s allow-list.' })
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'redirectUri must be an http(s) URL' })
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
+    { message: 'redirectUri must be an http(s) URL' },
+  )
   @Length(1, 2000)
   redirectUri: string;
 }
@@ -38,7 +41,9 @@ export class StartConnectionPayload {
   authorisationUrl: string;
 }
 
-@InputType({ description: 'For clients that catch the bank’s redirect themselves instead of letting it reach the gateway.' })
+@InputType({
+  description: 'For clients that catch the bank’s redirect themselves instead of letting it reach the gateway.',
+})
 export class CompleteConnectionInput {
   @Field({ description: 'The full URL the bank redirected the browser to, with its query string.' })
   @Length(1, 4000)

@@ -1,4 +1,16 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+} from 'type-graphql';
 import { InvalidInputError, NotFoundError } from '../../common/errors';
 import type { GatewayContext } from '../../server/context';
 import { Account } from '../accounts/account.entity';
@@ -21,9 +33,15 @@ export class ConnectionsResolver {
   constructor(private readonly connectionsService: ConnectionsService) {}
 
   @Authorized(ApiScope.READ)
-  @Query(() => [Connection], { name: 'connections', description: 'The owner’s bank connections, oldest first, deleted ones left out.' })
+  @Query(() => [Connection], {
+    name: 'connections',
+    description: 'The owner’s bank connections, oldest first, deleted ones left out.',
+  })
   listConnections(
-    @Arg('status', () => [ConsentStatus], { nullable: true, description: 'Only connections whose current consent has one of these statuses.' })
+    @Arg('status', () => [ConsentStatus], {
+      nullable: true,
+      description: 'Only connections whose current consent has one of these statuses.',
+    })
     status: ConsentStatus[] | null,
     @Ctx() { principal }: GatewayContext,
   ): Promise<Connection[]> {
@@ -37,8 +55,13 @@ export class ConnectionsResolver {
   }
 
   @Authorized(ApiScope.MANAGE_CONNECTIONS)
-  @Mutation(() => StartConnectionPayload, { description: 'Steps 1 and 2: record the consent and create it at the bank.' })
-  startConnection(@Arg('input') input: StartConnectionInput, @Ctx() ctx: GatewayContext): Promise<StartConnectionPayload> {
+  @Mutation(() => StartConnectionPayload, {
+    description: 'Steps 1 and 2: record the consent and create it at the bank.',
+  })
+  startConnection(
+    @Arg('input') input: StartConnectionInput,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<StartConnectionPayload> {
     return this.connectionsService.start(ctx.principal, input, userPresent(ctx));
   }
 
@@ -65,24 +88,30 @@ export class ConnectionsResolver {
   @Mutation(() => Consent, { description: 'Revokes at once: no further bank call is made for this consent.' })
   revokeConsent(
     @Arg('id', () => ID) id: string,
-    @Arg('purge', { defaultValue: false, description: 'Also delete the data synced under this connection.' }) purge: boolean,
+    @Arg('purge', { defaultValue: false, description: 'Also delete the data synced under this connection.' })
+    purge: boolean,
     @Ctx() { principal }: GatewayContext,
   ): Promise<Consent> {
     return this.connectionsService.revoke(principal, id, purge);
   }
 
   @Authorized(ApiScope.MANAGE_CONNECTIONS)
-  @Mutation(() => Connection, { description: 'Revokes the connection’s live consents (at the bank too), then removes it from `connections`.' })
+  @Mutation(() => Connection, {
+    description: 'Revokes the connection’s live consents (at the bank too), then removes it from `connections`.',
+  })
   deleteConnection(
     @Arg('id', () => ID) id: string,
-    @Arg('purge', { defaultValue: false, description: 'Also delete its accounts and their transactions.' }) purge: boolean,
+    @Arg('purge', { defaultValue: false, description: 'Also delete its accounts and their transactions.' })
+    purge: boolean,
     @Ctx() { principal }: GatewayContext,
   ): Promise<Connection> {
     return this.connectionsService.deleteConnection(principal, id, purge);
   }
 
   @Authorized(ApiScope.MANAGE_CONNECTIONS)
-  @Mutation(() => StartConnectionPayload, { description: 'A new SCA for the same connection; the accounts keep their ids.' })
+  @Mutation(() => StartConnectionPayload, {
+    description: 'A new SCA for the same connection; the accounts keep their ids.',
+  })
   renewConsent(
     @Arg('id', () => ID) id: string,
     @Arg('validForDays', () => Int, { nullable: true }) validForDays: number | null,
@@ -101,7 +130,8 @@ export class ConnectionsResolver {
   })
   async consentStatusChanged(
     @Root() event: { cursor: string; payload: ConsentEventPayload },
-    @Arg('after', () => String, { nullable: true, description: 'A cursor from an earlier event, or "0" for all.' }) _after: string | null,
+    @Arg('after', () => String, { nullable: true, description: 'A cursor from an earlier event, or "0" for all.' })
+    _after: string | null,
     @Ctx() ctx: GatewayContext,
   ): Promise<ConsentStatusEvent> {
     ctx.renewLoaders();

@@ -87,7 +87,11 @@ export class ConnectionsService {
     this.authorisationTimeoutMs = deps.authorisationTimeoutMs ?? DEFAULT_AUTHORISATION_TIMEOUT_MS;
   }
 
-  async start(principal: AuthenticatedPrincipal, input: StartConnectionCommand, psu: PsuContext): Promise<ConsentJourney> {
+  async start(
+    principal: AuthenticatedPrincipal,
+    input: StartConnectionCommand,
+    psu: PsuContext,
+  ): Promise<ConsentJourney> {
     const ownerId = ownerOf(principal);
     const scopes = normalizeScopes(input.scopes);
     if (scopes.includes(ConsentScope.PAYMENTS) && !principal.scopes.includes(ApiScope.INITIATE_PAYMENTS)) {
@@ -105,17 +109,28 @@ export class ConnectionsService {
     await this.checkRedirect(principal.id, input.redirectUri);
 
     const connection = { id: undefined as string | undefined, ownerId, institutionId: institution.id };
-    return this.openConsent(principal, connection, institution, {
-      scopes,
-      validForDays: input.validForDays,
-      historyDays: input.historyDays,
-      redirectUri: input.redirectUri,
-      renewsConsentId: null,
-    }, psu);
+    return this.openConsent(
+      principal,
+      connection,
+      institution,
+      {
+        scopes,
+        validForDays: input.validForDays,
+        historyDays: input.historyDays,
+        redirectUri: input.redirectUri,
+        renewsConsentId: null,
+      },
+      psu,
+    );
   }
 
   /** A new SCA for the same connection; on completion the accounts keep their ids and the old consent ends. */
-  async renew(principal: AuthenticatedPrincipal, consentId: string, validForDays: number | null | undefined, psu: PsuContext): Promise<ConsentJourney> {
+  async renew(
+    principal: AuthenticatedPrincipal,
+    consentId: string,
+    validForDays: number | null | undefined,
+    psu: PsuContext,
+  ): Promise<ConsentJourney> {
     const previous = await this.ownedConsent(principal, consentId);
     if (previous.status === ConsentStatus.PENDING_AUTHORISATION) {
       throw new InvalidInputError('id', 'this consent is still waiting for authorisation at the bank');
@@ -125,22 +140,33 @@ export class ConnectionsService {
       relations: { institution: true },
     });
     if (connection.deletedAt) throw new NotFoundError('no consent with this id');
-    const days = validForDays ?? Math.max(1, Math.round((previous.validUntil.getTime() - previous.createdAt.getTime()) / DAY_MS));
+    const days =
+      validForDays ?? Math.max(1, Math.round((previous.validUntil.getTime() - previous.createdAt.getTime()) / DAY_MS));
     checkRange('validForDays', days, connection.institution.maxConsentDays, connection.institution.name);
-    return this.openConsent(principal, connection, connection.institution, {
-      scopes: previous.scopes,
-      validForDays: days,
-      historyDays: previous.historyDays,
-      redirectUri: previous.redirectUri,
-      renewsConsentId: previous.id,
-    }, psu);
+    return this.openConsent(
+      principal,
+      connection,
+      connection.institution,
+      {
+        scopes: previous.scopes,
+        validForDays: days,
+        historyDays: previous.historyDays,
+        redirectUri: previous.redirectUri,
+        renewsConsentId: previous.id,
+      },
+      psu,
+    );
   }
 
   /**
    * The bank's redirect, from the gateway's callback route or from completeConnection. The `state` ties it to one
    * pending consent, once: an unknown or reused state changes nothing.
    */
-  async complete(query: Record<string, string>, psu: PsuContext, principal?: AuthenticatedPrincipal): Promise<CallbackOutcome> {
+  async complete(
+    query: Record<string, string>,
+    psu: PsuContext,
+    principal?: AuthenticatedPrincipal,
+  ): Promise<CallbackOutcome> {
     const state = query.state;
     if (!state) return { kind: 'refused', reason: 'the callback carries no state' };
     const consents = this.deps.dataSource.getRepository(Consent);
@@ -150,31 +176,49 @@ export class ConnectionsService {
       return { kind: 'refused', reason: 'the callback state matches no consent' };
     }
     // Claim the callback atomically: of two concurrent uses of one state, exactly one goes on.
-    const claimed = await consents.update({ id: consent.id, callbackUsedAt: IsNull(), status: ConsentStatus.PENDING_AUTHORISATION }, { callbackUsedAt: this.now() });
+    const claimed = await consents.update(
+      { id: consent.id, callbackUsedAt: IsNull(), status: ConsentStatus.PENDING_AUTHORISATION },
+      { callbackUsedAt: this.now() },
+    );
     if (!claimed.affected) return { kind: 'refused', reason: 'this authorisation link was already used', consent };
 
     if (this.abandoned(consent)) return { kind: 'completed', consent: await this.expireAbandoned(consent) };
     if (query.error) {
-      return { kind: 'completed', consent: await this.reject(consent, `the bank reports: ${query.error_description ?? query.error}`) };
+      return {
+        kind: 'completed',
+        consent: await this.reject(consent, `the bank reports: ${query.error_description ?? query.error}`),
+      };
     }
 
     const { institution, adapter } = await this.adapterFor(consent.connectionId);
     const handle = this.deps.secrets.handle(consent)!;
     let tokens;
     try {
-      const result = await adapter.completeConsent({ providerConsentId: handle.providerConsentId, query, redirectUri: this.deps.callbackUrl() });
+      const result = await adapter.completeConsent({
+        providerConsentId: handle.providerConsentId,
+        query,
+        redirectUri: this.deps.callbackUrl(),
+      });
       if (result.status !== 'ACTIVE') {
-        return { kind: 'completed', consent: await this.reject(consent, `the bank reports the consent ${result.status.toLowerCase()}`) };
+        return {
+          kind: 'completed',
+          consent: await this.reject(consent, `the bank reports the consent ${result.status.toLowerCase()}`),
+        };
       }
       tokens = result.tokens;
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
-      return { kind: 'completed', consent: await this.reject(consent, `${institution.name} could not confirm the consent (${error.code})`) };
+      return {
+        kind: 'completed',
+        consent: await this.reject(consent, `${institution.name} could not confirm the consent (${error.code})`),
+      };
     }
 
     let accounts: ProviderAccount[] = [];
     try {
-      accounts = consent.scopes.includes(ConsentScope.ACCOUNTS) ? await adapter.listAccounts({ ...handle, tokens }, psu) : [];
+      accounts = consent.scopes.includes(ConsentScope.ACCOUNTS)
+        ? await adapter.listAccounts({ ...handle, tokens }, psu)
+        : [];
     } catch (error) {
       // The consent stands at the bank; the next sync fetches the accounts again.
       this.deps.logger.warn({ err: error, consentId: consent.id }, 'accounts could not be fetched after authorisation');
@@ -191,7 +235,14 @@ export class ConnectionsService {
       await manager.save(consent);
       await upsertAccounts(manager, consent, accounts);
       if (consent.renewsConsentId) await this.retire(manager, consent.renewsConsentId, 'renewed by a new consent');
-      await recordAudit(manager, { principalId: principal?.id ?? null, ownerId: consent.ownerId, action: 'CONSENT_AUTHORISED', subjectType: 'consent', subjectId: consent.id, details: { accounts: accounts.length } });
+      await recordAudit(manager, {
+        principalId: principal?.id ?? null,
+        ownerId: consent.ownerId,
+        action: 'CONSENT_AUTHORISED',
+        subjectType: 'consent',
+        subjectId: consent.id,
+        details: { accounts: accounts.length },
+      });
       return this.emit(manager, consent);
     });
     await this.deps.events.publish([activated]);
@@ -213,14 +264,33 @@ export class ConnectionsService {
     const event = await this.deps.dataSource.transaction(async (manager) => {
       let changed;
       if (wasLive) {
-        Object.assign(consent, wiped(), { status: ConsentStatus.REVOKED, revokedAt: this.now(), revokedBy: principal.id, statusReason: 'revoked by the owner' });
+        Object.assign(consent, wiped(), {
+          status: ConsentStatus.REVOKED,
+          revokedAt: this.now(),
+          revokedBy: principal.id,
+          statusReason: 'revoked by the owner',
+        });
         await manager.save(consent);
-        await recordAudit(manager, { principalId: principal.id, ownerId: consent.ownerId, action: 'CONSENT_REVOKED', subjectType: 'consent', subjectId: consent.id, details: { purge } });
+        await recordAudit(manager, {
+          principalId: principal.id,
+          ownerId: consent.ownerId,
+          action: 'CONSENT_REVOKED',
+          subjectType: 'consent',
+          subjectId: consent.id,
+          details: { purge },
+        });
         changed = await this.emit(manager, consent);
       }
       if (purge) {
         const removed = await manager.delete(Account, { connectionId: consent.connectionId });
-        await recordAudit(manager, { principalId: principal.id, ownerId: consent.ownerId, action: 'ACCOUNTS_PURGED', subjectType: 'connection', subjectId: consent.connectionId, details: { accounts: removed.affected ?? 0 } });
+        await recordAudit(manager, {
+          principalId: principal.id,
+          ownerId: consent.ownerId,
+          action: 'ACCOUNTS_PURGED',
+          subjectType: 'connection',
+          subjectId: consent.connectionId,
+          details: { accounts: removed.affected ?? 0 },
+        });
       }
       return changed;
     });
@@ -230,7 +300,14 @@ export class ConnectionsService {
       const { adapter } = await this.adapterFor(consent.connectionId);
       await adapter.revokeConsent(handle).catch(async (error: unknown) => {
         this.deps.logger.warn({ err: error, consentId }, 'the bank could not be told of a revocation');
-        await recordAudit(this.deps.dataSource.manager, { principalId: principal.id, ownerId: consent.ownerId, action: 'CONSENT_BANK_REVOCATION_FAILED', subjectType: 'consent', subjectId: consent.id, details: { error: String(error) } });
+        await recordAudit(this.deps.dataSource.manager, {
+          principalId: principal.id,
+          ownerId: consent.ownerId,
+          action: 'CONSENT_BANK_REVOCATION_FAILED',
+          subjectType: 'consent',
+          subjectId: consent.id,
+          details: { error: String(error) },
+        });
       });
     }
     return consent;
@@ -243,7 +320,10 @@ export class ConnectionsService {
   async sweep(scope: { ownerId?: string } = {}): Promise<void> {
     const consents = this.deps.dataSource.getRepository(Consent);
     const live = await consents.find({
-      where: { status: In([ConsentStatus.ACTIVE, ConsentStatus.PENDING_AUTHORISATION]), ...(scope.ownerId ? { ownerId: scope.ownerId } : {}) },
+      where: {
+        status: In([ConsentStatus.ACTIVE, ConsentStatus.PENDING_AUTHORISATION]),
+        ...(scope.ownerId ? { ownerId: scope.ownerId } : {}),
+      },
     });
     for (const consent of live) {
       // One consent that cannot be checked (bank down, unreadable secret) must not stop the others.
@@ -270,9 +350,11 @@ export class ConnectionsService {
     }
   }
 
-
   /** The owner's connections not deleted; with `statuses`, only those whose newest consent is in one of them. */
-  async listConnections(principal: AuthenticatedPrincipal, statuses?: readonly ConsentStatus[] | null): Promise<Connection[]> {
+  async listConnections(
+    principal: AuthenticatedPrincipal,
+    statuses?: readonly ConsentStatus[] | null,
+  ): Promise<Connection[]> {
     const query = this.deps.dataSource
       .getRepository(Connection)
       .createQueryBuilder('connection')
@@ -298,7 +380,9 @@ export class ConnectionsService {
   async deleteConnection(principal: AuthenticatedPrincipal, connectionId: string, purge: boolean): Promise<Connection> {
     const ownerId = ownerOf(principal);
     const connections = this.deps.dataSource.getRepository(Connection);
-    const connection = isUuid(connectionId) ? await connections.findOneBy({ id: connectionId, ownerId, deletedAt: IsNull() }) : null;
+    const connection = isUuid(connectionId)
+      ? await connections.findOneBy({ id: connectionId, ownerId, deletedAt: IsNull() })
+      : null;
     if (!connection) throw new NotFoundError('no connection with this id');
     const live = await this.deps.dataSource.getRepository(Consent).findBy({
       connectionId: connection.id,
@@ -309,7 +393,14 @@ export class ConnectionsService {
       connection.deletedAt = this.now();
       await manager.save(connection);
       const removed = purge ? await manager.delete(Account, { connectionId: connection.id }) : undefined;
-      await recordAudit(manager, { principalId: principal.id, ownerId, action: 'CONNECTION_DELETED', subjectType: 'connection', subjectId: connection.id, details: { purge, revokedConsents: live.length, purgedAccounts: removed?.affected ?? 0 } });
+      await recordAudit(manager, {
+        principalId: principal.id,
+        ownerId,
+        action: 'CONNECTION_DELETED',
+        subjectType: 'connection',
+        subjectId: connection.id,
+        details: { purge, revokedConsents: live.length, purgedAccounts: removed?.affected ?? 0 },
+      });
     });
     return connection;
   }
@@ -325,17 +416,25 @@ export class ConnectionsService {
 
   /** Called by the STET adapter when it refreshed a token pair, so the next call uses the new one. */
   async storeRefreshedTokens(providerConsentId: string, tokens: ProviderTokens): Promise<void> {
-    await this.deps.dataSource.getRepository(Consent).update(
-      { providerConsentLookup: this.deps.secrets.lookup(providerConsentId), status: ConsentStatus.ACTIVE },
-      { providerTokensEnc: this.deps.secrets.sealTokens(tokens) },
-    );
+    await this.deps.dataSource
+      .getRepository(Consent)
+      .update(
+        { providerConsentLookup: this.deps.secrets.lookup(providerConsentId), status: ConsentStatus.ACTIVE },
+        { providerTokensEnc: this.deps.secrets.sealTokens(tokens) },
+      );
   }
 
   private async openConsent(
     principal: AuthenticatedPrincipal,
     connection: { id?: string; ownerId: string; institutionId: string },
     institution: Institution,
-    terms: { scopes: ConsentScope[]; validForDays: number; historyDays: number; redirectUri: string; renewsConsentId: string | null },
+    terms: {
+      scopes: ConsentScope[];
+      validForDays: number;
+      historyDays: number;
+      redirectUri: string;
+      renewsConsentId: string | null;
+    },
     psu: PsuContext,
   ): Promise<ConsentJourney> {
     const state = randomBytes(32).toString('base64url');
@@ -352,7 +451,10 @@ export class ConnectionsService {
       psu,
     });
     const { consent, event } = await this.deps.dataSource.transaction(async (manager) => {
-      const connectionId = connection.id ?? (await manager.save(manager.create(Connection, { ownerId: connection.ownerId, institutionId: institution.id }))).id;
+      const connectionId =
+        connection.id ??
+        (await manager.save(manager.create(Connection, { ownerId: connection.ownerId, institutionId: institution.id })))
+          .id;
       const row = manager.create(Consent, {
         connectionId,
         ownerId: connection.ownerId,
@@ -374,7 +476,12 @@ export class ConnectionsService {
         action: terms.renewsConsentId ? 'CONSENT_RENEWAL_STARTED' : 'CONSENT_STARTED',
         subjectType: 'consent',
         subjectId: saved.id,
-        details: { institutionId: institution.id, scopes: terms.scopes, validUntil: validUntil.toISOString(), historyDays: terms.historyDays },
+        details: {
+          institutionId: institution.id,
+          scopes: terms.scopes,
+          validUntil: validUntil.toISOString(),
+          historyDays: terms.historyDays,
+        },
       });
       return { consent: saved, event: await this.emit(manager, saved) };
     });
@@ -388,12 +495,17 @@ export class ConnectionsService {
     const { adapter } = await this.adapterFor(consent.connectionId);
     try {
       const status = await adapter.getConsentStatus(handle);
-      if (status === 'REVOKED') await this.end(consent, ConsentStatus.REVOKED, 'revoked at the bank', 'CONSENT_REVOKED');
-      else if (status === 'EXPIRED') await this.end(consent, ConsentStatus.EXPIRED, 'expired at the bank', 'CONSENT_EXPIRED');
+      if (status === 'REVOKED')
+        await this.end(consent, ConsentStatus.REVOKED, 'revoked at the bank', 'CONSENT_REVOKED');
+      else if (status === 'EXPIRED')
+        await this.end(consent, ConsentStatus.EXPIRED, 'expired at the bank', 'CONSENT_EXPIRED');
     } catch (error) {
       if (error instanceof ProviderError && error.code === 'CONSENT_REVOKED') {
         await this.end(consent, ConsentStatus.REVOKED, 'revoked at the bank', 'CONSENT_REVOKED');
-      } else if (error instanceof ProviderError && (error.code === 'CONSENT_EXPIRED' || error.code === 'CONSENT_INVALID')) {
+      } else if (
+        error instanceof ProviderError &&
+        (error.code === 'CONSENT_EXPIRED' || error.code === 'CONSENT_INVALID')
+      ) {
         await this.end(consent, ConsentStatus.EXPIRED, 'expired at the bank', 'CONSENT_EXPIRED');
       } else {
         // The bank is unreachable: try again at the next sweep rather than guess.
@@ -409,18 +521,39 @@ export class ConnectionsService {
   /** A journey left at the bank: its SCA link has expired there too, so the consent can never be completed. */
   private async expireAbandoned(consent: Consent): Promise<Consent> {
     const minutes = Math.round(this.authorisationTimeoutMs / 60_000);
-    return this.end(consent, ConsentStatus.EXPIRED, `abandoned: the authorisation was not completed within ${minutes} minutes`, 'CONSENT_EXPIRED');
+    return this.end(
+      consent,
+      ConsentStatus.EXPIRED,
+      `abandoned: the authorisation was not completed within ${minutes} minutes`,
+      'CONSENT_EXPIRED',
+    );
   }
 
   private async reject(consent: Consent, reason: string): Promise<Consent> {
     return this.end(consent, ConsentStatus.REJECTED, reason, 'CONSENT_REJECTED');
   }
 
-  private async end(consent: Consent, status: ConsentStatus, reason: string, action: 'CONSENT_REJECTED' | 'CONSENT_EXPIRED' | 'CONSENT_REVOKED'): Promise<Consent> {
+  private async end(
+    consent: Consent,
+    status: ConsentStatus,
+    reason: string,
+    action: 'CONSENT_REJECTED' | 'CONSENT_EXPIRED' | 'CONSENT_REVOKED',
+  ): Promise<Consent> {
     const event = await this.deps.dataSource.transaction(async (manager) => {
-      Object.assign(consent, wiped(), { status, statusReason: reason, ...(status === ConsentStatus.REVOKED ? { revokedAt: this.now() } : {}) });
+      Object.assign(consent, wiped(), {
+        status,
+        statusReason: reason,
+        ...(status === ConsentStatus.REVOKED ? { revokedAt: this.now() } : {}),
+      });
       await manager.save(consent);
-      await recordAudit(manager, { principalId: null, ownerId: consent.ownerId, action, subjectType: 'consent', subjectId: consent.id, details: { reason } });
+      await recordAudit(manager, {
+        principalId: null,
+        ownerId: consent.ownerId,
+        action,
+        subjectType: 'consent',
+        subjectId: consent.id,
+        details: { reason },
+      });
       return this.emit(manager, consent);
     });
     await this.deps.events.publish([event]);
@@ -431,7 +564,14 @@ export class ConnectionsService {
     const event = await this.deps.dataSource.transaction(async (manager) => {
       consent.expiryWarnedAt = this.now();
       await manager.save(consent);
-      await recordAudit(manager, { principalId: null, ownerId: consent.ownerId, action: 'CONSENT_EXPIRES_SOON', subjectType: 'consent', subjectId: consent.id, details: { validUntil: consent.validUntil.toISOString() } });
+      await recordAudit(manager, {
+        principalId: null,
+        ownerId: consent.ownerId,
+        action: 'CONSENT_EXPIRES_SOON',
+        subjectType: 'consent',
+        subjectId: consent.id,
+        details: { validUntil: consent.validUntil.toISOString() },
+      });
       return this.emit(manager, consent, true);
     });
     await this.deps.events.publish([event]);
@@ -452,7 +592,9 @@ export class ConnectionsService {
   }
 
   private async adapterFor(connectionId: string) {
-    const connection = await this.deps.dataSource.getRepository(Connection).findOneOrFail({ where: { id: connectionId }, relations: { institution: true } });
+    const connection = await this.deps.dataSource
+      .getRepository(Connection)
+      .findOneOrFail({ where: { id: connectionId }, relations: { institution: true } });
     return { institution: connection.institution, adapter: this.deps.registry.forInstitution(connection.institution) };
   }
 
@@ -468,7 +610,10 @@ function normalizeScopes(scopes: ConsentScope[] | null | undefined): ConsentScop
   if (!scopes) return [...READ_ONLY_SCOPES];
   if (scopes.length === 0) throw new InvalidInputError('input.scopes', 'scopes must name at least one scope');
   const unique = [...new Set(scopes)];
-  if ((unique.includes(ConsentScope.BALANCES) || unique.includes(ConsentScope.TRANSACTIONS)) && !unique.includes(ConsentScope.ACCOUNTS)) {
+  if (
+    (unique.includes(ConsentScope.BALANCES) || unique.includes(ConsentScope.TRANSACTIONS)) &&
+    !unique.includes(ConsentScope.ACCOUNTS)
+  ) {
     // Balances and transactions are read per account: without the account list there is nothing to read them for.
     unique.unshift(ConsentScope.ACCOUNTS);
   }
@@ -500,7 +645,9 @@ async function upsertAccounts(manager: EntityManager, consent: Consent, accounts
   const { institutionId } = await manager.findOneByOrFail(Connection, { id: consent.connectionId });
   const existing = await manager.findBy(Account, { ownerId: consent.ownerId, institutionId });
   for (const account of accounts) {
-    const match = existing.find((row) => (account.iban ? row.iban === account.iban : !row.iban && row.providerAccountId === account.providerAccountId));
+    const match = existing.find((row) =>
+      account.iban ? row.iban === account.iban : !row.iban && row.providerAccountId === account.providerAccountId,
+    );
     const fields = {
       connectionId: consent.connectionId,
       providerAccountId: account.providerAccountId,

@@ -42,7 +42,13 @@ export class ConsentAccess {
     const live = consents.find((consent) => consent.status === ConsentStatus.ACTIVE);
     const handle = live && this.secrets.handle(live);
     if (!live || !handle) throw noLiveConsent(consents[0], connection.institution);
-    return { connectionId, consent: live, institution: connection.institution, adapter: this.registry.forInstitution(connection.institution), handle };
+    return {
+      connectionId,
+      consent: live,
+      institution: connection.institution,
+      adapter: this.registry.forInstitution(connection.institution),
+      handle,
+    };
   }
 }
 

@@ -11,7 +11,9 @@ export function consentCallbackRouter(connections: ConnectionsService): Router {
   const router = express.Router();
   router.get('/', async (req, res, next) => {
     try {
-      const query = Object.fromEntries(Object.entries(req.query).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+      const query = Object.fromEntries(
+        Object.entries(req.query).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+      );
       const outcome = await connections.complete(query, { ipAddress: req.ip, userAgent: req.get('user-agent') });
       if (outcome.kind === 'refused' && !outcome.consent) {
         res.status(400).type('html').send(page('This authorisation link cannot be used', outcome.reason));

@@ -13,7 +13,10 @@ export class ConsentSecrets {
     private readonly lookupKey: Buffer,
   ) {}
 
-  seal(providerConsentId: string, tokens?: ProviderTokens): Pick<Consent, 'providerConsentIdEnc' | 'providerConsentLookup' | 'providerTokensEnc'> {
+  seal(
+    providerConsentId: string,
+    tokens?: ProviderTokens,
+  ): Pick<Consent, 'providerConsentIdEnc' | 'providerConsentLookup' | 'providerTokensEnc'> {
     return {
       providerConsentIdEnc: this.cipher.encrypt(providerConsentId),
       providerConsentLookup: this.lookup(providerConsentId),
@@ -34,7 +37,9 @@ export class ConsentSecrets {
     if (!consent.providerConsentIdEnc) return null;
     return {
       providerConsentId: this.cipher.decrypt(consent.providerConsentIdEnc),
-      tokens: consent.providerTokensEnc ? (JSON.parse(this.cipher.decrypt(consent.providerTokensEnc)) as ProviderTokens) : undefined,
+      tokens: consent.providerTokensEnc
+        ? (JSON.parse(this.cipher.decrypt(consent.providerTokensEnc)) as ProviderTokens)
+        : undefined,
       scopes: consent.scopes,
     };
   }

@@ -14,7 +14,10 @@ const LENDERS = Symbol('lenderById');
  * for the whole request, with a failing bank's error only in its own accounts' slots. The lender is never present
  * at the owner's bank, so these reads count against the unattended budget (and are served from its cache).
  */
-export function sharedBalancesLoader(context: GatewayContext, balances: BalancesService): DataLoader<Account, AccountBalances, string> {
+export function sharedBalancesLoader(
+  context: GatewayContext,
+  balances: BalancesService,
+): DataLoader<Account, AccountBalances, string> {
   return requestScoped(
     context,
     SHARED_BALANCES,
@@ -23,11 +26,15 @@ export function sharedBalancesLoader(context: GatewayContext, balances: Balances
         async (accounts) => {
           const results = new Array<AccountBalances | Error>(accounts.length);
           const groups = new Map<string, number[]>();
-          accounts.forEach((account, index) => groups.set(account.connectionId, [...(groups.get(account.connectionId) ?? []), index]));
+          accounts.forEach((account, index) =>
+            groups.set(account.connectionId, [...(groups.get(account.connectionId) ?? []), index]),
+          );
           await Promise.all(
             [...groups].map(async ([connectionId, indexes]) => {
               const group = indexes.map((index) => accounts[index]!);
-              const read = await balances.readConnection(connectionId, group, {}).catch((error: Error) => group.map(() => error));
+              const read = await balances
+                .readConnection(connectionId, group, {})
+                .catch((error: Error) => group.map(() => error));
               indexes.forEach((index, position) => (results[index] = read[position]!));
             }),
           );

@@ -10,5 +10,7 @@ import { LENDER_SHARING_RESOLVERS } from './lender-sharing';
 export const dataSharesModule: FeatureModule = {
   name: 'data-shares',
   entities: LENDER_SHARING_ENTITIES,
-  resolvers: LENDER_SHARING_RESOLVERS.map((type) => resolver(type as new () => object, ({ lenderSharing }) => lenderSharing.resolverFor(type))),
+  resolvers: LENDER_SHARING_RESOLVERS.map((type) =>
+    resolver(type as new () => object, ({ lenderSharing }) => lenderSharing.resolverFor(type)),
+  ),
 };

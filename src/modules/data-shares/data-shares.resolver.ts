@@ -1,4 +1,16 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+} from 'type-graphql';
 import { NotFoundError } from '../../common/errors';
 import { ForwardPaginationArgs } from '../../common/relay';
 import type { GatewayContext } from '../../server/context';
@@ -30,45 +42,67 @@ export class DataSharesResolver {
   constructor(private readonly deps: Deps) {}
 
   @Authorized(ApiScope.MANAGE_SHARES)
-  @Mutation(() => DataShareType, { description: 'Shares a window of history of some (default: all) of your accounts with a lender, for a time.' })
-  async createDataShare(@Arg('input', () => CreateDataShareInput) input: CreateDataShareInput, @Ctx() { principal }: GatewayContext): Promise<DataShareType> {
+  @Mutation(() => DataShareType, {
+    description: 'Shares a window of history of some (default: all) of your accounts with a lender, for a time.',
+  })
+  async createDataShare(
+    @Arg('input', () => CreateDataShareInput) input: CreateDataShareInput,
+    @Ctx() { principal }: GatewayContext,
+  ): Promise<DataShareType> {
     return this.view(await this.deps.shares.create(ownerOf(principal), input));
   }
 
   @Authorized(ApiScope.MANAGE_SHARES)
-  @Mutation(() => DataShareType, { description: 'Ends a share at once: the lender’s next read, even mid-pagination, is FORBIDDEN.' })
+  @Mutation(() => DataShareType, {
+    description: 'Ends a share at once: the lender’s next read, even mid-pagination, is FORBIDDEN.',
+  })
   async revokeDataShare(@Arg('id', () => ID) id: string, @Ctx() { principal }: GatewayContext): Promise<DataShareType> {
     return this.view(await this.deps.shares.revoke(ownerOf(principal), id));
   }
 
   @Authorized(ApiScope.MANAGE_SHARES)
-  @Query(() => [DataShareType], { description: 'Your shares with lenders, newest first, with every read the lender made.' })
+  @Query(() => [DataShareType], {
+    description: 'Your shares with lenders, newest first, with every read the lender made.',
+  })
   async dataShares(@Ctx() { principal }: GatewayContext): Promise<DataShareType[]> {
     return (await this.deps.shares.ownedBy(ownerOf(principal))).map((share) => this.view(share));
   }
 
   @Authorized(ApiScope.READ_SHARED)
-  @Query(() => [DataShareType], { description: 'For a lender: the shares owners made with it, newest first, whatever their status.' })
+  @Query(() => [DataShareType], {
+    description: 'For a lender: the shares owners made with it, newest first, whatever their status.',
+  })
   async sharesWithMe(@Ctx() { principal }: GatewayContext): Promise<DataShareType[]> {
     return (await this.deps.shares.sharedWith(principal.id)).map((share) => this.view(share));
   }
 
   @Authorized(ApiScope.READ_SHARED)
-  @Query(() => SharedHistory, { description: 'For a lender: the shared accounts and window. FORBIDDEN once the share is revoked or expired.' })
-  async sharedHistory(@Arg('shareId', () => ID) shareId: string, @Ctx() { principal }: GatewayContext): Promise<SharedHistory> {
+  @Query(() => SharedHistory, {
+    description: 'For a lender: the shared accounts and window. FORBIDDEN once the share is revoked or expired.',
+  })
+  async sharedHistory(
+    @Arg('shareId', () => ID) shareId: string,
+    @Ctx() { principal }: GatewayContext,
+  ): Promise<SharedHistory> {
     const share = await this.deps.shares.openForLender(principal.id, shareId, 'sharedHistory');
     return Object.assign(new SharedHistory(), { share: this.view(share) });
   }
 
   @Authorized(ApiScope.READ_SHARED)
   @Subscription(() => DataShareChangedEvent, {
-    description: 'For a lender: shares created for it, revoked, or expired. With `after`, every one since that cursor first.',
+    description:
+      'For a lender: shares created for it, revoked, or expired. With `after`, every one since that cursor first.',
     subscribe: ({ args, context }) =>
-      (context as GatewayContext).events.subscribe<DataShareEventPayload>(DATA_SHARE_TOPIC, (context as GatewayContext).principal.id, args.after as string | undefined),
+      (context as GatewayContext).events.subscribe<DataShareEventPayload>(
+        DATA_SHARE_TOPIC,
+        (context as GatewayContext).principal.id,
+        args.after as string | undefined,
+      ),
   })
   async dataShareChanged(
     @Root() event: DeliveredEvent<DataShareEventPayload>,
-    @Arg('after', () => String, { nullable: true, description: 'A cursor from an earlier event, or "0".' }) _after: string | null,
+    @Arg('after', () => String, { nullable: true, description: 'A cursor from an earlier event, or "0".' })
+    _after: string | null,
     @Ctx() ctx: GatewayContext,
   ): Promise<DataShareChangedEvent> {
     ctx.renewLoaders();
@@ -82,7 +116,9 @@ export class DataSharesResolver {
     return lenderLoader(context, this.deps.shares).load(share.source.lenderId);
   }
 
-  @FieldResolver(() => [SharedAccount], { description: 'The shared accounts that still exist; empty for the lender once the share ended.' })
+  @FieldResolver(() => [SharedAccount], {
+    description: 'The shared accounts that still exist; empty for the lender once the share ended.',
+  })
   async accounts(@Root() share: DataShareType, @Ctx() { principal }: GatewayContext): Promise<SharedAccount[]> {
     if (principal.id === share.source.lenderId) {
       if (share.status !== 'ACTIVE') return [];
@@ -91,8 +127,14 @@ export class DataSharesResolver {
     return (await this.deps.shares.accountsOf(share.source)).map(sharedAccount);
   }
 
-  @FieldResolver(() => [DataShareAccessEntry], { nullable: true, description: 'Every read by the lender, newest first. For the owner only: null for the lender.' })
-  async accesses(@Root() share: DataShareType, @Ctx() { principal }: GatewayContext): Promise<DataShareAccessEntry[] | null> {
+  @FieldResolver(() => [DataShareAccessEntry], {
+    nullable: true,
+    description: 'Every read by the lender, newest first. For the owner only: null for the lender.',
+  })
+  async accesses(
+    @Root() share: DataShareType,
+    @Ctx() { principal }: GatewayContext,
+  ): Promise<DataShareAccessEntry[] | null> {
     if (principal.actsForOwnerId !== share.source.ownerId) return null;
     return this.deps.shares.accessesOf(share.id);
   }
@@ -113,21 +155,34 @@ export class SharedHistoryResolver {
     return (await this.deps.shares.accountsOf(share)).map(sharedAccount);
   }
 
-  @FieldResolver(() => TransactionConnection, { description: 'The window’s lines of the shared accounts, newest first.' })
-  async transactions(@Root() history: SharedHistory, @Args() { first, after }: ForwardPaginationArgs, @Ctx() { principal }: GatewayContext) {
+  @FieldResolver(() => TransactionConnection, {
+    description: 'The window’s lines of the shared accounts, newest first.',
+  })
+  async transactions(
+    @Root() history: SharedHistory,
+    @Args() { first, after }: ForwardPaginationArgs,
+    @Ctx() { principal }: GatewayContext,
+  ) {
     const share = await this.deps.shares.openForLender(principal.id, history.share.id, 'sharedHistory.transactions');
     return this.deps.shares.transactions(share, first, after);
   }
 
-  @FieldResolver(() => [CashflowMonthType], { description: 'Per month and currency: inflow, outflow, net, by category, and end-of-day balances.' })
+  @FieldResolver(() => [CashflowMonthType], {
+    description: 'Per month and currency: inflow, outflow, net, by category, and end-of-day balances.',
+  })
   async cashflow(@Root() history: SharedHistory, @Ctx() context: GatewayContext): Promise<CashflowMonthType[]> {
-    const share = await this.deps.shares.openForLender(context.principal.id, history.share.id, 'sharedHistory.cashflow');
+    const share = await this.deps.shares.openForLender(
+      context.principal.id,
+      history.share.id,
+      'sharedHistory.cashflow',
+    );
     const loader = sharedBalancesLoader(context, this.deps.balances);
     return this.deps.history.cashflow(share, (accounts) => loader.loadMany(accounts));
   }
 
   @FieldResolver(() => String, {
-    description: 'A compact JWS (EdDSA, Ed25519; `kid` names the key at /.well-known/jwks.json) over the share, its accounts and a digest of the window’s lines. See the README for the digest.',
+    description:
+      'A compact JWS (EdDSA, Ed25519; `kid` names the key at /.well-known/jwks.json) over the share, its accounts and a digest of the window’s lines. See the README for the digest.',
   })
   async signedSnapshot(@Root() history: SharedHistory, @Ctx() { principal }: GatewayContext): Promise<string> {
     const share = await this.deps.shares.openForLender(principal.id, history.share.id, 'sharedHistory.signedSnapshot');
@@ -140,7 +195,11 @@ export class SharedAccountResolver {
   constructor(private readonly deps: Deps) {}
 
   // Nullable, as on Account: a bank that fails nulls only this field, with its typed error at this path.
-  @FieldResolver(() => [Balance], { nullable: true, description: 'Read from the bank within its unattended access budget; null with an error at this path when it cannot answer.' })
+  @FieldResolver(() => [Balance], {
+    nullable: true,
+    description:
+      'Read from the bank within its unattended access budget; null with an error at this path when it cannot answer.',
+  })
   async balances(@Root() account: SharedAccount, @Ctx() context: GatewayContext): Promise<Balance[]> {
     const read = await sharedBalancesLoader(context, this.deps.balances).load(account.source);
     return read.balances.map((balance) => Balance.from(balance));

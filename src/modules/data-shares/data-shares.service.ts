@@ -53,7 +53,12 @@ export interface NewDataShare {
  */
 export class DataSharesService {
   constructor(
-    private readonly deps: { dataSource: DataSource; events: EventsService; transactions: TransactionsService; now: () => Date },
+    private readonly deps: {
+      dataSource: DataSource;
+      events: EventsService;
+      transactions: TransactionsService;
+      now: () => Date;
+    },
   ) {}
 
   statusOf(share: DataShare): DataShareStatus {
@@ -64,8 +69,11 @@ export class DataSharesService {
   async create(ownerId: string, input: NewDataShare): Promise<DataShare> {
     checkRange('input.historyDays', input.historyDays, MAX_HISTORY_DAYS);
     checkRange('input.validForDays', input.validForDays, MAX_VALID_FOR_DAYS);
-    const lender = isUuid(input.lenderId) ? await this.deps.dataSource.getRepository(Principal).findOneBy({ id: input.lenderId }) : null;
-    if (lender?.kind !== PrincipalKind.LENDER) throw new InvalidInputError('input.lenderId', 'lenderId names no lender');
+    const lender = isUuid(input.lenderId)
+      ? await this.deps.dataSource.getRepository(Principal).findOneBy({ id: input.lenderId })
+      : null;
+    if (lender?.kind !== PrincipalKind.LENDER)
+      throw new InvalidInputError('input.lenderId', 'lenderId names no lender');
     const accounts = await this.accountsToShare(ownerId, input.accountIds);
     const now = this.deps.now();
     const to = isoDate(now);
@@ -93,7 +101,9 @@ export class DataSharesService {
     const share = await this.ownedShare(ownerId, shareId);
     if (this.statusOf(share) !== DataShareStatus.ACTIVE) return share;
     share.revokedAt = this.deps.now();
-    await this.changeAndAnnounce(share, DataShareChange.REVOKED, (manager) => manager.update(DataShare, { id: share.id }, { revokedAt: share.revokedAt }));
+    await this.changeAndAnnounce(share, DataShareChange.REVOKED, (manager) =>
+      manager.update(DataShare, { id: share.id }, { revokedAt: share.revokedAt }),
+    );
     return share;
   }
 
@@ -108,27 +118,40 @@ export class DataSharesService {
     for (const share of due) {
       share.expiryAnnouncedAt = this.deps.now();
       await this.changeAndAnnounce(share, DataShareChange.EXPIRED, (manager) =>
-        manager.update(DataShare, { id: share.id, expiryAnnouncedAt: IsNull() }, { expiryAnnouncedAt: share.expiryAnnouncedAt }),
+        manager.update(
+          DataShare,
+          { id: share.id, expiryAnnouncedAt: IsNull() },
+          { expiryAnnouncedAt: share.expiryAnnouncedAt },
+        ),
       );
     }
     return due.length;
   }
 
   ownedBy(ownerId: string): Promise<DataShare[]> {
-    return this.deps.dataSource.getRepository(DataShare).find({ where: { ownerId }, order: { createdAt: 'DESC', id: 'ASC' } });
+    return this.deps.dataSource
+      .getRepository(DataShare)
+      .find({ where: { ownerId }, order: { createdAt: 'DESC', id: 'ASC' } });
   }
 
   sharedWith(lenderId: string): Promise<DataShare[]> {
-    return this.deps.dataSource.getRepository(DataShare).find({ where: { lenderId }, order: { createdAt: 'DESC', id: 'ASC' } });
+    return this.deps.dataSource
+      .getRepository(DataShare)
+      .find({ where: { lenderId }, order: { createdAt: 'DESC', id: 'ASC' } });
   }
 
   /** A share the lender may read now, the read logged; another lender's or an unknown one is NOT_FOUND. */
   async openForLender(lenderId: string, shareId: string, operation: string): Promise<DataShare> {
-    const share = isUuid(shareId) ? await this.deps.dataSource.getRepository(DataShare).findOneBy({ id: shareId, lenderId }) : null;
+    const share = isUuid(shareId)
+      ? await this.deps.dataSource.getRepository(DataShare).findOneBy({ id: shareId, lenderId })
+      : null;
     if (!share) throw new NotFoundError('no data share with this id');
     const status = this.statusOf(share);
-    if (status !== DataShareStatus.ACTIVE) throw new ForbiddenError(`this data share is ${status.toLowerCase()}: its history can no longer be read`);
-    await this.deps.dataSource.getRepository(DataShareAccess).insert({ shareId: share.id, ownerId: share.ownerId, at: this.deps.now(), operation });
+    if (status !== DataShareStatus.ACTIVE)
+      throw new ForbiddenError(`this data share is ${status.toLowerCase()}: its history can no longer be read`);
+    await this.deps.dataSource
+      .getRepository(DataShareAccess)
+      .insert({ shareId: share.id, ownerId: share.ownerId, at: this.deps.now(), operation });
     return share;
   }
 
@@ -143,7 +166,11 @@ export class DataSharesService {
 
   /** A page of the window's lines, newest first. */
   transactions(share: DataShare, first: number, after?: string | null): Promise<Page<Transaction>> {
-    return this.deps.transactions.list(share.ownerId, { accountIds: share.accountIds, from: share.historyFrom, to: share.historyTo, first, after }, '');
+    return this.deps.transactions.list(
+      share.ownerId,
+      { accountIds: share.accountIds, from: share.historyFrom, to: share.historyTo, first, after },
+      '',
+    );
   }
 
   /** Every visible line of the shared accounts dated from the window's start on (later ones too), oldest first. */
@@ -162,12 +189,16 @@ export class DataSharesService {
   }
 
   accessesOf(shareId: string): Promise<DataShareAccess[]> {
-    return this.deps.dataSource.getRepository(DataShareAccess).find({ where: { shareId }, order: { at: 'DESC', id: 'ASC' } });
+    return this.deps.dataSource
+      .getRepository(DataShareAccess)
+      .find({ where: { shareId }, order: { at: 'DESC', id: 'ASC' } });
   }
 
   /** The lenders of shares already read, in the order of the ids. */
   async lenders(ids: readonly string[]): Promise<ShareLender[]> {
-    const rows = await this.deps.dataSource.getRepository(Principal).findBy({ id: In([...ids]), kind: PrincipalKind.LENDER });
+    const rows = await this.deps.dataSource
+      .getRepository(Principal)
+      .findBy({ id: In([...ids]), kind: PrincipalKind.LENDER });
     return ids.map((id) => {
       const lender = rows.find((row) => row.id === id);
       if (!lender) throw new Error(`lender ${id} of a share is gone`);
@@ -181,7 +212,9 @@ export class DataSharesService {
   }
 
   private async ownedShare(ownerId: string, shareId: string): Promise<DataShare> {
-    const share = isUuid(shareId) ? await this.deps.dataSource.getRepository(DataShare).findOneBy({ id: shareId, ownerId }) : null;
+    const share = isUuid(shareId)
+      ? await this.deps.dataSource.getRepository(DataShare).findOneBy({ id: shareId, ownerId })
+      : null;
     if (!share) throw new NotFoundError('no data share with this id');
     return share;
   }
@@ -190,27 +223,39 @@ export class DataSharesService {
     const repository = this.deps.dataSource.getRepository(Account);
     if (accountIds === null || accountIds === undefined) {
       const all = await repository.find({ where: { ownerId }, order: { name: 'ASC', id: 'ASC' } });
-      if (all.length === 0) throw new InvalidInputError('input.accountIds', 'there is no account to share yet: connect a bank first');
+      if (all.length === 0)
+        throw new InvalidInputError('input.accountIds', 'there is no account to share yet: connect a bank first');
       return all;
     }
     const wanted = [...new Set(accountIds)];
-    if (wanted.length === 0) throw new InvalidInputError('input.accountIds', 'accountIds must name at least one account');
+    if (wanted.length === 0)
+      throw new InvalidInputError('input.accountIds', 'accountIds must name at least one account');
     const found = wanted.every(isUuid) ? await repository.findBy({ id: In(wanted), ownerId }) : [];
-    if (found.length !== wanted.length) throw new InvalidInputError('input.accountIds', 'accountIds must name only your own accounts');
+    if (found.length !== wanted.length)
+      throw new InvalidInputError('input.accountIds', 'accountIds must name only your own accounts');
     return found;
   }
 
   private async coveredDays(accounts: Account[]): Promise<number> {
-    const consents = await this.deps.dataSource.getRepository(Consent).findBy({ connectionId: In([...new Set(accounts.map((account) => account.connectionId))]) });
+    const consents = await this.deps.dataSource
+      .getRepository(Consent)
+      .findBy({ connectionId: In([...new Set(accounts.map((account) => account.connectionId))]) });
     const perConnection = new Map<string, number>();
     for (const consent of consents) {
       if (!consent.authorisedAt) continue;
-      perConnection.set(consent.connectionId, Math.max(perConnection.get(consent.connectionId) ?? 0, consent.historyDays));
+      perConnection.set(
+        consent.connectionId,
+        Math.max(perConnection.get(consent.connectionId) ?? 0, consent.historyDays),
+      );
     }
     return Math.min(...accounts.map((account) => perConnection.get(account.connectionId) ?? 0));
   }
 
-  private async changeAndAnnounce(share: DataShare, change: DataShareChange, write: (manager: EntityManager) => Promise<unknown>): Promise<void> {
+  private async changeAndAnnounce(
+    share: DataShare,
+    change: DataShareChange,
+    write: (manager: EntityManager) => Promise<unknown>,
+  ): Promise<void> {
     const appended = await this.deps.dataSource.transaction(async (manager) => {
       await write(manager);
       const payload: DataShareEventPayload = { shareId: share.id, change };
@@ -221,7 +266,8 @@ export class DataSharesService {
 }
 
 function checkRange(field: string, value: number, max: number): void {
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new InvalidInputError(field, `${field.split('.').pop()} must be between 1 and ${max}`);
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    throw new InvalidInputError(field, `${field.split('.').pop()} must be between 1 and ${max}`);
 }
 
 function isoDate(instant: Date): string {

@@ -17,12 +17,18 @@ export class CreateDataShareInput {
   @Field(() => [ID], { nullable: true, description: 'The accounts to share; all of yours when left out.' })
   accountIds?: string[] | null;
 
-  @Field(() => Int, { defaultValue: 90, description: `Days of history, ending today; at most what the banks' consents cover (and ${MAX_HISTORY_DAYS}).` })
+  @Field(() => Int, {
+    defaultValue: 90,
+    description: `Days of history, ending today; at most what the banks' consents cover (and ${MAX_HISTORY_DAYS}).`,
+  })
   @Min(1, { message: 'historyDays must be at least 1' })
   @Max(MAX_HISTORY_DAYS, { message: `historyDays must be at most ${MAX_HISTORY_DAYS}` })
   historyDays: number;
 
-  @Field(() => Int, { defaultValue: 30, description: `How long the lender may read, from now (1 to ${MAX_VALID_FOR_DAYS} days).` })
+  @Field(() => Int, {
+    defaultValue: 30,
+    description: `How long the lender may read, from now (1 to ${MAX_VALID_FOR_DAYS} days).`,
+  })
   @Min(1, { message: 'validForDays must be at least 1' })
   @Max(MAX_VALID_FOR_DAYS, { message: `validForDays must be at most ${MAX_VALID_FOR_DAYS}` })
   validForDays: number;
@@ -78,7 +84,9 @@ export class DataShareType {
   @Field(() => Int, { description: 'The days of history the owner asked for.' })
   historyDays: number;
 
-  @Field(() => LocalDateResolver, { description: 'The window’s first day (inclusive); later than asked when the consents cover less.' })
+  @Field(() => LocalDateResolver, {
+    description: 'The window’s first day (inclusive); later than asked when the consents cover less.',
+  })
   historyFrom: string;
 
   @Field(() => LocalDateResolver, { description: 'The window’s last day (inclusive): the day the share was made.' })

@@ -17,7 +17,14 @@ import { DataSharesResolver, SharedAccountResolver, SharedHistoryResolver } from
 import { DataSharesService } from './data-shares.service';
 import { SharedHistoryService } from './shared-history.service';
 
-export const LENDER_SHARING_RESOLVERS = [DataSharesResolver, SharedHistoryResolver, SharedAccountResolver, CategoriesResolver, CashflowResolver, ApiKeysResolver] as const;
+export const LENDER_SHARING_RESOLVERS = [
+  DataSharesResolver,
+  SharedHistoryResolver,
+  SharedAccountResolver,
+  CategoriesResolver,
+  CashflowResolver,
+  ApiKeysResolver,
+] as const;
 
 const EXPIRY_JOB = 'data-share-expiry';
 
@@ -49,7 +56,12 @@ export async function createLenderSharing(deps: {
   const signing = new SigningService({ dataSource: deps.dataSource, cipher: deps.cipher, now: deps.now });
   await signing.ensureKey();
   const categories = new CategoriesService(deps.dataSource);
-  const shares = new DataSharesService({ dataSource: deps.dataSource, events: deps.events, transactions: deps.transactions, now: deps.now });
+  const shares = new DataSharesService({
+    dataSource: deps.dataSource,
+    events: deps.events,
+    transactions: deps.transactions,
+    now: deps.now,
+  });
   const cashflow = new CashflowService({ dataSource: deps.dataSource, categories, now: deps.now });
   const history = new SharedHistoryService({ dataSource: deps.dataSource, shares, cashflow, signing });
   const resolverDeps = { shares, history, balances: deps.balances };

@@ -10,13 +10,23 @@ import { SNAPSHOT_TYPE, snapshotClaims } from './snapshot';
 /** What the lender's view of a share needs beyond the list of lines: the cash flow and the signed snapshot. */
 export class SharedHistoryService {
   constructor(
-    private readonly deps: { dataSource: DataSource; shares: DataSharesService; cashflow: CashflowService; signing: SigningService },
+    private readonly deps: {
+      dataSource: DataSource;
+      shares: DataSharesService;
+      cashflow: CashflowService;
+      signing: SigningService;
+    },
   ) {}
 
   /** The share's cash flow: its accounts that still exist, over its window. */
   async cashflow(share: DataShare, balancesOf: BalancesReader): Promise<CashflowMonth[]> {
     const accounts = await this.deps.shares.accountsOf(share);
-    return this.deps.cashflow.compute(share.ownerId, accounts, { from: share.historyFrom, to: share.historyTo }, balancesOf);
+    return this.deps.cashflow.compute(
+      share.ownerId,
+      accounts,
+      { from: share.historyFrom, to: share.historyTo },
+      balancesOf,
+    );
   }
 
   /** A compact JWS over the share, its accounts and a digest of every line of the window. */

@@ -20,7 +20,15 @@ export function canonicalLine(line: {
   counterpartyName: string | null;
   remittanceInformation: string | null;
 }): string {
-  return JSON.stringify([line.id, line.date, line.status, new Decimal(line.amount).toFixed(2), line.currency, line.counterpartyName, line.remittanceInformation]);
+  return JSON.stringify([
+    line.id,
+    line.date,
+    line.status,
+    new Decimal(line.amount).toFixed(2),
+    line.currency,
+    line.counterpartyName,
+    line.remittanceInformation,
+  ]);
 }
 
 /**
@@ -33,7 +41,12 @@ export function linesDigest(lines: readonly Transaction[]): string {
 }
 
 /** What a snapshot vouches for: who shared what with whom, over which days, and exactly which lines. */
-export function snapshotClaims(share: DataShare, lender: { id: string; displayName: string }, accounts: readonly Account[], windowLines: readonly Transaction[]) {
+export function snapshotClaims(
+  share: DataShare,
+  lender: { id: string; displayName: string },
+  accounts: readonly Account[],
+  windowLines: readonly Transaction[],
+) {
   return {
     sub: share.id,
     aud: lender.id,
@@ -42,7 +55,12 @@ export function snapshotClaims(share: DataShare, lender: { id: string; displayNa
       lender: { id: lender.id, displayName: lender.displayName },
       window: { from: share.historyFrom, to: share.historyTo },
       validUntil: share.validUntil.toISOString(),
-      accounts: accounts.map((account) => ({ id: account.id, iban: account.iban, name: account.name, currency: account.currency })),
+      accounts: accounts.map((account) => ({
+        id: account.id,
+        iban: account.iban,
+        name: account.name,
+        currency: account.currency,
+      })),
       transactions: { count: windowLines.length, digest: linesDigest(windowLines) },
     },
   };

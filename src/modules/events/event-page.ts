@@ -41,11 +41,16 @@ const ROW_PREFIX = 'row_';
  * Reads the next `limit` events after a cursor, with their rows, in one query. The horizon row is the query's spine,
  * so even an empty page says how far the retention sweep has gone: a reader can never step over swept events unseen.
  */
-export async function readEventPage<T, R extends ObjectLiteral>(dataSource: DataSource, query: PageQuery<R>): Promise<EventPage<T, R>> {
+export async function readEventPage<T, R extends ObjectLiteral>(
+  dataSource: DataSource,
+  query: PageQuery<R>,
+): Promise<EventPage<T, R>> {
   const metadata = query.rows ? dataSource.getMetadata(query.rows.entity) : null;
   const parameters: unknown[] = [query.topic, String(query.after), query.limit];
   if (query.ownerId) parameters.push(query.ownerId);
-  const rowColumns = metadata ? metadata.columns.map((column) => `, r."${column.databaseName}" AS "${ROW_PREFIX}${column.databaseName}"`).join('') : '';
+  const rowColumns = metadata
+    ? metadata.columns.map((column) => `, r."${column.databaseName}" AS "${ROW_PREFIX}${column.databaseName}"`).join('')
+    : '';
   const rowJoin =
     metadata && query.rows
       ? `LEFT JOIN "${metadata.tableName}" r ON r.id = (e.payload->>'${query.rows.key}')::uuid AND r.owner_id = e.owner_id`
@@ -83,7 +88,8 @@ function hydrate<R>(dataSource: DataSource, metadata: EntityMetadata, raw: Recor
   if (raw[`${ROW_PREFIX}${primary.databaseName}`] === null) return null;
   const entity = metadata.create() as R & ObjectLiteral;
   for (const column of metadata.columns) {
-    if (column.relationMetadata && !column.isVirtual && column.propertyName === column.relationMetadata.propertyName) continue;
+    if (column.relationMetadata && !column.isVirtual && column.propertyName === column.relationMetadata.propertyName)
+      continue;
     const value = raw[`${ROW_PREFIX}${column.databaseName}`];
     entity[column.propertyName as keyof typeof entity] = dataSource.driver.prepareHydratedValue(value, column);
   }

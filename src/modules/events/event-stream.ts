@@ -39,7 +39,9 @@ export interface EventStreamOptions<T, R extends ObjectLiteral> {
  * stream never steps over an event it did not deliver. A page that cannot be read ends the stream with an error
  * naming the cursor to resume from.
  */
-export class EventStream<T, R extends ObjectLiteral> implements AsyncIterableIterator<DeliveredEvent<T, R>>, FeedSubscriber<T, R> {
+export class EventStream<T, R extends ObjectLiteral>
+  implements AsyncIterableIterator<DeliveredEvent<T, R>>, FeedSubscriber<T, R>
+{
   readonly ownerId: string;
   private feed: TopicFeed<T, R> | null = null;
   private last = 0n;
@@ -51,7 +53,10 @@ export class EventStream<T, R extends ObjectLiteral> implements AsyncIterableIte
   private notify: (() => void) | null = null;
   /** The last cursor handed to the client: where it resumes after an error. */
   private delivered: string | null;
-  private readonly readPolicy = retry(handleAll, { maxAttempts: READ_ATTEMPTS - 1, backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2_000 }) });
+  private readonly readPolicy = retry(handleAll, {
+    maxAttempts: READ_ATTEMPTS - 1,
+    backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2_000 }),
+  });
 
   constructor(private readonly options: EventStreamOptions<T, R>) {
     this.ownerId = options.ownerId;
@@ -115,7 +120,9 @@ export class EventStream<T, R extends ObjectLiteral> implements AsyncIterableIte
     const feed = this.feed as TopicFeed<T, R>;
     const handedOut = feed.highWater;
     const page = await this.readPolicy
-      .execute(() => readEventPage<T, R>(dataSource, { topic: feed.topic, ownerId, after: this.last, limit: REPLAY_PAGE, rows }))
+      .execute(() =>
+        readEventPage<T, R>(dataSource, { topic: feed.topic, ownerId, after: this.last, limit: REPLAY_PAGE, rows }),
+      )
       .catch(async (error: unknown) => {
         await this.return();
         throw new StreamInterruptedError(this.delivered, error);

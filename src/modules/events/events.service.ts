@@ -47,7 +47,12 @@ export class EventsService {
    * Events of one topic and owner, numbered in the given order. A first sync appends a year of lines at once: they
    * take one range of the sequence and are written a few hundred to a row, by COPY.
    */
-  async appendMany(manager: EntityManager, topic: string, ownerId: string, payloads: readonly object[]): Promise<AppendedEvents[]> {
+  async appendMany(
+    manager: EntityManager,
+    topic: string,
+    ownerId: string,
+    payloads: readonly object[],
+  ): Promise<AppendedEvents[]> {
     if (payloads.length === 0) return [];
     await manager.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_LOCK]);
     // Under the lock no other append draws from the sequence, so nextval..setval is one unbroken range.
@@ -60,9 +65,20 @@ export class EventsService {
     for (let offset = 0; offset < payloads.length; offset += EVENTS_PER_ROW) {
       const chunk = payloads.slice(offset, offset + EVENTS_PER_ROW);
       const chunkFirst = first + BigInt(offset);
-      rows.push([String(chunkFirst), String(chunkFirst + BigInt(chunk.length) - 1n), topic, ownerId, JSON.stringify(chunk)]);
+      rows.push([
+        String(chunkFirst),
+        String(chunkFirst + BigInt(chunk.length) - 1n),
+        topic,
+        ownerId,
+        JSON.stringify(chunk),
+      ]);
     }
-    await bulkInsert(manager, 'outbox_batch', ['first_sequence', 'last_sequence', 'topic', 'owner_id', 'payloads'], rows);
+    await bulkInsert(
+      manager,
+      'outbox_batch',
+      ['first_sequence', 'last_sequence', 'topic', 'owner_id', 'payloads'],
+      rows,
+    );
     return [{ topic, ownerId }];
   }
 
@@ -87,7 +103,14 @@ export class EventsService {
   ): AsyncIterableIterator<DeliveredEvent<T, R>> {
     // Checked before the stream starts, so a bad cursor is the caller's error, not a broken stream.
     const from = after === null || after === undefined ? null : parseCursor(after);
-    return new EventStream<T, R>({ dataSource: this.dataSource, feed: this.feedOf<T, R>(topic, rows), ownerId, after: from, accept, rows });
+    return new EventStream<T, R>({
+      dataSource: this.dataSource,
+      feed: this.feedOf<T, R>(topic, rows),
+      ownerId,
+      after: from,
+      accept,
+      rows,
+    });
   }
 
   /**
@@ -103,7 +126,10 @@ export class EventsService {
       )) as Array<{ through: string | null }>;
       if (through === null) return 0;
       await manager.query(`UPDATE outbox_horizon SET expired_through = greatest(expired_through, $1)`, [through]);
-      const [, deleted] = (await manager.query(`DELETE FROM outbox_batch WHERE last_sequence <= $1`, [through])) as [unknown, number];
+      const [, deleted] = (await manager.query(`DELETE FROM outbox_batch WHERE last_sequence <= $1`, [through])) as [
+        unknown,
+        number,
+      ];
       return deleted;
     });
   }

@@ -38,7 +38,9 @@ export class TopicFeed<T, R extends ObjectLiteral> {
 
   /** Call once the wake-up channel is subscribed, so no wake-up after this read can be missed. */
   async start(): Promise<void> {
-    const [{ last }] = (await this.dataSource.query(`SELECT coalesce(max(last_sequence), 0)::text AS last FROM outbox_batch`)) as Array<{ last: string }>;
+    const [{ last }] = (await this.dataSource.query(
+      `SELECT coalesce(max(last_sequence), 0)::text AS last FROM outbox_batch`,
+    )) as Array<{ last: string }>;
     if (BigInt(last) > this.highWater) this.highWater = BigInt(last);
   }
 
@@ -92,7 +94,12 @@ export class TopicFeed<T, R extends ObjectLiteral> {
 
   private async readNew(): Promise<void> {
     for (;;) {
-      const page = await readEventPage<T, R>(this.dataSource, { topic: this.topic, after: this.highWater, limit: FEED_PAGE, rows: this.rows });
+      const page = await readEventPage<T, R>(this.dataSource, {
+        topic: this.topic,
+        after: this.highWater,
+        limit: FEED_PAGE,
+        rows: this.rows,
+      });
       // Handed out and recorded in one synchronous step: a subscriber checking `highWater` sees both or neither.
       for (const event of page.events) {
         for (const subscriber of this.subscribers.get(event.ownerId) ?? []) subscriber.offer(event);

@@ -18,7 +18,10 @@ export class InstitutionsService {
 
   /** Institutions ordered by name, then id (a total order, so pages never skip or repeat a bank). */
   async list({ country, search, first, after }: InstitutionQuery): Promise<Connection<Institution>> {
-    const query = this.institutions.createQueryBuilder('institution').orderBy('institution.name').addOrderBy('institution.id');
+    const query = this.institutions
+      .createQueryBuilder('institution')
+      .orderBy('institution.name')
+      .addOrderBy('institution.id');
     if (country) query.andWhere('institution.country = :country', { country });
     if (search) {
       query.andWhere('(institution.name ILIKE :pattern OR institution.bic ILIKE :pattern)', {

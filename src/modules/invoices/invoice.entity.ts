@@ -64,11 +64,17 @@ export class Invoice {
   @Column({ type: 'varchar', length: 16, default: InvoiceStatus.OPEN })
   status: InvoiceStatus;
 
-  @MoneyField<Invoice>('What matched bank credits allocated to it (suggestions included, until rejected); zero or positive.', (invoice) => invoice.currency)
+  @MoneyField<Invoice>(
+    'What matched bank credits allocated to it (suggestions included, until rejected); zero or positive.',
+    (invoice) => invoice.currency,
+  )
   @Column({ name: 'amount_paid', type: 'numeric', precision: 20, scale: 5, default: 0 })
   amountPaid: string;
 
-  @MoneyField<Invoice>('An underpayment within tolerance that settled it (bank charges, a discount); zero or positive.', (invoice) => invoice.currency)
+  @MoneyField<Invoice>(
+    'An underpayment within tolerance that settled it (bank charges, a discount); zero or positive.',
+    (invoice) => invoice.currency,
+  )
   @Column({ name: 'amount_written_off', type: 'numeric', precision: 20, scale: 5, default: 0 })
   amountWrittenOff: string;
 

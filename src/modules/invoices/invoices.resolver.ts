@@ -18,9 +18,13 @@ export class InvoicesResolver {
 
   @Authorized(ApiScope.MANAGE_INVOICES)
   @Mutation(() => [Invoice], {
-    description: 'Creates or updates invoices by number (idempotent), then matches them against the bank feed in the background.',
+    description:
+      'Creates or updates invoices by number (idempotent), then matches them against the bank feed in the background.',
   })
-  upsertInvoices(@Arg('input', () => [InvoiceInput]) input: InvoiceInput[], @Ctx() { principal }: GatewayContext): Promise<Invoice[]> {
+  upsertInvoices(
+    @Arg('input', () => [InvoiceInput]) input: InvoiceInput[],
+    @Ctx() { principal }: GatewayContext,
+  ): Promise<Invoice[]> {
     return this.invoicesService.upsert(ownerOf(principal), input);
   }
 }

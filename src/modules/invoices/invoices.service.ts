@@ -52,7 +52,8 @@ export class InvoicesService {
     const seen = new Map<string, number>();
     items.forEach((item, index) => {
       const earlier = seen.get(item.number);
-      if (earlier !== undefined) throw new InvalidInputError(`input[${index}].number`, `number ${item.number} is also input[${earlier}]`);
+      if (earlier !== undefined)
+        throw new InvalidInputError(`input[${index}].number`, `number ${item.number} is also input[${earlier}]`);
       seen.set(item.number, index);
     });
 
@@ -60,7 +61,10 @@ export class InvoicesService {
       await lockInvoicesOf(manager, ownerId);
       const repository = manager.getRepository(Invoice);
       const stored = new Map(
-        (await repository.findBy({ ownerId, number: In(items.map((item) => item.number)) })).map((invoice) => [invoice.number, invoice]),
+        (await repository.findBy({ ownerId, number: In(items.map((item) => item.number)) })).map((invoice) => [
+          invoice.number,
+          invoice,
+        ]),
       );
       let changed = 0;
       for (const item of items) {
@@ -69,7 +73,12 @@ export class InvoicesService {
           stored.set(item.number, await repository.save(repository.create({ ...item, ownerId })));
           changed += 1;
         } else if (!sameInvoice(existing, item)) {
-          const status = statusOf(item.amount, existing.amountPaid, existing.amountWrittenOff, existing.status === InvoiceStatus.OVERPAID);
+          const status = statusOf(
+            item.amount,
+            existing.amountPaid,
+            existing.amountWrittenOff,
+            existing.status === InvoiceStatus.OVERPAID,
+          );
           stored.set(item.number, await repository.save(repository.merge(existing, { ...item, status })));
           changed += 1;
         }
@@ -97,25 +106,38 @@ export class InvoicesService {
   }
 }
 
-type InvoiceFields = Pick<Invoice, 'number' | 'customerName' | 'customerIban' | 'amount' | 'currency' | 'issueDate' | 'dueDate' | 'structuredReference'>;
+type InvoiceFields = Pick<
+  Invoice,
+  'number' | 'customerName' | 'customerIban' | 'amount' | 'currency' | 'issueDate' | 'dueDate' | 'structuredReference'
+>;
 
 function normalize(item: InvoiceDraft, at: string): InvoiceFields {
   const number = item.number.trim();
-  if (number.length < 1 || number.length > 64) throw new InvalidInputError(`${at}.number`, 'number must be 1 to 64 characters long');
+  if (number.length < 1 || number.length > 64)
+    throw new InvalidInputError(`${at}.number`, 'number must be 1 to 64 characters long');
   const customerName = item.customerName.trim();
   if (customerName.length < 1 || customerName.length > 200) {
     throw new InvalidInputError(`${at}.customerName`, 'customerName must be 1 to 200 characters long');
   }
-  const customerIban = item.customerIban ? electronicFormatIBAN(item.customerIban) ?? '' : null;
-  if (customerIban !== null && !isValidIBAN(customerIban)) throw new InvalidInputError(`${at}.customerIban`, 'customerIban is not a valid IBAN');
+  const customerIban = item.customerIban ? (electronicFormatIBAN(item.customerIban) ?? '') : null;
+  if (customerIban !== null && !isValidIBAN(customerIban))
+    throw new InvalidInputError(`${at}.customerIban`, 'customerIban is not a valid IBAN');
   if (!AMOUNT.test(item.amount) || new Decimal(item.amount).isZero()) {
-    throw new InvalidInputError(`${at}.amount`, 'amount must be a positive decimal with at most 2 decimals, such as 1200.00');
+    throw new InvalidInputError(
+      `${at}.amount`,
+      'amount must be a positive decimal with at most 2 decimals, such as 1200.00',
+    );
   }
-  if (!/^[A-Z]{3}$/.test(item.currency)) throw new InvalidInputError(`${at}.currency`, 'currency must be an ISO 4217 code such as EUR');
-  if (item.dueDate < item.issueDate) throw new InvalidInputError(`${at}.dueDate`, 'dueDate must not be before issueDate');
+  if (!/^[A-Z]{3}$/.test(item.currency))
+    throw new InvalidInputError(`${at}.currency`, 'currency must be an ISO 4217 code such as EUR');
+  if (item.dueDate < item.issueDate)
+    throw new InvalidInputError(`${at}.dueDate`, 'dueDate must not be before issueDate');
   const structuredReference = item.structuredReference?.trim() || null;
   if (structuredReference && !isValidRf(structuredReference) && !isValidOgm(structuredReference)) {
-    throw new InvalidInputError(`${at}.structuredReference`, 'structuredReference must be an ISO 11649 RF or OGM/VCS reference with valid check digits');
+    throw new InvalidInputError(
+      `${at}.structuredReference`,
+      'structuredReference must be an ISO 11649 RF or OGM/VCS reference with valid check digits',
+    );
   }
   return {
     number,

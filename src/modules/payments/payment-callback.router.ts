@@ -10,7 +10,9 @@ export function paymentCallbackRouter(payments: PaymentsService): Router {
   const router = express.Router();
   router.get('/', async (req, res, next) => {
     try {
-      const query = Object.fromEntries(Object.entries(req.query).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+      const query = Object.fromEntries(
+        Object.entries(req.query).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+      );
       const outcome = await payments.complete(query);
       if (outcome.kind === 'refused') {
         res.status(400).type('html').send(page('This payment link cannot be used', outcome.reason));
@@ -18,7 +20,10 @@ export function paymentCallbackRouter(payments: PaymentsService): Router {
       }
       const { payment } = outcome;
       if (!payment.redirectUri) {
-        res.status(200).type('html').send(page(`Payment ${payment.status}`, payment.statusReason ?? 'You may close this page.'));
+        res
+          .status(200)
+          .type('html')
+          .send(page(`Payment ${payment.status}`, payment.statusReason ?? 'You may close this page.'));
         return;
       }
       const target = new URL(payment.redirectUri);

@@ -22,7 +22,11 @@ function refusal(over: Partial<PaymentOrderInput>): { field: string; message: st
 
 describe('a payment order', () => {
   it('is normalized: IBAN in electronic format, amount with two decimals, EUR by default', () => {
-    expect(parsePaymentOrder(valid)).toMatchObject({ creditorIban: 'FR7630006000011234567890189', amount: '1234.50', currency: 'EUR' });
+    expect(parsePaymentOrder(valid)).toMatchObject({
+      creditorIban: 'FR7630006000011234567890189',
+      amount: '1234.50',
+      currency: 'EUR',
+    });
   });
 
   it('hashes the same for the same payment written differently, and differently for another amount', () => {

@@ -50,7 +50,12 @@ export function parsePaymentOrder(input: PaymentOrderInput): PaymentOrder {
     creditorIban: iban(input.creditorIban),
     amount: amount(input.amount),
     currency: currency(input.currency ?? SEPA_CURRENCY),
-    remittanceInformation: sepaText('input.remittanceInformation', input.remittanceInformation ?? null, REMITTANCE_MAX, false),
+    remittanceInformation: sepaText(
+      'input.remittanceInformation',
+      input.remittanceInformation ?? null,
+      REMITTANCE_MAX,
+      false,
+    ),
     redirectUri: input.redirectUri ?? null,
   };
 }
@@ -65,7 +70,10 @@ export function orderHash(order: PaymentOrder): string {
 function iban(value: string): string {
   const electronic = electronicFormatIBAN(value) ?? '';
   if (!isValidIBAN(electronic)) {
-    throw new InvalidInputError('input.creditorIban', 'creditorIban is not a valid IBAN (country, length or check digits)');
+    throw new InvalidInputError(
+      'input.creditorIban',
+      'creditorIban is not a valid IBAN (country, length or check digits)',
+    );
   }
   if (!isSEPACountry(electronic.slice(0, 2))) {
     throw new InvalidInputError('input.creditorIban', 'creditorIban must be held in a SEPA country');
@@ -75,7 +83,10 @@ function iban(value: string): string {
 
 function amount(value: string): string {
   if (!AMOUNT.test(value)) {
-    throw new InvalidInputError('input.amount', 'amount must be a decimal string with at most 2 decimals, such as "120.50"');
+    throw new InvalidInputError(
+      'input.amount',
+      'amount must be a decimal string with at most 2 decimals, such as "120.50"',
+    );
   }
   const decimal = new Decimal(value);
   if (decimal.lessThanOrEqualTo(0)) throw new InvalidInputError('input.amount', 'amount must be greater than 0');
@@ -97,7 +108,10 @@ function sepaText(field: string, value: string | null, max: number, required: bo
   }
   if (value.length > max) throw new InvalidInputError(field, `${name} must be at most ${max} characters long`);
   if (!SEPA_CHARACTERS.test(value)) {
-    throw new InvalidInputError(field, `${name} may hold only the SEPA characters: letters a-z, digits and / - ? : ( ) . , ' + space`);
+    throw new InvalidInputError(
+      field,
+      `${name} may hold only the SEPA characters: letters a-z, digits and / - ? : ( ) . , ' + space`,
+    );
   }
   return value;
 }

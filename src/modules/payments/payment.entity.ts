@@ -1,5 +1,14 @@
 import { MoneyField } from '../../common/money';
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Account } from '../accounts/account.entity';
 
@@ -32,7 +41,9 @@ export const FINAL_STATUSES: readonly PaymentStatus[] = [PaymentStatus.ACSC, Pay
  * that concurrent requests with the same key on any gateway replica end on this one row; the row is created before
  * the bank is called and is locked while it is (see PaymentsService.initiate).
  */
-@ObjectType({ description: 'A SEPA credit transfer initiated through Passerelle; executed only after SCA at the bank.' })
+@ObjectType({
+  description: 'A SEPA credit transfer initiated through Passerelle; executed only after SCA at the bank.',
+})
 @Entity('payment')
 @Index('payment_owner_idempotency_key', ['ownerId', 'idempotencyKey'], { unique: true })
 @Index('payment_owner_created_id', ['ownerId', 'createdAt', 'id'])

@@ -6,6 +6,8 @@ import { PAYMENT_POLL_JOB, PAYMENT_SWEEP_JOB, type PaymentPollJob, type Payments
  * payments, which the gateway schedules with the consent lifecycle sweep once it serves the sandbox banks' URLs.
  */
 export function registerPaymentJobs(jobs: JobRunner, payments: PaymentsService): void {
-  jobs.register<PaymentPollJob>(PAYMENT_POLL_JOB, (data) => payments.poll(data), { exclusiveKey: (data) => `payment.${data.paymentId}` });
+  jobs.register<PaymentPollJob>(PAYMENT_POLL_JOB, (data) => payments.poll(data), {
+    exclusiveKey: (data) => `payment.${data.paymentId}`,
+  });
   jobs.register(PAYMENT_SWEEP_JOB, () => payments.sweep(), { exclusiveKey: () => PAYMENT_SWEEP_JOB });
 }

@@ -24,7 +24,10 @@ export function createPaymentLoaders(dataSource: DataSource, ownerId: string | n
                OR (line.remittance_unstructured = payment.remittance_information AND line.date >= (payment.created_at AT TIME ZONE 'UTC')::date - 1))`,
           )
           .addSelect('payment.id', 'payment_id')
-          .where('payment.id IN (:...ids) AND payment.owner_id = :ownerId AND line.owner_id = :ownerId', { ids: payments.map((p) => p.id), ownerId })
+          .where('payment.id IN (:...ids) AND payment.owner_id = :ownerId AND line.owner_id = :ownerId', {
+            ids: payments.map((p) => p.id),
+            ownerId,
+          })
           .orderBy('payment.id')
           .addOrderBy('line.end_to_end_id = payment.end_to_end_id', 'DESC', 'NULLS LAST')
           .addOrderBy(`line.status = 'BOOKED'`, 'DESC')

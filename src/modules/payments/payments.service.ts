@@ -79,14 +79,20 @@ export class PaymentsService {
 
   constructor(private readonly deps: PaymentsServiceDeps) {
     this.cipher = new TokenCipher(deps.encryptionKey);
-    this.stateKey = Buffer.from(hkdfSync('sha256', deps.encryptionKey.key, Buffer.alloc(0), 'passerelle payment state', 32));
+    this.stateKey = Buffer.from(
+      hkdfSync('sha256', deps.encryptionKey.key, Buffer.alloc(0), 'passerelle payment state', 32),
+    );
   }
 
   /**
    * Stripe's idempotency rule: the first request with a key creates the payment and calls the bank once; the same
    * key with the same order answers that payment again; with another order it is refused.
    */
-  async initiate(principal: AuthenticatedPrincipal, input: PaymentOrderInput, psu: PsuContext): Promise<InitiatedPayment> {
+  async initiate(
+    principal: AuthenticatedPrincipal,
+    input: PaymentOrderInput,
+    psu: PsuContext,
+  ): Promise<InitiatedPayment> {
     if (!principal.scopes.includes(ApiScope.INITIATE_PAYMENTS)) {
       throw new ForbiddenError('this API key may not initiate payments (it lacks INITIATE_PAYMENTS)');
     }
@@ -96,7 +102,9 @@ export class PaymentsService {
     if (order.redirectUri) await this.checkRedirect(principal.id, order.redirectUri);
 
     await this.claimKey(principal, ownerId, order, account);
-    const outcome = await this.deps.dataSource.transaction((manager) => this.createAtBank(manager, principal, ownerId, order, account, institution, psu));
+    const outcome = await this.deps.dataSource.transaction((manager) =>
+      this.createAtBank(manager, principal, ownerId, order, account, institution, psu),
+    );
     if (outcome.event) await this.deps.events.publish([outcome.event]);
     if (outcome.kind === 'failed') throw outcome.error;
     return { payment: outcome.payment, authorisationUrl: outcome.authorisationUrl };
@@ -112,7 +120,10 @@ export class PaymentsService {
   }
 
   /** Newest first. A payment whose creation the bank never acknowledged is not listed: it awaits a retry of its key. */
-  async list(principal: AuthenticatedPrincipal, args: { first: number; after?: string | null; status?: PaymentStatus | null }): Promise<Page<Payment>> {
+  async list(
+    principal: AuthenticatedPrincipal,
+    args: { first: number; after?: string | null; status?: PaymentStatus | null },
+  ): Promise<Page<Payment>> {
     const query = this.deps.dataSource
       .getRepository(Payment)
       .createQueryBuilder('payment')
@@ -149,8 +160,13 @@ export class PaymentsService {
     let reason: string | null = null;
     try {
       const adapter = await this.adapterFor(payment);
-      status = paymentStatusFromProvider(await adapter.completePayment(undefined, { providerPaymentId: payment.providerPaymentId, query }));
-      if (status === PaymentStatus.RJCT) reason = query.error ? 'the payer refused the payment at the bank' : 'the bank rejected the payment after authorisation';
+      status = paymentStatusFromProvider(
+        await adapter.completePayment(undefined, { providerPaymentId: payment.providerPaymentId, query }),
+      );
+      if (status === PaymentStatus.RJCT)
+        reason = query.error
+          ? 'the payer refused the payment at the bank'
+          : 'the bank rejected the payment after authorisation';
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
       // The outcome is unknown, not negative: the status poll reads it once the bank answers.
@@ -179,7 +195,8 @@ export class PaymentsService {
    */
   async poll({ paymentId, attempt }: PaymentPollJob): Promise<void> {
     const status = await this.refreshStatus(paymentId);
-    if (!FINAL_STATUSES.includes(status) && attempt < POLL_MAX_ATTEMPTS) await this.schedulePoll(paymentId, attempt + 1);
+    if (!FINAL_STATUSES.includes(status) && attempt < POLL_MAX_ATTEMPTS)
+      await this.schedulePoll(paymentId, attempt + 1);
   }
 
   /**
@@ -193,7 +210,10 @@ export class PaymentsService {
       .getRepository(Payment)
       .createQueryBuilder('payment')
       .where('payment.status NOT IN (:...final) AND payment.provider_payment_id IS NOT NULL', { final: FINAL_STATUSES })
-      .andWhere('payment.updated_at <= :staleBefore AND payment.created_at > :oldest', { staleBefore, oldest: new Date(Date.now() - SWEEP_HORIZON_MS) })
+      .andWhere('payment.updated_at <= :staleBefore AND payment.created_at > :oldest', {
+        staleBefore,
+        oldest: new Date(Date.now() - SWEEP_HORIZON_MS),
+      })
       .andWhere(scope.ownerId ? 'payment.owner_id = :ownerId' : 'TRUE', { ownerId: scope.ownerId })
       .getMany();
     for (const payment of open) {
@@ -214,7 +234,10 @@ export class PaymentsService {
     if (payment.status === PaymentStatus.CANC) return payment;
     const cancellable = [PaymentStatus.RCVD, PaymentStatus.ACTC, PaymentStatus.ACCP];
     if (payment.callbackUsedAt || !payment.providerPaymentId || !cancellable.includes(payment.status)) {
-      throw new InvalidInputError('id', `this payment is ${payment.status} and on its way at the bank: it can no longer be cancelled`);
+      throw new InvalidInputError(
+        'id',
+        `this payment is ${payment.status} and on its way at the bank: it can no longer be cancelled`,
+      );
     }
     const adapter = await this.adapterFor(payment);
     if (adapter.cancelPayment) {
@@ -226,7 +249,10 @@ export class PaymentsService {
       });
     }
     const cancelled = await this.deps.dataSource.transaction(async (manager) => {
-      const locked = await manager.findOneOrFail(Payment, { where: { id: payment.id }, lock: { mode: 'pessimistic_write' } });
+      const locked = await manager.findOneOrFail(Payment, {
+        where: { id: payment.id },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (locked.callbackUsedAt && !adapter.cancelPayment) {
         throw new InvalidInputError('id', 'the payer authorised this payment meanwhile: it can no longer be cancelled');
       }
@@ -240,9 +266,17 @@ export class PaymentsService {
   }
 
   /** Writes a status change with its audit row and outbox event, under the row's lock; a repeated status is no change. */
-  private async changeStatus(paymentId: string, status: PaymentStatus, reason: string | null, principalId: string | null): Promise<Payment> {
+  private async changeStatus(
+    paymentId: string,
+    status: PaymentStatus,
+    reason: string | null,
+    principalId: string | null,
+  ): Promise<Payment> {
     const { payment, event } = await this.deps.dataSource.transaction(async (manager) => {
-      const locked = await manager.findOneOrFail(Payment, { where: { id: paymentId }, lock: { mode: 'pessimistic_write' } });
+      const locked = await manager.findOneOrFail(Payment, {
+        where: { id: paymentId },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (locked.status === status || FINAL_STATUSES.includes(locked.status)) return { payment: locked, event: null };
       const from = locked.status;
       Object.assign(locked, { status, statusReason: reason ?? locked.statusReason });
@@ -255,7 +289,12 @@ export class PaymentsService {
   }
 
   /** The row for (owner, key), created if absent and committed before any bank call, so its id outlives a crash. */
-  private async claimKey(principal: AuthenticatedPrincipal, ownerId: string, order: PaymentOrder, account: Account): Promise<void> {
+  private async claimKey(
+    principal: AuthenticatedPrincipal,
+    ownerId: string,
+    order: PaymentOrder,
+    account: Account,
+  ): Promise<void> {
     const id = randomUUID();
     await this.deps.dataSource
       .createQueryBuilder()
@@ -324,8 +363,17 @@ export class PaymentsService {
         authorisationUrlEnc: this.cipher.encrypt(created.authorisationUrl),
       });
       await manager.save(payment);
-      await this.audit(manager, payment, principal.id, 'PAYMENT_INITIATED', { amount: payment.amount, currency: payment.currency, creditorIban: payment.creditorIban });
-      return { kind: 'done', payment, authorisationUrl: created.authorisationUrl, event: await this.emit(manager, payment) };
+      await this.audit(manager, payment, principal.id, 'PAYMENT_INITIATED', {
+        amount: payment.amount,
+        currency: payment.currency,
+        creditorIban: payment.creditorIban,
+      });
+      return {
+        kind: 'done',
+        payment,
+        authorisationUrl: created.authorisationUrl,
+        event: await this.emit(manager, payment),
+      };
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
       return this.creationFailed(manager, payment, principal, error);
@@ -336,26 +384,48 @@ export class PaymentsService {
    * A bank that refused the order ends the payment RJCT; a bank that failed or answered garbage leaves it open (the
    * bank may have created it), for a retry of the key to settle.
    */
-  private async creationFailed(manager: EntityManager, payment: Payment, principal: AuthenticatedPrincipal, error: ProviderError): Promise<CreationOutcome> {
-    await this.audit(manager, payment, principal.id, 'PAYMENT_CREATION_FAILED', { code: error.code, message: error.message });
+  private async creationFailed(
+    manager: EntityManager,
+    payment: Payment,
+    principal: AuthenticatedPrincipal,
+    error: ProviderError,
+  ): Promise<CreationOutcome> {
+    await this.audit(manager, payment, principal.id, 'PAYMENT_CREATION_FAILED', {
+      code: error.code,
+      message: error.message,
+    });
     if (error.code !== 'REQUEST_REJECTED') return { kind: 'failed', error };
-    Object.assign(payment, { status: PaymentStatus.RJCT, statusReason: `the bank refused the payment: ${error.message}` });
+    Object.assign(payment, {
+      status: PaymentStatus.RJCT,
+      statusReason: `the bank refused the payment: ${error.message}`,
+    });
     await manager.save(payment);
     return { kind: 'failed', error, event: await this.emit(manager, payment) };
   }
 
-  private async debtorAccount(ownerId: string, order: PaymentOrder): Promise<{ account: Account; institution: Institution }> {
+  private async debtorAccount(
+    ownerId: string,
+    order: PaymentOrder,
+  ): Promise<{ account: Account; institution: Institution }> {
     const account = isUuid(order.debtorAccountId)
       ? await this.deps.dataSource.getRepository(Account).findOneBy({ id: order.debtorAccountId, ownerId })
       : null;
     if (!account) throw new InvalidInputError('input.debtorAccountId', 'debtorAccountId names none of your accounts');
     if (!account.iban) throw new InvalidInputError('input.debtorAccountId', 'this account has no IBAN to pay from');
     if (account.currency !== order.currency) {
-      throw new InvalidInputError('input.currency', `the debtor account is held in ${account.currency}, not ${order.currency}`);
+      throw new InvalidInputError(
+        'input.currency',
+        `the debtor account is held in ${account.currency}, not ${order.currency}`,
+      );
     }
-    const connection = await this.deps.dataSource.getRepository(Connection).findOneOrFail({ where: { id: account.connectionId }, relations: { institution: true } });
+    const connection = await this.deps.dataSource
+      .getRepository(Connection)
+      .findOneOrFail({ where: { id: account.connectionId }, relations: { institution: true } });
     if (!connection.institution.capabilities.includes(InstitutionCapability.PIS)) {
-      throw new InvalidInputError('input.debtorAccountId', `${connection.institution.name} does not offer payment initiation`);
+      throw new InvalidInputError(
+        'input.debtorAccountId',
+        `${connection.institution.name} does not offer payment initiation`,
+      );
     }
     return { account, institution: connection.institution };
   }
@@ -378,7 +448,11 @@ export class PaymentsService {
   private schedulePoll(paymentId: string, attempt: number): Promise<string> {
     const base = this.deps.pollBaseMs ?? 5_000;
     const delayMs = Math.min(base * 2 ** (attempt - 1), POLL_MAX_DELAY_MS);
-    return this.deps.jobs.enqueue<PaymentPollJob>(PAYMENT_POLL_JOB, { paymentId, attempt }, { delayMs, dedupId: `payment.${paymentId}.${attempt}`, attempts: 3, backoffMs: base });
+    return this.deps.jobs.enqueue<PaymentPollJob>(
+      PAYMENT_POLL_JOB,
+      { paymentId, attempt },
+      { delayMs, dedupId: `payment.${paymentId}.${attempt}`, attempts: 3, backoffMs: base },
+    );
   }
 
   private stateOf(paymentId: string): string {
@@ -391,8 +465,21 @@ export class PaymentsService {
   }
 
   /** `principalId` is who acted (null when the bank did); `initiatedBy` always names whose key started the payment. */
-  private audit(manager: EntityManager, payment: Payment, principalId: string | null, action: AuditEntry['action'], details: Record<string, unknown>) {
-    return recordAudit(manager, { principalId, ownerId: payment.ownerId, action, subjectType: 'payment', subjectId: payment.id, details: { status: payment.status, initiatedBy: payment.principalId, ...details } });
+  private audit(
+    manager: EntityManager,
+    payment: Payment,
+    principalId: string | null,
+    action: AuditEntry['action'],
+    details: Record<string, unknown>,
+  ) {
+    return recordAudit(manager, {
+      principalId,
+      ownerId: payment.ownerId,
+      action,
+      subjectType: 'payment',
+      subjectId: payment.id,
+      details: { status: payment.status, initiatedBy: payment.principalId, ...details },
+    });
   }
 }
 
@@ -402,7 +489,11 @@ type CreationOutcome =
 
 /** Stripe's rule: a key names one request; reusing it for another is the client's bug, said plainly. */
 function idempotencyKeyReused(): InvalidInputError {
-  return new InvalidInputError('input.idempotencyKey', 'this idempotencyKey was already used for a different payment', 'IDEMPOTENCY_KEY_REUSED');
+  return new InvalidInputError(
+    'input.idempotencyKey',
+    'this idempotencyKey was already used for a different payment',
+    'IDEMPOTENCY_KEY_REUSED',
+  );
 }
 
 function sha256(text: string): string {

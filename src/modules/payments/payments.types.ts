@@ -6,7 +6,9 @@ export const PaymentConnection = ConnectionType(Payment, 'Payment');
 
 @InputType({ description: 'A SEPA credit transfer to initiate. Checked in full before any bank is called.' })
 export class InitiatePaymentInput {
-  @Field({ description: 'Names this request: the same key with the same input answers the same payment (kept at least 24 h).' })
+  @Field({
+    description: 'Names this request: the same key with the same input answers the same payment (kept at least 24 h).',
+  })
   idempotencyKey: string;
 
   @Field(() => ID, { description: 'One of your accounts; its bank runs the SCA.' })
@@ -27,7 +29,10 @@ export class InitiatePaymentInput {
   @Field(() => String, { nullable: true, description: 'At most 140 characters of the SEPA character set.' })
   remittanceInformation?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Where the payer’s browser returns after the bank, with ?paymentId=…&status=…' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Where the payer’s browser returns after the bank, with ?paymentId=…&status=…',
+  })
   redirectUri?: string | null;
 }
 

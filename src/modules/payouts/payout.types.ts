@@ -27,7 +27,9 @@ export class PayoutItemInput implements PayoutItemDraft {
   net: string;
 }
 
-@InputType({ description: 'A card processor’s itemised payout, keyed by its payout id: importing it again updates it.' })
+@InputType({
+  description: 'A card processor’s itemised payout, keyed by its payout id: importing it again updates it.',
+})
 export class PayoutInput implements PayoutDraft {
   @Field()
   payoutId: string;

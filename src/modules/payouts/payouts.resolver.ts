@@ -12,7 +12,10 @@ export class PayoutsResolver {
 
   @Authorized(ApiScope.MANAGE_INVOICES)
   @Mutation(() => [PayoutReport], { description: 'Imports card-processor payout reports; matching runs after.' })
-  importPayouts(@Arg('input', () => [PayoutInput]) input: PayoutInput[], @Ctx() { principal }: GatewayContext): Promise<PayoutReport[]> {
+  importPayouts(
+    @Arg('input', () => [PayoutInput]) input: PayoutInput[],
+    @Ctx() { principal }: GatewayContext,
+  ): Promise<PayoutReport[]> {
     return this.payoutsService.import(ownerOf(principal), input);
   }
 

@@ -9,13 +9,17 @@ export class ApiKeysResolver {
   constructor(private readonly principals: PrincipalsService) {}
 
   @Authorized()
-  @Query(() => [ApiKeyInfo], { description: 'Your API keys, revoked ones included, newest first. Secrets are never shown again.' })
+  @Query(() => [ApiKeyInfo], {
+    description: 'Your API keys, revoked ones included, newest first. Secrets are never shown again.',
+  })
   apiKeys(@Ctx() { principal }: GatewayContext): Promise<ApiKeyInfo[]> {
     return this.principals.apiKeysOf(principal);
   }
 
   @Authorized()
-  @Mutation(() => CreateApiKeyPayload, { description: 'A new key with at most the scopes of the key calling. Its secret is in this answer only.' })
+  @Mutation(() => CreateApiKeyPayload, {
+    description: 'A new key with at most the scopes of the key calling. Its secret is in this answer only.',
+  })
   createApiKey(@Args() input: CreateApiKeyArgs, @Ctx() { principal }: GatewayContext): Promise<CreateApiKeyPayload> {
     return this.principals.createApiKey(principal, input.label, input.scopes);
   }

@@ -39,6 +39,9 @@ export class CreateApiKeyPayload {
   @Field(() => ApiKeyInfo)
   apiKey: ApiKeyInfo;
 
-  @Field({ description: 'The key to send as `Authorization: Bearer <secret>`. Shown now and never again: only its hash is kept.' })
+  @Field({
+    description:
+      'The key to send as `Authorization: Bearer <secret>`. Shown now and never again: only its hash is kept.',
+  })
   secret: string;
 }

@@ -19,7 +19,11 @@ const DEMO_KEYS_FILE = 'demo-keys.json';
 export async function seedDemoPrincipals(principals: PrincipalsService, dataDir: string): Promise<DemoKeys> {
   const file = path.join(dataDir, DEMO_KEYS_FILE);
   const existing = await readKeys(file);
-  if (existing && (await principals.authenticate(existing.ownerKey)) && (await principals.authenticate(existing.lenderKey))) {
+  if (
+    existing &&
+    (await principals.authenticate(existing.ownerKey)) &&
+    (await principals.authenticate(existing.lenderKey))
+  ) {
     return existing;
   }
   const owner = await principals.create({

@@ -76,10 +76,16 @@ export class PrincipalsService {
    * A key for the caller's own principal. Only an owner's or a lender's key may make keys (not an API client's),
    * and never with a scope it lacks itself: a read-only key cannot mint a key that pays.
    */
-  async createApiKey(caller: AuthenticatedPrincipal, label: string, scopes: ApiScope[]): Promise<{ apiKey: ApiKey; secret: string }> {
-    if (caller.kind === PrincipalKind.API_CLIENT) throw new ForbiddenError('an API client cannot make keys: its owner does');
+  async createApiKey(
+    caller: AuthenticatedPrincipal,
+    label: string,
+    scopes: ApiScope[],
+  ): Promise<{ apiKey: ApiKey; secret: string }> {
+    if (caller.kind === PrincipalKind.API_CLIENT)
+      throw new ForbiddenError('an API client cannot make keys: its owner does');
     const missing = scopes.filter((scope) => !caller.scopes.includes(scope));
-    if (missing.length) throw new InvalidInputError('scopes', `this key cannot give scopes it does not hold: ${missing.join(', ')}`);
+    if (missing.length)
+      throw new InvalidInputError('scopes', `this key cannot give scopes it does not hold: ${missing.join(', ')}`);
     const trimmed = label.trim();
     if (!trimmed) throw new InvalidInputError('label', 'label must not be blank');
     const secret = await this.issueApiKey(caller.id, [...new Set(scopes)], trimmed);
@@ -120,7 +126,11 @@ export class PrincipalsService {
       scopes: apiKey.scopes,
       apiKeyId: apiKey.id,
     };
-    this.verifiedKeys.set(parsed.prefix, { secretHash: apiKey.secretHash, principal: authenticated, expiresAt: Date.now() + API_KEY_CACHE_MS });
+    this.verifiedKeys.set(parsed.prefix, {
+      secretHash: apiKey.secretHash,
+      principal: authenticated,
+      expiresAt: Date.now() + API_KEY_CACHE_MS,
+    });
     return authenticated;
   }
 }

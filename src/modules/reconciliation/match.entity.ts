@@ -1,4 +1,13 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { MoneyField } from '../../common/money';
 import type { Signal } from './engine';
@@ -95,7 +104,10 @@ export class Match {
   @Column({ type: 'varchar', length: 16 })
   state: MatchState;
 
-  @Field({ description: 'REJECTED because the owner rejected another pair of the same payment, not this one: the engine may propose it again.' })
+  @Field({
+    description:
+      'REJECTED because the owner rejected another pair of the same payment, not this one: the engine may propose it again.',
+  })
   @Column({ type: 'boolean', default: false })
   withdrawn: boolean;
 

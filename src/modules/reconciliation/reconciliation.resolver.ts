@@ -5,7 +5,11 @@ import { ownerOf } from '../principals/owner-of';
 import type { DeliveredEvent } from '../events/events.service';
 import { ApiScope } from '../principals/api-scope';
 import { Match } from './match.entity';
-import { RECONCILIATION_TOPIC, type ReconciliationEventPayload, type ReconciliationService } from './reconciliation.service';
+import {
+  RECONCILIATION_TOPIC,
+  type ReconciliationEventPayload,
+  type ReconciliationService,
+} from './reconciliation.service';
 import { MatchConnection, MatchesArgs, ReconciliationEvent } from './reconciliation.types';
 
 @Resolver(() => Match)
@@ -13,13 +17,28 @@ export class ReconciliationResolver {
   constructor(private readonly reconciliationService: ReconciliationService) {}
 
   @Authorized(ApiScope.READ)
-  @Query(() => MatchConnection, { description: 'Transactions linked to invoices, by the bank line’s date, oldest first; every filter narrows.' })
-  matches(@Args() { state, status, invoiceId, transactionId, from, to, first, after }: MatchesArgs, @Ctx() { principal }: GatewayContext) {
-    return this.reconciliationService.list(ownerOf(principal), { state: state ?? status, invoiceId, transactionId, from, to, first, after });
+  @Query(() => MatchConnection, {
+    description: 'Transactions linked to invoices, by the bank line’s date, oldest first; every filter narrows.',
+  })
+  matches(
+    @Args() { state, status, invoiceId, transactionId, from, to, first, after }: MatchesArgs,
+    @Ctx() { principal }: GatewayContext,
+  ) {
+    return this.reconciliationService.list(ownerOf(principal), {
+      state: state ?? status,
+      invoiceId,
+      transactionId,
+      from,
+      to,
+      first,
+      after,
+    });
   }
 
   @Authorized(ApiScope.MANAGE_INVOICES)
-  @Mutation(() => Match, { description: 'Accepts a match; its payer is remembered as paying for the invoice’s customer.' })
+  @Mutation(() => Match, {
+    description: 'Accepts a match; its payer is remembered as paying for the invoice’s customer.',
+  })
   confirmMatch(@Arg('id', () => ID) id: string, @Ctx() { principal }: GatewayContext): Promise<Match> {
     return this.reconciliationService.confirm(ownerOf(principal), id);
   }
@@ -32,7 +51,8 @@ export class ReconciliationResolver {
 
   @Authorized(ApiScope.READ)
   @Subscription(() => ReconciliationEvent, {
-    description: 'Decisions on matches. With `after`, every one since that cursor first, then live ones: no gap, no duplicate.',
+    description:
+      'Decisions on matches. With `after`, every one since that cursor first, then live ones: no gap, no duplicate.',
     subscribe: ({ args, context }) =>
       (context as GatewayContext).events.subscribe<ReconciliationEventPayload>(
         RECONCILIATION_TOPIC,
@@ -42,7 +62,8 @@ export class ReconciliationResolver {
   })
   async reconciliationUpdated(
     @Root() event: DeliveredEvent<ReconciliationEventPayload>,
-    @Arg('after', () => String, { nullable: true, description: 'A cursor from an earlier event, or "0".' }) _after: string | null,
+    @Arg('after', () => String, { nullable: true, description: 'A cursor from an earlier event, or "0".' })
+    _after: string | null,
     @Ctx() ctx: GatewayContext,
   ): Promise<ReconciliationEvent> {
     ctx.renewLoaders();

@@ -6,7 +6,14 @@ import { isUuid } from '../../common/ids';
 import { decodeCursor, toForwardConnection, type Connection } from '../../common/relay';
 import { bulkInsert } from '../../db/copy';
 import type { JobRunner } from '../../jobs';
-import { reconcile, type BankCredit, type MatchMemory, type OpenInvoice, type PayoutReport as EnginePayout, type ReconciliationResult } from './engine';
+import {
+  reconcile,
+  type BankCredit,
+  type MatchMemory,
+  type OpenInvoice,
+  type PayoutReport as EnginePayout,
+  type ReconciliationResult,
+} from './engine';
 import type { EventsService } from '../events/events.service';
 import { Invoice, InvoiceStatus } from '../invoices/invoice.entity';
 import { lockInvoicesOf } from '../invoices/invoice-lock';
@@ -66,7 +73,11 @@ export class ReconciliationService {
        ON CONFLICT (owner_id) DO UPDATE SET requested = reconciliation_request.requested + 1`,
       [ownerId],
     );
-    return this.deps.jobs.enqueue<ReconcileJobData>(RECONCILE_JOB, { ownerId }, { dedupId: `reconcile.${ownerId}`, attempts: 3, backoffMs: 2_000 });
+    return this.deps.jobs.enqueue<ReconcileJobData>(
+      RECONCILE_JOB,
+      { ownerId },
+      { dedupId: `reconcile.${ownerId}`, attempts: 3, backoffMs: 2_000 },
+    );
   }
 
   /**
@@ -87,7 +98,10 @@ export class ReconciliationService {
   }
 
   private async requestCount(manager: EntityManager, ownerId: string): Promise<string> {
-    const [row] = (await manager.query('SELECT requested::text AS requested FROM reconciliation_request WHERE owner_id = $1', [ownerId])) as Array<{ requested: string }>;
+    const [row] = (await manager.query(
+      'SELECT requested::text AS requested FROM reconciliation_request WHERE owner_id = $1',
+      [ownerId],
+    )) as Array<{ requested: string }>;
     return row?.requested ?? '0';
   }
 
@@ -96,13 +110,20 @@ export class ReconciliationService {
       await lockInvoicesOf(manager, ownerId);
       // Read before the invoices and lines: every change behind a request counted here committed before it was counted.
       const requested = await this.requestCount(manager, ownerId);
-      const invoices = await manager.getRepository(Invoice).findBy({ ownerId, status: In([InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID]) });
+      const invoices = await manager
+        .getRepository(Invoice)
+        .findBy({ ownerId, status: In([InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID]) });
       if (invoices.length === 0) return { created: [], events: [], requested };
       const lines = await manager
         .getRepository(Transaction)
         .createQueryBuilder('t')
-        .where('t.owner_id = :ownerId AND t.status = :booked AND t.removed_at IS NULL', { ownerId, booked: TransactionStatus.BOOKED })
-        .andWhere(`NOT EXISTS (SELECT 1 FROM "match" m WHERE m.transaction_id = t.id AND m.state <> :rejected)`, { rejected: MatchState.REJECTED })
+        .where('t.owner_id = :ownerId AND t.status = :booked AND t.removed_at IS NULL', {
+          ownerId,
+          booked: TransactionStatus.BOOKED,
+        })
+        .andWhere(`NOT EXISTS (SELECT 1 FROM "match" m WHERE m.transaction_id = t.id AND m.state <> :rejected)`, {
+          rejected: MatchState.REJECTED,
+        })
         .getMany();
       const result = reconcile({
         invoices: invoices.map(toOpenInvoice),
@@ -126,7 +147,8 @@ export class ReconciliationService {
 
   /** The owner's matches by the bank line's date, oldest first, the pairs of one payment side by side. */
   async list(ownerId: string, query: MatchQuery): Promise<Connection<Match>> {
-    if (query.from && query.to && query.from > query.to) throw new InvalidInputError('from', 'from must not be after to');
+    if (query.from && query.to && query.from > query.to)
+      throw new InvalidInputError('from', 'from must not be after to');
     const builder = this.deps.dataSource
       .getRepository(Match)
       .createQueryBuilder('m')
@@ -138,8 +160,12 @@ export class ReconciliationService {
       .addOrderBy('m.id', 'ASC');
     if (query.state) builder.andWhere('m.state = :state', { state: query.state });
     // An id that is not a UUID names nothing: the filter then matches no row rather than failing the query.
-    if (query.invoiceId) builder.andWhere('m.invoice_id = :invoiceId', { invoiceId: isUuid(query.invoiceId) ? query.invoiceId : NO_ID });
-    if (query.transactionId) builder.andWhere('m.transaction_id = :transactionId', { transactionId: isUuid(query.transactionId) ? query.transactionId : NO_ID });
+    if (query.invoiceId)
+      builder.andWhere('m.invoice_id = :invoiceId', { invoiceId: isUuid(query.invoiceId) ? query.invoiceId : NO_ID });
+    if (query.transactionId)
+      builder.andWhere('m.transaction_id = :transactionId', {
+        transactionId: isUuid(query.transactionId) ? query.transactionId : NO_ID,
+      });
     if (query.from) builder.andWhere('t.date >= :from', { from: query.from });
     if (query.to) builder.andWhere('t.date <= :to', { to: query.to });
     if (query.after) {
@@ -147,12 +173,18 @@ export class ReconciliationService {
       builder.andWhere('(t.date, m.transaction_id, m.id) > (:date, :transactionId, :id)', { date, transactionId, id });
     }
     const rows = await builder.take(query.first + 1).getMany();
-    return toForwardConnection(rows, query.first, Boolean(query.after), (row) => [row.transaction.date, row.transactionId, row.id]);
+    return toForwardConnection(rows, query.first, Boolean(query.after), (row) => [
+      row.transaction.date,
+      row.transactionId,
+      row.id,
+    ]);
   }
 
   async findOwned(ownerId: string, id: string): Promise<Match | null> {
     if (!isUuid(id)) return null;
-    return this.deps.dataSource.getRepository(Match).findOne({ where: { id, ownerId }, relations: { transaction: true, invoice: true } });
+    return this.deps.dataSource
+      .getRepository(Match)
+      .findOne({ where: { id, ownerId }, relations: { transaction: true, invoice: true } });
   }
 
   /** The owner agrees: the match stays, and its payer is remembered as paying for that customer. */
@@ -174,8 +206,14 @@ export class ReconciliationService {
         id: Not(rejected.id),
         state: In([MatchState.AUTO_CONFIRMED, MatchState.SUGGESTED]),
       });
-      if (siblings.length > 0) await manager.update(Match, { id: In(siblings.map((sibling) => sibling.id)) }, { state: MatchState.REJECTED, withdrawn: true });
-      for (const invoiceId of new Set([rejected.invoiceId, ...siblings.map((sibling) => sibling.invoiceId)])) await this.restoreInvoice(manager, invoiceId);
+      if (siblings.length > 0)
+        await manager.update(
+          Match,
+          { id: In(siblings.map((sibling) => sibling.id)) },
+          { state: MatchState.REJECTED, withdrawn: true },
+        );
+      for (const invoiceId of new Set([rejected.invoiceId, ...siblings.map((sibling) => sibling.invoiceId)]))
+        await this.restoreInvoice(manager, invoiceId);
       return siblings.map((sibling) => sibling.id);
     });
     await this.request(ownerId);
@@ -219,13 +257,21 @@ export class ReconciliationService {
       .delete()
       .from(Match)
       .where('owner_id = :ownerId AND withdrawn', { ownerId })
-      .andWhere('(transaction_id, invoice_id) IN (SELECT * FROM unnest(:transactionIds::uuid[], :invoiceIds::uuid[]))', {
-        transactionIds: rows.map((row) => row.transactionId),
-        invoiceIds: rows.map((row) => row.invoiceId),
-      })
+      .andWhere(
+        '(transaction_id, invoice_id) IN (SELECT * FROM unnest(:transactionIds::uuid[], :invoiceIds::uuid[]))',
+        {
+          transactionIds: rows.map((row) => row.transactionId),
+          invoiceIds: rows.map((row) => row.invoiceId),
+        },
+      )
       .returning('id, transaction_id, invoice_id')
       .execute();
-    const ids = new Map((raw as Array<{ id: string; transaction_id: string; invoice_id: string }>).map((row) => [`${row.transaction_id}|${row.invoice_id}`, row.id]));
+    const ids = new Map(
+      (raw as Array<{ id: string; transaction_id: string; invoice_id: string }>).map((row) => [
+        `${row.transaction_id}|${row.invoice_id}`,
+        row.id,
+      ]),
+    );
     for (const row of rows) row.id = ids.get(`${row.transactionId}|${row.invoiceId}`) ?? row.id;
   }
 
@@ -237,11 +283,15 @@ export class ReconciliationService {
          FROM "match" WHERE invoice_id = $1 AND state <> $2`,
       [invoiceId, MatchState.REJECTED],
     )) as Array<{ paid: string; written_off: string }>;
-    await manager.update(Invoice, { id: invoiceId }, {
-      amountPaid: sums.paid,
-      amountWrittenOff: sums.written_off,
-      status: statusOf(invoice.amount, sums.paid, sums.written_off, false),
-    });
+    await manager.update(
+      Invoice,
+      { id: invoiceId },
+      {
+        amountPaid: sums.paid,
+        amountWrittenOff: sums.written_off,
+        status: statusOf(invoice.amount, sums.paid, sums.written_off, false),
+      },
+    );
   }
 
   /** Rejected pairs are never proposed again; a confirmed payer raises the score of its customer's invoices. */
@@ -253,18 +303,38 @@ export class ReconciliationService {
          JOIN invoice i ON i.id = m.invoice_id
         WHERE m.owner_id = $1 AND m.state IN ($2, $3) AND NOT m.withdrawn`,
       [ownerId, MatchState.CONFIRMED, MatchState.REJECTED],
-    )) as Array<{ transaction_id: string; invoice_id: string; state: MatchState; counterparty_name: string | null; counterparty_iban: string | null; customer_name: string }>;
+    )) as Array<{
+      transaction_id: string;
+      invoice_id: string;
+      state: MatchState;
+      counterparty_name: string | null;
+      counterparty_iban: string | null;
+      customer_name: string;
+    }>;
     return {
-      rejectedPairs: rows.filter((row) => row.state === MatchState.REJECTED).map((row) => ({ transactionId: row.transaction_id, invoiceId: row.invoice_id })),
+      rejectedPairs: rows
+        .filter((row) => row.state === MatchState.REJECTED)
+        .map((row) => ({ transactionId: row.transaction_id, invoiceId: row.invoice_id })),
       knownPayers: rows
         .filter((row) => row.state === MatchState.CONFIRMED && (row.counterparty_iban || row.counterparty_name))
-        .map((row) => ({ payerIban: row.counterparty_iban, payerName: row.counterparty_name, customerName: row.customer_name })),
+        .map((row) => ({
+          payerIban: row.counterparty_iban,
+          payerName: row.counterparty_name,
+          customerName: row.customer_name,
+        })),
     };
   }
 
   /** Writes the engine's new links as matches and the invoices' new amounts and statuses. */
-  private async store(manager: EntityManager, ownerId: string, result: ReconciliationResult, invoices: Invoice[]): Promise<Match[]> {
-    const writeOffs = new Map(result.writeOffs.map((writeOff) => [`${writeOff.transactionId}|${writeOff.invoiceId}`, writeOff.amount]));
+  private async store(
+    manager: EntityManager,
+    ownerId: string,
+    result: ReconciliationResult,
+    invoices: Invoice[],
+  ): Promise<Match[]> {
+    const writeOffs = new Map(
+      result.writeOffs.map((writeOff) => [`${writeOff.transactionId}|${writeOff.invoiceId}`, writeOff.amount]),
+    );
     const rows: Match[] = [];
     for (const link of result.links) {
       const linkId = randomUUID();
@@ -291,8 +361,32 @@ export class ReconciliationService {
     await bulkInsert(
       manager,
       'match',
-      ['id', 'owner_id', 'link_id', 'transaction_id', 'invoice_id', 'amount', 'written_off', 'score', 'signals', 'decision', 'state'],
-      rows.map((row) => [row.id, ownerId, row.linkId, row.transactionId, row.invoiceId, row.amount, row.writtenOff, row.score, JSON.stringify(row.signals), row.decision, row.state]),
+      [
+        'id',
+        'owner_id',
+        'link_id',
+        'transaction_id',
+        'invoice_id',
+        'amount',
+        'written_off',
+        'score',
+        'signals',
+        'decision',
+        'state',
+      ],
+      rows.map((row) => [
+        row.id,
+        ownerId,
+        row.linkId,
+        row.transactionId,
+        row.invoiceId,
+        row.amount,
+        row.writtenOff,
+        row.score,
+        JSON.stringify(row.signals),
+        row.decision,
+        row.state,
+      ]),
     );
 
     const byId = new Map(invoices.map((invoice) => [invoice.id, invoice]));
@@ -302,8 +396,17 @@ export class ReconciliationService {
       const amountPaid = new Decimal(state.amountPaid).minus(invoice.amountWrittenOff);
       const amountWrittenOff = new Decimal(invoice.amountWrittenOff).plus(state.writtenOff);
       const status = state.status as InvoiceStatus;
-      if (status === invoice.status && amountPaid.equals(invoice.amountPaid) && amountWrittenOff.equals(invoice.amountWrittenOff)) continue;
-      await manager.update(Invoice, { id: invoice.id }, { amountPaid: amountPaid.toFixed(5), amountWrittenOff: amountWrittenOff.toFixed(5), status });
+      if (
+        status === invoice.status &&
+        amountPaid.equals(invoice.amountPaid) &&
+        amountWrittenOff.equals(invoice.amountWrittenOff)
+      )
+        continue;
+      await manager.update(
+        Invoice,
+        { id: invoice.id },
+        { amountPaid: amountPaid.toFixed(5), amountWrittenOff: amountWrittenOff.toFixed(5), status },
+      );
     }
     return rows;
   }
@@ -325,7 +428,13 @@ function toOpenInvoice(invoice: Invoice): OpenInvoice {
 }
 
 function toPayoutReport(report: PayoutReport): EnginePayout {
-  return { payoutId: report.payoutId, arrivalDate: report.arrivalDate, amount: new Decimal(report.amount).toFixed(2), currency: report.currency, items: report.items };
+  return {
+    payoutId: report.payoutId,
+    arrivalDate: report.arrivalDate,
+    amount: new Decimal(report.amount).toFixed(2),
+    currency: report.currency,
+    items: report.items,
+  };
 }
 
 function toBankCredit(line: Transaction): BankCredit {

@@ -3,7 +3,9 @@ import { ArgsType, Field, ID, ObjectType } from 'type-graphql';
 import { ConnectionType, ForwardPaginationArgs } from '../../common/relay';
 import { Match, MatchState } from './match.entity';
 
-@ObjectType({ description: 'A decision on a match: the engine proposed or confirmed it, or the owner confirmed or rejected it.' })
+@ObjectType({
+  description: 'A decision on a match: the engine proposed or confirmed it, or the owner confirmed or rejected it.',
+})
 export class ReconciliationEvent {
   @Field({ description: 'Pass as `after` to resume from this event.' })
   cursor: string;

@@ -1,4 +1,13 @@
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload, type KeyLike } from 'jose';
+import {
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  SignJWT,
+  type JWK,
+  type JWTPayload,
+  type KeyLike,
+} from 'jose';
 import { IsNull, MoreThan, type DataSource } from 'typeorm';
 import type { TokenCipher } from '../../security/token-cipher';
 import { SigningKey } from './signing-key.entity';
@@ -24,9 +33,7 @@ export type PublicJwk = JWK & { kid: string; alg: string; use: string };
 export class SigningService {
   private current: { kid: string; key: KeyLike | Uint8Array } | null = null;
 
-  constructor(
-    private readonly deps: { dataSource: DataSource; cipher: TokenCipher; now: () => Date },
-  ) {}
+  constructor(private readonly deps: { dataSource: DataSource; cipher: TokenCipher; now: () => Date }) {}
 
   /** Called on start: makes the first key when there is none. */
   async ensureKey(): Promise<void> {
@@ -70,7 +77,9 @@ export class SigningService {
   }
 
   private async currentKey(): Promise<{ kid: string; key: KeyLike | Uint8Array }> {
-    const latest = await this.deps.dataSource.getRepository(SigningKey).findOne({ where: { retiredAt: IsNull() }, order: { createdAt: 'DESC', kid: 'ASC' } });
+    const latest = await this.deps.dataSource
+      .getRepository(SigningKey)
+      .findOne({ where: { retiredAt: IsNull() }, order: { createdAt: 'DESC', kid: 'ASC' } });
     if (!latest) throw new Error('no signing key: SigningService.ensureKey runs on start');
     // Another replica may have rotated: the key is re-imported only when the current kid changes.
     if (this.current?.kid !== latest.kid) {

@@ -26,8 +26,11 @@ export class SyncResolver {
     subscribe: ({ args, context }) => {
       const { principal, events } = context as GatewayContext;
       const connectionId = args.connectionId as string | undefined;
-      return events.subscribe<SyncProgressPayload>(SYNC_TOPIC, ownerOf(principal), args.after as string | undefined, (payload) =>
-        !connectionId || payload.connectionId === connectionId,
+      return events.subscribe<SyncProgressPayload>(
+        SYNC_TOPIC,
+        ownerOf(principal),
+        args.after as string | undefined,
+        (payload) => !connectionId || payload.connectionId === connectionId,
       );
     },
   })

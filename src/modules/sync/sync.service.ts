@@ -86,10 +86,14 @@ export class SyncService {
     this.now = deps.now ?? (() => new Date());
     // A failed sync reports FAILED on syncProgress and is not retried at once: the bank already answered (down,
     // consent gone, budget spent), and the next scheduled run tries again.
-    deps.jobs.register<SyncJobData>(SYNC_JOB, async (data) => void (await this.syncConnection(data.connectionId, { ipAddress: data.psuIpAddress })), {
-      exclusiveKey: (data) => `connection.${data.connectionId}`,
-      concurrency: 4,
-    });
+    deps.jobs.register<SyncJobData>(
+      SYNC_JOB,
+      async (data) => void (await this.syncConnection(data.connectionId, { ipAddress: data.psuIpAddress })),
+      {
+        exclusiveKey: (data) => `connection.${data.connectionId}`,
+        concurrency: 4,
+      },
+    );
     deps.jobs.register(SYNC_DUE_JOB, () => this.enqueueDue(), { exclusiveKey: () => SYNC_DUE_JOB });
   }
 
@@ -104,11 +108,18 @@ export class SyncService {
    * an active consent; otherwise the job would only fail later inside `syncProgress`.
    */
   async refresh(connectionId: string, psu: PsuContext): Promise<string> {
-    const consents = await this.deps.dataSource.getRepository(Consent).find({ where: { connectionId }, order: { createdAt: 'DESC', id: 'ASC' } });
+    const consents = await this.deps.dataSource
+      .getRepository(Consent)
+      .find({ where: { connectionId }, order: { createdAt: 'DESC', id: 'ASC' } });
     if (!consents.some((consent) => consent.status === ConsentStatus.ACTIVE)) {
       const current = consents[0]?.status;
-      if (current === ConsentStatus.REVOKED) throw new ConsentNotActiveError('CONSENT_REVOKED', 'the consent of this connection was revoked; start a new connection');
-      if (current === ConsentStatus.EXPIRED) throw new ConsentNotActiveError('CONSENT_EXPIRED', 'the consent of this connection expired; renew it first');
+      if (current === ConsentStatus.REVOKED)
+        throw new ConsentNotActiveError(
+          'CONSENT_REVOKED',
+          'the consent of this connection was revoked; start a new connection',
+        );
+      if (current === ConsentStatus.EXPIRED)
+        throw new ConsentNotActiveError('CONSENT_EXPIRED', 'the consent of this connection expired; renew it first');
       throw new ConsentNotActiveError('CONSENT_INVALID', 'this connection has no authorised consent yet');
     }
     return this.request(connectionId, psu);
@@ -139,7 +150,9 @@ export class SyncService {
    */
   async syncConnection(connectionId: string, psu: PsuContext = {}): Promise<SyncProgressPayload> {
     const connection = await this.deps.dataSource.getRepository(Connection).findOneByOrFail({ id: connectionId });
-    const accounts = await this.deps.dataSource.getRepository(Account).find({ where: { connectionId }, order: { id: 'ASC' } });
+    const accounts = await this.deps.dataSource
+      .getRepository(Account)
+      .find({ where: { connectionId }, order: { id: 'ASC' } });
     const progress: SyncProgressPayload = {
       connectionId,
       state: 'RUNNING',
@@ -157,7 +170,12 @@ export class SyncService {
         const counts = await this.syncAccount(account, access.consent, async (window) => {
           // Checked again right before the call: a revocation during a long sync stops the next bank call.
           const live = await this.deps.consentAccess.forConnection(connectionId);
-          const page = await live.adapter.getTransactions(live.handle, account.providerAccountId, { ...window, status: 'BOTH' }, psu);
+          const page = await live.adapter.getTransactions(
+            live.handle,
+            account.providerAccountId,
+            { ...window, status: 'BOTH' },
+            psu,
+          );
           return page.transactions;
         });
         progress.accountsDone += 1;
@@ -180,11 +198,15 @@ export class SyncService {
     if (progress.added >= ANALYZE_AFTER_ROWS) {
       // A first sync's bulk load can double the table before autovacuum notices: without fresh statistics the
       // planner leaves the (account_id, date, id) index for sequential scans on the next queries.
-      await this.deps.dataSource.query('ANALYZE "transaction"').catch((error: unknown) => this.deps.logger.warn({ err: error }, 'ANALYZE after a bulk load failed'));
+      await this.deps.dataSource
+        .query('ANALYZE "transaction"')
+        .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'ANALYZE after a bulk load failed'));
     }
     if (progress.added + progress.settled > 0) {
       // The lines are stored whatever happens next: a failure to queue the follow-up must not fail the sync.
-      await this.deps.onSynced?.(connection.ownerId).catch((error: unknown) => this.deps.logger.error({ err: error, connectionId }, 'post-sync hook failed'));
+      await this.deps
+        .onSynced?.(connection.ownerId)
+        .catch((error: unknown) => this.deps.logger.error({ err: error, connectionId }, 'post-sync hook failed'));
     }
     return progress;
   }
@@ -205,7 +227,10 @@ export class SyncService {
 
     const stored = await this.storedLines(account.id, storedLinesSince(from));
     const { changes } = diffFeed({ stored, window: { from, to: today }, feed });
-    const applicable = feed.length === 0 ? changes.filter((change) => !(change.kind === 'REMOVED' && change.reason === 'BOOKED_VANISHED')) : changes;
+    const applicable =
+      feed.length === 0
+        ? changes.filter((change) => !(change.kind === 'REMOVED' && change.reason === 'BOOKED_VANISHED'))
+        : changes;
     if (applicable.length !== changes.length) {
       // An empty feed over a window that held booked lines is far likelier a bank glitch than a mass deletion.
       this.deps.logger.warn({ accountId: account.id }, 'the bank sent an empty feed; booked lines kept');
@@ -218,7 +243,12 @@ export class SyncService {
     return counts;
   }
 
-  private async apply(manager: EntityManager, account: Account, changes: FeedChange[], syncedThrough: string): Promise<AppendedEvents[]> {
+  private async apply(
+    manager: EntityManager,
+    account: Account,
+    changes: FeedChange[],
+    syncedThrough: string,
+  ): Promise<AppendedEvents[]> {
     const inserts: CopyValue[][] = [];
     for (const change of changes) {
       switch (change.kind) {
@@ -227,7 +257,11 @@ export class SyncService {
           break;
         case 'SETTLED':
         case 'MODIFIED':
-          await manager.update(Transaction, { id: change.id }, { fingerprint: change.fingerprint, ...columnsOf(change.transaction) });
+          await manager.update(
+            Transaction,
+            { id: change.id },
+            { fingerprint: change.fingerprint, ...columnsOf(change.transaction) },
+          );
           break;
         case 'REMOVED':
           await manager.update(Transaction, { id: change.id }, { removedAt: this.now() });
@@ -244,15 +278,26 @@ export class SyncService {
       INSERT_COLUMNS.map(([, column]) => column),
       inserts,
     );
-    await manager.upsert(AccountSyncState, { accountId: account.id, lastSyncedAt: this.now(), syncedThrough }, ['accountId']);
+    await manager.upsert(AccountSyncState, { accountId: account.id, lastSyncedAt: this.now(), syncedThrough }, [
+      'accountId',
+    ]);
     const payloads = changes
       // A re-stamp of the fingerprint column after a recipe change is bookkeeping, not news for subscribers.
-      .filter((change) => !(change.kind === 'MODIFIED' && change.changedFields.length === 1 && change.changedFields[0] === 'fingerprint'))
+      .filter(
+        (change) =>
+          !(
+            change.kind === 'MODIFIED' &&
+            change.changedFields.length === 1 &&
+            change.changedFields[0] === 'fingerprint'
+          ),
+      )
       .map((change): TransactionEventPayload => ({
         kind: change.kind,
         transactionId: change.id,
         accountId: account.id,
-        ...(change.kind === 'SETTLED' ? { supersededProviderTransactionId: change.supersededProviderTransactionId } : {}),
+        ...(change.kind === 'SETTLED'
+          ? { supersededProviderTransactionId: change.supersededProviderTransactionId }
+          : {}),
         ...(change.kind === 'REMOVED' ? { reason: change.reason } : {}),
       }));
     return this.deps.events.appendMany(manager, TRANSACTION_TOPIC, account.ownerId, payloads);
@@ -339,7 +384,11 @@ function toStored(row: Transaction): StoredTransaction {
   const optional = <T>(value: T | null): T | undefined => value ?? undefined;
   const counterparty =
     row.counterpartyName || row.counterpartyIban || row.counterpartyBic
-      ? { name: optional(row.counterpartyName), iban: optional(row.counterpartyIban), bic: optional(row.counterpartyBic) }
+      ? {
+          name: optional(row.counterpartyName),
+          iban: optional(row.counterpartyIban),
+          bic: optional(row.counterpartyBic),
+        }
       : undefined;
   return {
     id: row.id,

@@ -2,7 +2,9 @@ import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { SYNC_STATES, type SyncState } from './sync.service';
 
 /** The GraphQL enum of the states named once in the service. */
-const SyncStateEnum = Object.fromEntries(SYNC_STATES.map((state) => [state, state])) as { readonly [State in SyncState]: State };
+const SyncStateEnum = Object.fromEntries(SYNC_STATES.map((state) => [state, state])) as {
+  readonly [State in SyncState]: State;
+};
 registerEnumType(SyncStateEnum, { name: 'SyncState' });
 
 @ObjectType()
@@ -43,7 +45,10 @@ export class SyncProgressEvent {
   @Field(() => Int)
   removed: number;
 
-  @Field(() => String, { nullable: true, description: 'The typed error code when the sync failed (CONSENT_EXPIRED...).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The typed error code when the sync failed (CONSENT_EXPIRED...).',
+  })
   errorCode: string | null;
 
   @Field(() => String, { nullable: true })

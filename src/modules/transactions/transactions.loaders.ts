@@ -26,7 +26,10 @@ export function accountTransactionPages(requestLoaders: object, service: Transac
   return loader;
 }
 
-async function loadPages(service: TransactionsService, keys: readonly PageKey[]): Promise<Array<Connection<Transaction> | Error>> {
+async function loadPages(
+  service: TransactionsService,
+  keys: readonly PageKey[],
+): Promise<Array<Connection<Transaction> | Error>> {
   const groups = new Map<string, number[]>();
   keys.forEach(({ account, args }, index) => {
     const group = `${account.ownerId}|${JSON.stringify(args)}`;
@@ -37,7 +40,11 @@ async function loadPages(service: TransactionsService, keys: readonly PageKey[])
     [...groups.values()].map(async (indexes) => {
       const { account, args } = keys[indexes[0]];
       const pages = await service
-        .listPerAccount(account.ownerId, indexes.map((index) => keys[index].account.id), args)
+        .listPerAccount(
+          account.ownerId,
+          indexes.map((index) => keys[index].account.id),
+          args,
+        )
         .catch((error: Error) => indexes.map(() => error));
       indexes.forEach((index, position) => (results[index] = pages[position]));
     }),

@@ -32,13 +32,16 @@ export class TransactionsResolver {
 
   @Authorized(ApiScope.READ)
   @Subscription(() => TransactionEvent, {
-    description: 'New transactions. With `after`, every one since that cursor first, then live ones: no gap, no duplicate.',
-    subscribe: ({ args, context }) => subscribeTransactions(context as GatewayContext, args, [TransactionChangeKind.ADDED]),
+    description:
+      'New transactions. With `after`, every one since that cursor first, then live ones: no gap, no duplicate.',
+    subscribe: ({ args, context }) =>
+      subscribeTransactions(context as GatewayContext, args, [TransactionChangeKind.ADDED]),
   })
   transactionAdded(
     @Root() event: Delivered,
     @Arg('accountIds', () => [ID], { nullable: true }) _accountIds: string[] | null,
-    @Arg('after', () => String, { nullable: true, description: 'A cursor from an earlier event, or "0".' }) _after: string | null,
+    @Arg('after', () => String, { nullable: true, description: 'A cursor from an earlier event, or "0".' })
+    _after: string | null,
     @Ctx() ctx: GatewayContext,
   ): TransactionEvent {
     return { cursor: event.cursor, transaction: eventTransaction(ctx, event) };
@@ -47,12 +50,14 @@ export class TransactionsResolver {
   @Authorized(ApiScope.READ)
   @Subscription(() => TransactionChangeEvent, {
     description: 'Every change to stored transactions: ADDED, SETTLED (pending booked), MODIFIED, REMOVED.',
-    subscribe: ({ args, context }) => subscribeTransactions(context as GatewayContext, args, Object.values(TransactionChangeKind)),
+    subscribe: ({ args, context }) =>
+      subscribeTransactions(context as GatewayContext, args, Object.values(TransactionChangeKind)),
   })
   transactionChanged(
     @Root() event: Delivered,
     @Arg('accountIds', () => [ID], { nullable: true }) _accountIds: string[] | null,
-    @Arg('after', () => String, { nullable: true, description: 'A cursor from an earlier event, or "0".' }) _after: string | null,
+    @Arg('after', () => String, { nullable: true, description: 'A cursor from an earlier event, or "0".' })
+    _after: string | null,
     @Ctx() ctx: GatewayContext,
   ): TransactionChangeEvent {
     return {
@@ -77,8 +82,15 @@ export class AccountTransactionsResolver {
   constructor(private readonly transactionsService: TransactionsService) {}
 
   @FieldResolver(() => TransactionConnection, { description: 'This account’s transactions, newest first.' })
-  transactions(@Root() account: Account, @Args() { first, after, from, to, status }: AccountTransactionsArgs, @Ctx() { loaders }: GatewayContext) {
-    return accountTransactionPages(loaders, this.transactionsService).load({ account, args: { first, after, from, to, status } });
+  transactions(
+    @Root() account: Account,
+    @Args() { first, after, from, to, status }: AccountTransactionsArgs,
+    @Ctx() { loaders }: GatewayContext,
+  ) {
+    return accountTransactionPages(loaders, this.transactionsService).load({
+      account,
+      args: { first, after, from, to, status },
+    });
   }
 }
 
@@ -104,7 +116,8 @@ function subscribeTransactions(ctx: GatewayContext, args: Record<string, unknown
     TRANSACTION_TOPIC,
     ownerId,
     args.after as string | undefined,
-    (payload, row) => row !== null && kinds.includes(payload.kind) && (!accountIds || accountIds.includes(payload.accountId)),
+    (payload, row) =>
+      row !== null && kinds.includes(payload.kind) && (!accountIds || accountIds.includes(payload.accountId)),
     TRANSACTION_ROWS,
   );
 }

@@ -31,21 +31,32 @@ export class TransactionsService {
    * One page per account, for many accounts in two queries whatever their number: the unified query asks for a
    * page of every account at once, and a query per account was most of its round trips.
    */
-  async listPerAccount(ownerId: string, accountIds: string[], query: Omit<TransactionQuery, 'accountIds'>): Promise<Connection<Transaction>[]> {
+  async listPerAccount(
+    ownerId: string,
+    accountIds: string[],
+    query: Omit<TransactionQuery, 'accountIds'>,
+  ): Promise<Connection<Transaction>[]> {
     const [sql, parameters] = this.filtered(ownerId, { ...query, accountIds }, '')
       .select('t.id', 'id')
       .addSelect('ROW_NUMBER() OVER (PARTITION BY t.account_id ORDER BY t.date DESC, t.id DESC)', 'rank')
       .orderBy()
       .getQueryAndParameters();
-    const ranked: Array<{ id: string }> = await this.dataSource.query(`SELECT id FROM (${sql}) ranked WHERE rank <= $${parameters.length + 1}`, [
-      ...parameters,
-      query.first + 1,
-    ]);
+    const ranked: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM (${sql}) ranked WHERE rank <= $${parameters.length + 1}`,
+      [...parameters, query.first + 1],
+    );
     const rows = ranked.length
-      ? await this.dataSource.getRepository(Transaction).find({ where: { id: In(ranked.map((row) => row.id)) }, order: { date: 'DESC', id: 'DESC' } })
+      ? await this.dataSource
+          .getRepository(Transaction)
+          .find({ where: { id: In(ranked.map((row) => row.id)) }, order: { date: 'DESC', id: 'DESC' } })
       : [];
     return accountIds.map((accountId) =>
-      toForwardConnection(rows.filter((row) => row.accountId === accountId), query.first, Boolean(query.after), (row) => [row.date, row.id]),
+      toForwardConnection(
+        rows.filter((row) => row.accountId === accountId),
+        query.first,
+        Boolean(query.after),
+        (row) => [row.date, row.id],
+      ),
     );
   }
 
@@ -69,7 +80,8 @@ export class TransactionsService {
     if (query.to) builder.andWhere('t.date <= :to', { to: query.to });
     if (query.minAmount) builder.andWhere('abs(t.amount) >= :minAmount', { minAmount: query.minAmount });
     if (query.maxAmount) builder.andWhere('abs(t.amount) <= :maxAmount', { maxAmount: query.maxAmount });
-    if (query.direction) builder.andWhere(query.direction === TransactionDirection.CREDIT ? 't.amount > 0' : 't.amount < 0');
+    if (query.direction)
+      builder.andWhere(query.direction === TransactionDirection.CREDIT ? 't.amount > 0' : 't.amount < 0');
     if (query.status) builder.andWhere('t.status = :status', { status: query.status });
     if (query.text) {
       builder.andWhere(

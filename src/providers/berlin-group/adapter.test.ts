@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { recordingFetch } from '../../../test/support/openapi/request-contract';
-import { callbackQuery, callRecorder, consentRequest, isoDaysAgo, startSandbox, walkScaForm, type RunningSandbox } from '../../../test/support/sandbox-harness';
+import {
+  callbackQuery,
+  callRecorder,
+  consentRequest,
+  isoDaysAgo,
+  startSandbox,
+  walkScaForm,
+  type RunningSandbox,
+} from '../../../test/support/sandbox-harness';
 import { ProviderError, type ConsentHandle, type PsuContext } from '../types';
 import { BerlinGroupAdapter } from './adapter';
 import type { ResilienceOptions } from '../shared/upstream';
@@ -40,12 +48,21 @@ function adapterFor(slug: 'berlin-group' | 'flaky', resilience: Partial<Resilien
 }
 
 /** The whole journey a user walks: consent at Passerelle, SCA at the bank, back to the callback. */
-async function connect(adapter: BerlinGroupAdapter, scopes: ConsentHandle['scopes'] = ['ACCOUNTS', 'BALANCES', 'TRANSACTIONS']) {
+async function connect(
+  adapter: BerlinGroupAdapter,
+  scopes: ConsentHandle['scopes'] = ['ACCOUNTS', 'BALANCES', 'TRANSACTIONS'],
+) {
   const state = randomUUID();
-  const created = await adapter.createConsent(consentRequest(callback, state, present, { scopes: scopes!, validUntil: isoDaysAgo(-90), historyDays: 365 }));
+  const created = await adapter.createConsent(
+    consentRequest(callback, state, present, { scopes: scopes!, validUntil: isoDaysAgo(-90), historyDays: 365 }),
+  );
   const sca = await walkScaForm(created.authorisationUrl, { psuId: 'alice' });
   const query = callbackQuery(sca.location!);
-  const completed = await adapter.completeConsent({ providerConsentId: created.providerConsentId, query, redirectUri: callback });
+  const completed = await adapter.completeConsent({
+    providerConsentId: created.providerConsentId,
+    query,
+    redirectUri: callback,
+  });
   return { consent: { providerConsentId: created.providerConsentId, scopes }, created, sca, query, completed, state };
 }
 
@@ -65,7 +82,9 @@ describe('Berlin Group adapter against the sandbox bank', () => {
     const sca = await walkScaForm(created.authorisationUrl, { decision: 'deny' });
     const query = callbackQuery(sca.location!);
     expect(query.error).toBe('access_denied');
-    await expect(adapter.completeConsent({ providerConsentId: created.providerConsentId, query, redirectUri: callback })).resolves.toEqual({
+    await expect(
+      adapter.completeConsent({ providerConsentId: created.providerConsentId, query, redirectUri: callback }),
+    ).resolves.toEqual({
       status: 'REJECTED',
     });
   });
@@ -76,7 +95,9 @@ describe('Berlin Group adapter against the sandbox bank', () => {
     const sca = await walkScaForm(created.authorisationUrl, { otp: '000000' });
     expect(sca.location).toBeUndefined();
     expect(sca.html).toContain('<form');
-    await expect(adapter.getConsentStatus({ providerConsentId: created.providerConsentId })).resolves.toBe('PENDING_AUTHORISATION');
+    await expect(adapter.getConsentStatus({ providerConsentId: created.providerConsentId })).resolves.toBe(
+      'PENDING_AUTHORISATION',
+    );
   });
 
   it('reads every account balance in one upstream call when the consent covers balances', async () => {
@@ -85,12 +106,17 @@ describe('Berlin Group adapter against the sandbox bank', () => {
     const accounts = await adapter.listAccounts(consent, present);
     expect(accounts.length).toBeGreaterThanOrEqual(2);
     calls.length = 0;
-    const balances = await adapter.getBalances(consent, accounts.map((a) => a.providerAccountId), present);
+    const balances = await adapter.getBalances(
+      consent,
+      accounts.map((a) => a.providerAccountId),
+      present,
+    );
     expect(calls.map((c) => [c.resource, c.method])).toEqual([['accounts', 'GET']]);
     for (const account of accounts) {
       const value = balances.get(account.providerAccountId);
       expect(Array.isArray(value)).toBe(true);
-      for (const balance of value as { amount: { amount: string } }[]) expect(balance.amount.amount).toMatch(/^-?\d+(\.\d+)?$/);
+      for (const balance of value as { amount: { amount: string } }[])
+        expect(balance.amount.amount).toMatch(/^-?\d+(\.\d+)?$/);
     }
   });
 
@@ -127,10 +153,17 @@ describe('Berlin Group adapter against the sandbox bank', () => {
     await walkScaForm(payment.authorisationUrl);
     calls.length = 0;
     const query = { dateFrom: isoDaysAgo(365), dateTo: isoDaysAgo(0) };
-    const page = await adapter.getTransactions(consent, account!.providerAccountId, { ...query, status: 'BOTH' }, present);
+    const page = await adapter.getTransactions(
+      consent,
+      account!.providerAccountId,
+      { ...query, status: 'BOTH' },
+      present,
+    );
     expect(page.pages).toBeGreaterThan(2);
     expect(calls.filter((c) => c.resource === 'transactions')).toHaveLength(page.pages);
-    expect(page.transactions.find((t) => t.status === 'PENDING' && t.remittanceUnstructured === 'Honoraires novembre')).toMatchObject({
+    expect(
+      page.transactions.find((t) => t.status === 'PENDING' && t.remittanceUnstructured === 'Honoraires novembre'),
+    ).toMatchObject({
       amount: { amount: '-480', currency: 'EUR' },
       counterparty: { name: 'Cabinet Comptable Roux', iban: 'FR7630006000011234567890189' },
     });
@@ -141,11 +174,21 @@ describe('Berlin Group adapter against the sandbox bank', () => {
       expect(t.amount.amount).toMatch(/^-?\d+(\.\d+)?$/);
       expect(t.date >= query.dateFrom).toBe(true);
     }
-    const bookedOnly = await adapter.getTransactions(consent, account!.providerAccountId, { ...query, status: 'BOOKED' }, present);
+    const bookedOnly = await adapter.getTransactions(
+      consent,
+      account!.providerAccountId,
+      { ...query, status: 'BOOKED' },
+      present,
+    );
     expect(bookedOnly.transactions.map((t) => t.providerTransactionId)).toEqual(
       page.transactions.filter((t) => t.status === 'BOOKED').map((t) => t.providerTransactionId),
     );
-    const pendingOnly = await adapter.getTransactions(consent, account!.providerAccountId, { ...query, status: 'PENDING' }, present);
+    const pendingOnly = await adapter.getTransactions(
+      consent,
+      account!.providerAccountId,
+      { ...query, status: 'PENDING' },
+      present,
+    );
     expect(pendingOnly.transactions.length).toBeGreaterThan(0);
     expect(pendingOnly.transactions.every((t) => t.status === 'PENDING')).toBe(true);
   });
@@ -181,7 +224,9 @@ describe('Berlin Group adapter against the sandbox bank', () => {
     const { consent } = await connect(adapter);
     await adapter.revokeConsent(consent);
     await expect(adapter.getConsentStatus(consent)).resolves.toBe('REVOKED');
-    await expect(adapter.listAccounts(consent, present)).rejects.toMatchObject({ code: expect.stringMatching(/CONSENT_/) });
+    await expect(adapter.listAccounts(consent, present)).rejects.toMatchObject({
+      code: expect.stringMatching(/CONSENT_/),
+    });
     await expect(adapter.revokeConsent(consent)).resolves.toBeUndefined();
   });
 });
@@ -213,9 +258,9 @@ describe('Berlin Group adapter against the unreliable bank', () => {
   it('never retries a consent creation, which is not idempotent', async () => {
     const { adapter, calls } = adapterFor('flaky');
     sandbox.control.setFaults('flaky', { serverError: 1 });
-    await expect(
-      adapter.createConsent(consentRequest(callback, 's', present)),
-    ).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE' });
+    await expect(adapter.createConsent(consentRequest(callback, 's', present))).rejects.toMatchObject({
+      code: 'PROVIDER_UNAVAILABLE',
+    });
     expect(calls).toHaveLength(1);
   });
 
@@ -261,7 +306,10 @@ describe('Berlin Group adapter against the unreliable bank', () => {
     sandbox.control.setFaults('flaky', { tooManyRequests: { count: 'always', retryAfterSeconds: 600 } });
     calls.length = 0;
     const error = await adapter.listAccounts(consent, present).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'ACCESS_LIMIT_REACHED', details: { status: 429, bankCode: 'ACCESS_EXCEEDED' } });
+    expect(error).toMatchObject({
+      code: 'ACCESS_LIMIT_REACHED',
+      details: { status: 429, bankCode: 'ACCESS_EXCEEDED' },
+    });
     const retryAt = (error as ProviderError).details.retryAt!.getTime();
     expect(retryAt).toBeGreaterThan(Date.now() + 590_000);
     expect(retryAt).toBeLessThan(Date.now() + 610_000);
@@ -292,7 +340,9 @@ describe('Berlin Group adapter against the unreliable bank', () => {
     sandbox.control.setFaults('flaky', { consentExpired: true });
     await expect(adapter.listAccounts(consent, present)).rejects.toMatchObject({ code: 'CONSENT_EXPIRED' });
     const balances = await adapter.getBalances(consent, ids, present);
-    expect([...balances.values()].map((value) => (value as ProviderError).code)).toEqual(ids.map(() => 'CONSENT_EXPIRED'));
+    expect([...balances.values()].map((value) => (value as ProviderError).code)).toEqual(
+      ids.map(() => 'CONSENT_EXPIRED'),
+    );
     await expect(adapter.getConsentStatus(consent)).resolves.toBe('EXPIRED');
   });
 

@@ -191,11 +191,11 @@ export class BerlinGroupAdapter implements ProviderAdapter {
       ...(request.remittanceUnstructured ? { remittanceInformationUnstructured: request.remittanceUnstructured } : {}),
     };
     const created = await this.client.createSepaCreditTransfer(
-        body,
-        requestIdForIdempotencyKey(request.idempotencyKey),
-        request.psu,
-        { redirectUri: withQuery(request.redirectUri, { state: request.state }) },
-      );
+      body,
+      requestIdForIdempotencyKey(request.idempotencyKey),
+      request.psu,
+      { redirectUri: withQuery(request.redirectUri, { state: request.state }) },
+    );
     const scaRedirect = created._links.scaRedirect?.href;
     if (!scaRedirect) {
       throw new ProviderError('MALFORMED_RESPONSE', 'The bank offered no redirect SCA link for the payment', {
@@ -249,4 +249,3 @@ export function consentBody(request: CreateConsentRequest): object {
     combinedServiceIndicator: false,
   };
 }
-

@@ -4,12 +4,7 @@
  * `PSU-IP-Address` only when the PSU is present, `TPP-Redirect-URI` for the redirect SCA approach.
  */
 import type { z } from 'zod';
-import {
-  parseRetryAfter,
-  UpstreamClient,
-  type UpstreamClientOptions,
-  type UpstreamResource,
-} from '../shared/upstream';
+import { parseRetryAfter, UpstreamClient, type UpstreamClientOptions, type UpstreamResource } from '../shared/upstream';
 import { newRequestId } from '../shared/request-id';
 import { resolveHref } from '../shared/urls';
 import { ProviderError, type PsuContext } from '../types';
@@ -140,14 +135,22 @@ export class BerlinGroupClient {
   }
 
   getSepaCreditTransferStatus(paymentId: string) {
-    return this.call('GET', `/v1/payments/sepa-credit-transfers/${enc(paymentId)}/status`, 'payments', bgPaymentStatus, {
-      retryable: true,
-    });
+    return this.call(
+      'GET',
+      `/v1/payments/sepa-credit-transfers/${enc(paymentId)}/status`,
+      'payments',
+      bgPaymentStatus,
+      {
+        retryable: true,
+      },
+    );
   }
 
   /** Berlin Group 1.3 §5.6: 204 when the bank cancels at once; a cancellation needing its own SCA (202) is refused. */
   cancelSepaCreditTransfer(paymentId: string) {
-    return this.call('DELETE', `/v1/payments/sepa-credit-transfers/${enc(paymentId)}`, 'payments', undefined, { retryable: true });
+    return this.call('DELETE', `/v1/payments/sepa-credit-transfers/${enc(paymentId)}`, 'payments', undefined, {
+      retryable: true,
+    });
   }
 
   private async call<S extends z.ZodType | undefined>(

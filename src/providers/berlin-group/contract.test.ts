@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { recordingFetch, SpecValidator } from '../../../test/support/openapi/request-contract';
 import { describeWithSpecs } from '../../../test/support/openapi/specs';
-import { callbackQuery, consentRequest, startSandbox, walkScaForm, type RunningSandbox } from '../../../test/support/sandbox-harness';
+import {
+  callbackQuery,
+  consentRequest,
+  startSandbox,
+  walkScaForm,
+  type RunningSandbox,
+} from '../../../test/support/sandbox-harness';
 import type { PsuContext } from '../types';
 import { BerlinGroupAdapter } from './adapter';
-
 
 const present: PsuContext = { ipAddress: '203.0.113.7' };
 
@@ -26,17 +31,35 @@ describeWithSpecs('Berlin Group requests against the official psd2-api 1.3.11 Op
     });
     const redirectUri = 'https://gateway.example/callback';
     const created = await adapter.createConsent(
-      consentRequest(redirectUri, randomUUID(), present, { scopes: ['ACCOUNTS', 'BALANCES', 'TRANSACTIONS'], validUntil: '9999-12-31', historyDays: 365 }),
+      consentRequest(redirectUri, randomUUID(), present, {
+        scopes: ['ACCOUNTS', 'BALANCES', 'TRANSACTIONS'],
+        validUntil: '9999-12-31',
+        historyDays: 365,
+      }),
     );
     const sca = await walkScaForm(created.authorisationUrl);
-    await adapter.completeConsent({ providerConsentId: created.providerConsentId, query: callbackQuery(sca.location!), redirectUri });
+    await adapter.completeConsent({
+      providerConsentId: created.providerConsentId,
+      query: callbackQuery(sca.location!),
+      redirectUri,
+    });
     const consent = { providerConsentId: created.providerConsentId, scopes: ['BALANCES' as const] };
     const accounts = await adapter.listAccounts(consent, present);
     const ids = accounts.map((a) => a.providerAccountId);
     await adapter.getBalances(consent, ids, {});
     await adapter.getBalances({ providerConsentId: created.providerConsentId }, ids, {});
-    await adapter.getTransactions(consent, ids[0]!, { dateFrom: '2026-01-01', dateTo: '2026-11-30', status: 'BOTH' }, present);
-    await adapter.getTransactions(consent, ids[0]!, { dateFrom: '2026-10-01', dateTo: '2026-11-30', status: 'PENDING' }, {});
+    await adapter.getTransactions(
+      consent,
+      ids[0]!,
+      { dateFrom: '2026-01-01', dateTo: '2026-11-30', status: 'BOTH' },
+      present,
+    );
+    await adapter.getTransactions(
+      consent,
+      ids[0]!,
+      { dateFrom: '2026-10-01', dateTo: '2026-11-30', status: 'PENDING' },
+      {},
+    );
     const payment = await adapter.initiatePayment(undefined, {
       idempotencyKey: 'invoice-2026-118-payment',
       debtorIban: accounts[0]!.iban!,
@@ -86,12 +109,20 @@ describeWithSpecs('Berlin Group requests against the official psd2-api 1.3.11 Op
     const recording = recordingFetch(async (url) => {
       if (url.endsWith('/v1/consents')) {
         return Response.json(
-          { consentStatus: 'received', consentId: 'c-42', _links: { startAuthorisation: { href: '/v1/consents/c-42/authorisations' } } },
+          {
+            consentStatus: 'received',
+            consentId: 'c-42',
+            _links: { startAuthorisation: { href: '/v1/consents/c-42/authorisations' } },
+          },
           { status: 201 },
         );
       }
       return Response.json(
-        { scaStatus: 'received', authorisationId: 'a-1', _links: { scaRedirect: { href: 'https://bank.example/sca/a-1' } } },
+        {
+          scaStatus: 'received',
+          authorisationId: 'a-1',
+          _links: { scaRedirect: { href: 'https://bank.example/sca/a-1' } },
+        },
         { status: 201 },
       );
     });
@@ -99,9 +130,18 @@ describeWithSpecs('Berlin Group requests against the official psd2-api 1.3.11 Op
       endpoint: { institutionId: 'bg', standard: 'BERLIN_GROUP', baseUrl: 'https://bank.example' },
       fetch: recording.fetch,
     });
-    const created = await adapter.createConsent(consentRequest('https://gateway.example/callback', 'st', present, { validUntil: '2027-01-31' }));
-    expect(created).toEqual({ providerConsentId: 'c-42', status: 'PENDING_AUTHORISATION', authorisationUrl: 'https://bank.example/sca/a-1' });
-    expect(recording.requests.map((r) => r.url)).toEqual(['https://bank.example/v1/consents', 'https://bank.example/v1/consents/c-42/authorisations']);
+    const created = await adapter.createConsent(
+      consentRequest('https://gateway.example/callback', 'st', present, { validUntil: '2027-01-31' }),
+    );
+    expect(created).toEqual({
+      providerConsentId: 'c-42',
+      status: 'PENDING_AUTHORISATION',
+      authorisationUrl: 'https://bank.example/sca/a-1',
+    });
+    expect(recording.requests.map((r) => r.url)).toEqual([
+      'https://bank.example/v1/consents',
+      'https://bank.example/v1/consents/c-42/authorisations',
+    ]);
     expect(recording.requests.flatMap((r) => spec.validate(r, 'https://bank.example'))).toEqual([]);
   });
 });

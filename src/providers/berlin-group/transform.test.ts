@@ -16,7 +16,11 @@ const accountList = {
       cashAccountType: 'CACC',
       ownerName: 'Atelier Dupont SARL',
       balances: [
-        { balanceAmount: { currency: 'EUR', amount: '12450.37' }, balanceType: 'closingBooked', referenceDate: '2026-11-24' },
+        {
+          balanceAmount: { currency: 'EUR', amount: '12450.37' },
+          balanceType: 'closingBooked',
+          referenceDate: '2026-11-24',
+        },
         {
           balanceAmount: { currency: 'EUR', amount: '11980.00' },
           balanceType: 'interimAvailable',
@@ -26,7 +30,13 @@ const accountList = {
       ],
       _links: { balances: { href: '/v1/accounts/acc-cur-1/balances' } },
     },
-    { resourceId: 'acc-sav-2', iban: 'DE02120300000000202051', currency: 'EUR', cashAccountType: 'SVGS', product: 'Tagesgeld' },
+    {
+      resourceId: 'acc-sav-2',
+      iban: 'DE02120300000000202051',
+      currency: 'EUR',
+      cashAccountType: 'SVGS',
+      product: 'Tagesgeld',
+    },
   ],
 };
 
@@ -74,7 +84,6 @@ const transactionsPage = {
     },
   },
 };
-
 
 describe('Berlin Group transforms', () => {
   itWithSpecs('uses sample payloads that the official Berlin Group spec accepts', async () => {
@@ -165,7 +174,10 @@ describe('Berlin Group transforms', () => {
   });
 
   it('rejects an amount that is not a decimal instead of guessing one', () => {
-    const bad = { ...transactionsPage, transactions: { booked: [{ transactionAmount: { currency: 'EUR', amount: '12,50' } }] } };
+    const bad = {
+      ...transactionsPage,
+      transactions: { booked: [{ transactionAmount: { currency: 'EUR', amount: '12,50' } }] },
+    };
     expect(bgTransactionsPage.safeParse(bad).success).toBe(false);
   });
 
@@ -177,16 +189,24 @@ describe('Berlin Group transforms', () => {
 
   it('maps every Berlin Group consent status', () => {
     expect(
-      (['received', 'partiallyAuthorised', 'valid', 'rejected', 'expired', 'revokedByPsu', 'terminatedByTpp'] as const).map(
-        consentStatusFromBg,
-      ),
+      (
+        ['received', 'partiallyAuthorised', 'valid', 'rejected', 'expired', 'revokedByPsu', 'terminatedByTpp'] as const
+      ).map(consentStatusFromBg),
     ).toEqual(['PENDING_AUTHORISATION', 'PARTIALLY_AUTHORISED', 'ACTIVE', 'REJECTED', 'EXPIRED', 'REVOKED', 'REVOKED']);
   });
 
   it('reads balances from the per-account endpoint', () => {
-    const body = bgBalances.parse({ balances: [{ balanceAmount: { currency: 'EUR', amount: '-12.30' }, balanceType: 'expected' }] });
+    const body = bgBalances.parse({
+      balances: [{ balanceAmount: { currency: 'EUR', amount: '-12.30' }, balanceType: 'expected' }],
+    });
     expect(body.balances.map(balanceFromBg)).toEqual([
-      { type: 'expected', amount: { amount: '-12.3', currency: 'EUR' }, referenceDate: undefined, lastChangeDateTime: undefined, creditLimitIncluded: undefined },
+      {
+        type: 'expected',
+        amount: { amount: '-12.3', currency: 'EUR' },
+        referenceDate: undefined,
+        lastChangeDateTime: undefined,
+        creditLimitIncluded: undefined,
+      },
     ]);
   });
 });

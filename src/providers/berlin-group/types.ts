@@ -147,5 +147,7 @@ export const bgPaymentStatus = z.object({ transactionStatus: bgTransactionStatus
 
 /** `tppMessageGeneric`: the error body of every 4xx/5xx (`tppMessages`, or `tppMessage` in some 1.3 banks). */
 export const bgErrorBody = z.object({
-  tppMessages: z.array(z.object({ category: z.string().optional(), code: z.string(), text: z.string().optional() })).optional(),
+  tppMessages: z
+    .array(z.object({ category: z.string().optional(), code: z.string(), text: z.string().optional() }))
+    .optional(),
 });

@@ -37,8 +37,16 @@ describe('cash account types', () => {
 
   it.each(ISO_CODES)('maps %s to %s from a Berlin Group bank and from a STET bank alike', (code, type) => {
     expect(accountTypeOf(code)).toBe(type);
-    expect(accountFromBg({ resourceId: 'a', iban: 'DE89370400440532013000', currency: 'EUR', cashAccountType: code }).type).toBe(type);
-    const listed = { resourceId: 'a', accountId: { iban: 'FR1420041010050500013M02606', currency: 'EUR' }, name: 'Compte', cashAccountType: code, _links: {} };
+    expect(
+      accountFromBg({ resourceId: 'a', iban: 'DE89370400440532013000', currency: 'EUR', cashAccountType: code }).type,
+    ).toBe(type);
+    const listed = {
+      resourceId: 'a',
+      accountId: { iban: 'FR1420041010050500013M02606', currency: 'EUR' },
+      name: 'Compte',
+      cashAccountType: code,
+      _links: {},
+    };
     const [stet] = accountsFromStet(stetAccounts.parse({ accounts: [listed], _links: {} }).accounts);
     expect(stet.type).toBe(type);
   });

@@ -9,7 +9,9 @@ describe('adapter helpers', () => {
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(requestIdForIdempotencyKey('invoice-2026-118')).toBe(id);
     expect(requestIdForIdempotencyKey('invoice-2026-119')).not.toBe(id);
-    expect(requestIdForIdempotencyKey('3DC3D5B3-7023-4848-9853-F5400A64E80F')).toBe('3dc3d5b3-7023-4848-9853-f5400a64e80f');
+    expect(requestIdForIdempotencyKey('3DC3D5B3-7023-4848-9853-F5400A64E80F')).toBe(
+      '3dc3d5b3-7023-4848-9853-f5400a64e80f',
+    );
   });
 
   it('reads the dates banks send and refuses impossible ones', () => {
@@ -32,11 +34,15 @@ describe('adapter helpers', () => {
     expect(resolveHref('https://bank.example/psd2/v2', '/accounts/1/transactions?index=2')).toBe(
       'https://bank.example/psd2/v2/accounts/1/transactions?index=2',
     );
-    expect(resolveHref('https://bank.example/api/v1.7', '/api/v1.7/accounts/x')).toBe('https://bank.example/api/v1.7/accounts/x');
+    expect(resolveHref('https://bank.example/api/v1.7', '/api/v1.7/accounts/x')).toBe(
+      'https://bank.example/api/v1.7/accounts/x',
+    );
     expect(resolveHref('https://bank.example/psd2', 'https://other.example/next')).toBe('https://other.example/next');
   });
 
   it('adds the state to a redirect URI, keeping the query already there', () => {
-    expect(withQuery('https://gw.example/cb?flow=bg', { state: 'a b' })).toBe('https://gw.example/cb?flow=bg&state=a+b');
+    expect(withQuery('https://gw.example/cb?flow=bg', { state: 'a b' })).toBe(
+      'https://gw.example/cb?flow=bg&state=a+b',
+    );
   });
 });

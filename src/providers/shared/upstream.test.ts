@@ -16,7 +16,12 @@ function client(answers: (() => Response | Promise<Response>)[], overrides: { br
     institutionId: 'bank-1',
     fetch: fetchFn,
     observer: { onUpstreamCall: (call) => calls.push(call) },
-    resilience: { maxRetries: 2, initialBackoffMs: 1, maxBackoffMs: 5, breakerThreshold: overrides.breakerThreshold ?? 5 },
+    resilience: {
+      maxRetries: 2,
+      initialBackoffMs: 1,
+      maxBackoffMs: 5,
+      breakerThreshold: overrides.breakerThreshold ?? 5,
+    },
     mapError: (status) =>
       new ProviderError(status === 401 ? 'CONSENT_EXPIRED' : 'PROVIDER_UNAVAILABLE', `HTTP ${status}`, {
         institutionId: 'bank-1',
@@ -24,7 +29,14 @@ function client(answers: (() => Response | Promise<Response>)[], overrides: { br
       }),
   });
   const read = () =>
-    upstream.send({ method: 'GET', url: 'https://bank.example/v1/accounts', headers: {}, resource: 'accounts', retryable: true, schema });
+    upstream.send({
+      method: 'GET',
+      url: 'https://bank.example/v1/accounts',
+      headers: {},
+      resource: 'accounts',
+      retryable: true,
+      schema,
+    });
   return { upstream, read, calls, sentCount: () => sent };
 }
 

@@ -251,7 +251,9 @@ function parseJsonOrText(text: string): unknown {
 function toProviderError(error: unknown, institutionId: string, resource: UpstreamResource): ProviderError {
   if (error instanceof ProviderError) return error;
   if (error instanceof TaskCancelledError) {
-    return new ProviderError('PROVIDER_UNAVAILABLE', `The bank did not answer in time (${resource})`, { institutionId });
+    return new ProviderError('PROVIDER_UNAVAILABLE', `The bank did not answer in time (${resource})`, {
+      institutionId,
+    });
   }
   const reason = error instanceof Error ? error.message : String(error);
   return new ProviderError('PROVIDER_UNAVAILABLE', `The bank could not be reached (${resource}): ${reason}`, {
@@ -279,7 +281,6 @@ class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>
     return { duration: wait, next: (ctx) => following.next(ctx) };
   }
 }
-
 
 /** Runs a pure transform, stamping the institution on the malformed-response errors it raises (it cannot know it). */
 export function withInstitution<T>(institutionId: string, work: () => T): T {

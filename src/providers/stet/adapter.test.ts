@@ -1,6 +1,14 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { recordingFetch } from '../../../test/support/openapi/request-contract';
-import { callbackQuery, callRecorder, consentRequest, isoDaysAgo, startSandbox, walkScaForm, type RunningSandbox } from '../../../test/support/sandbox-harness';
+import {
+  callbackQuery,
+  callRecorder,
+  consentRequest,
+  isoDaysAgo,
+  startSandbox,
+  walkScaForm,
+  type RunningSandbox,
+} from '../../../test/support/sandbox-harness';
 import type { FetchFn, ResilienceOptions } from '../shared/upstream';
 import { ProviderError, type ConsentHandle, type ProviderTokens, type PsuContext } from '../types';
 import { StetAdapter } from './adapter';
@@ -9,7 +17,12 @@ const present: PsuContext = { ipAddress: '203.0.113.7' };
 const unattended: PsuContext = {};
 const callback = 'https://gateway.example/connections/callback?flow=stet';
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const fastResilience: Partial<ResilienceOptions> = { timeoutMs: 2_000, maxRetries: 3, initialBackoffMs: 5, maxBackoffMs: 50 };
+const fastResilience: Partial<ResilienceOptions> = {
+  timeoutMs: 2_000,
+  maxRetries: 3,
+  initialBackoffMs: 5,
+  maxBackoffMs: 50,
+};
 
 let sandbox: RunningSandbox;
 beforeAll(async () => {
@@ -23,7 +36,12 @@ function adapterFor(options: { now?: () => number; fetch?: FetchFn } = {}) {
   const recording = recordingFetch(options.fetch);
   const refreshed: [string, ProviderTokens][] = [];
   const adapter = new StetAdapter({
-    endpoint: { institutionId: 'sandbox-stet', standard: 'STET', baseUrl: `${sandbox.root}/stet`, clientId: 'passerelle-test' },
+    endpoint: {
+      institutionId: 'sandbox-stet',
+      standard: 'STET',
+      baseUrl: `${sandbox.root}/stet`,
+      clientId: 'passerelle-test',
+    },
     signingKey: { keyId: 'https://passerelle.example/qseal.pem', privateKey },
     observer: recorder.observer,
     fetch: recording.fetch,
@@ -38,15 +56,30 @@ function adapterFor(options: { now?: () => number; fetch?: FetchFn } = {}) {
 
 async function connect(adapter: StetAdapter) {
   const state = randomUUID();
-  const created = await adapter.createConsent(consentRequest(callback, state, present, { scopes: ['ACCOUNTS', 'BALANCES', 'TRANSACTIONS'], validUntil: isoDaysAgo(-90), historyDays: 365 }));
+  const created = await adapter.createConsent(
+    consentRequest(callback, state, present, {
+      scopes: ['ACCOUNTS', 'BALANCES', 'TRANSACTIONS'],
+      validUntil: isoDaysAgo(-90),
+      historyDays: 365,
+    }),
+  );
   const sca = await walkScaForm(created.authorisationUrl, { psuId: 'bob' });
   const query = callbackQuery(sca.location!);
-  const completed = await adapter.completeConsent({ providerConsentId: created.providerConsentId, query, redirectUri: callback });
+  const completed = await adapter.completeConsent({
+    providerConsentId: created.providerConsentId,
+    query,
+    redirectUri: callback,
+  });
   const consent: ConsentHandle = { providerConsentId: created.providerConsentId, tokens: completed.tokens };
   return { consent, created, query, completed, state };
 }
 
-async function pay(adapter: StetAdapter, debtorIban: string, decision: 'approve' | 'deny' = 'approve', idempotencyKey = randomUUID()) {
+async function pay(
+  adapter: StetAdapter,
+  debtorIban: string,
+  decision: 'approve' | 'deny' = 'approve',
+  idempotencyKey = randomUUID(),
+) {
   const request = {
     idempotencyKey,
     debtorIban,
@@ -91,7 +124,9 @@ describe('STET adapter against the sandbox bank', () => {
     const sca = await walkScaForm(created.authorisationUrl, { decision: 'deny' });
     const query = callbackQuery(sca.location!);
     expect(query).toMatchObject({ error: 'access_denied', state: 'st' });
-    await expect(adapter.completeConsent({ providerConsentId: created.providerConsentId, query, redirectUri: callback })).resolves.toEqual({
+    await expect(
+      adapter.completeConsent({ providerConsentId: created.providerConsentId, query, redirectUri: callback }),
+    ).resolves.toEqual({
       status: 'REJECTED',
     });
   });
@@ -149,7 +184,11 @@ describe('STET adapter against the sandbox bank', () => {
     expect(calls.filter((c) => c.resource === 'accounts')).toHaveLength(1);
     expect(calls.filter((c) => c.resource === 'balances')).toHaveLength(2);
     expect(requests.map((r) => new URL(r.url).pathname).sort()).toEqual(
-      ['/sandbox/stet/accounts', `/sandbox/stet/accounts/${stripped}/balances`, '/sandbox/stet/accounts/no-such-account/balances'].sort(),
+      [
+        '/sandbox/stet/accounts',
+        `/sandbox/stet/accounts/${stripped}/balances`,
+        '/sandbox/stet/accounts/no-such-account/balances',
+      ].sort(),
     );
     expect([...balances.keys()]).toEqual(ids);
     for (const account of accounts) {
@@ -180,17 +219,31 @@ describe('STET adapter against the sandbox bank', () => {
     calls.length = 0;
     requests.length = 0;
     const query = { dateFrom: isoDaysAgo(365), dateTo: isoDaysAgo(0) };
-    const page = await adapter.getTransactions(consent, account!.providerAccountId, { ...query, status: 'BOTH' }, present);
+    const page = await adapter.getTransactions(
+      consent,
+      account!.providerAccountId,
+      { ...query, status: 'BOTH' },
+      present,
+    );
     const first = new URL(requests[0]!.url);
     expect(first.searchParams.get('dateFrom')).toBe(`${query.dateFrom}T00:00:00Z`);
     expect(first.searchParams.get('dateTo')).toBe(`${isoDaysAgo(-1)}T00:00:00Z`);
     expect(page.pages).toBeGreaterThan(2);
     expect(calls.filter((c) => c.resource === 'transactions')).toHaveLength(page.pages);
-    expect(page.transactions.find((t) => t.status === 'PENDING' && t.remittanceUnstructured === payment.request.remittanceUnstructured)).toMatchObject({
+    expect(
+      page.transactions.find(
+        (t) => t.status === 'PENDING' && t.remittanceUnstructured === payment.request.remittanceUnstructured,
+      ),
+    ).toMatchObject({
       amount: { amount: '-312.6', currency: 'EUR' },
     });
     expect(page.transactions.filter((t) => t.status === 'BOOKED').length).toBeGreaterThan(100);
-    const pendingOnly = await adapter.getTransactions(consent, account!.providerAccountId, { ...query, status: 'PENDING' }, present);
+    const pendingOnly = await adapter.getTransactions(
+      consent,
+      account!.providerAccountId,
+      { ...query, status: 'PENDING' },
+      present,
+    );
     expect(pendingOnly.transactions.length).toBeGreaterThan(0);
     expect(pendingOnly.transactions.every((t) => t.status === 'PENDING')).toBe(true);
   });
@@ -201,7 +254,11 @@ describe('STET adapter against the sandbox bank', () => {
     const { consent } = await connect(adapter);
     skewMs = 2 * 3600_000;
     calls.length = 0;
-    const balances = await adapter.getBalances(consent, (await adapter.listAccounts(consent, present)).map((a) => a.providerAccountId), present);
+    const balances = await adapter.getBalances(
+      consent,
+      (await adapter.listAccounts(consent, present)).map((a) => a.providerAccountId),
+      present,
+    );
     expect([...balances.values()].every(Array.isArray)).toBe(true);
     expect(calls.filter((c) => c.resource === 'oauth')).toHaveLength(1);
     expect(refreshed).toHaveLength(1);
@@ -216,7 +273,12 @@ describe('STET adapter against the sandbox bank', () => {
     try {
       const refreshed: string[] = [];
       const adapter = new StetAdapter({
-        endpoint: { institutionId: 'skewed', standard: 'STET', baseUrl: `${skewed.root}/stet`, clientId: 'passerelle-test' },
+        endpoint: {
+          institutionId: 'skewed',
+          standard: 'STET',
+          baseUrl: `${skewed.root}/stet`,
+          clientId: 'passerelle-test',
+        },
         signingKey: { keyId: 'k', privateKey },
         onTokensRefreshed: (id) => {
           refreshed.push(id);
@@ -243,7 +305,9 @@ describe('STET adapter against the sandbox bank', () => {
     const { adapter } = adapterFor();
     const { consent } = await connect(adapter);
     await expect(adapter.getConsentStatus(consent)).resolves.toBe('ACTIVE');
-    await expect(adapter.getConsentStatus({ providerConsentId: 'never-authorised' })).resolves.toBe('PENDING_AUTHORISATION');
+    await expect(adapter.getConsentStatus({ providerConsentId: 'never-authorised' })).resolves.toBe(
+      'PENDING_AUTHORISATION',
+    );
   });
 
   it('maps a consent expired at the bank to consent-expired', async () => {

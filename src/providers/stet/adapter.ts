@@ -183,7 +183,9 @@ export class StetAdapter implements ProviderAdapter {
   ): Promise<Map<string, ProviderBalance[] | ProviderError>> {
     const result = new Map<string, ProviderBalance[] | ProviderError>();
     if (providerAccountIds.length === 0) return result;
-    const listed = await readListForAccounts(providerAccountIds, () => this.withToken(consent, (token) => this.client.getAccounts(token, psu)));
+    const listed = await readListForAccounts(providerAccountIds, () =>
+      this.withToken(consent, (token) => this.client.getAccounts(token, psu)),
+    );
     if ('failed' in listed) return listed.failed;
     // STET 1.5: 204 is "no account" for this PSU; then every account is read alone.
     const byId = new Map((listed.list?.accounts ?? []).map((account) => [account.resourceId, account]));
@@ -216,7 +218,12 @@ export class StetAdapter implements ProviderAdapter {
         async (href) => {
           const body = await this.client.getTransactionsPage(token, href, psu);
           // A 204 page has no content: the list ends there.
-          return body && { items: withInstitution(this.institutionId, () => transactionsFromStet(body.transactions)), next: body._links?.next?.href };
+          return (
+            body && {
+              items: withInstitution(this.institutionId, () => transactionsFromStet(body.transactions)),
+              next: body._links?.next?.href,
+            }
+          );
         },
         { maxPages: this.maxPages, institutionId: this.institutionId },
       ),
@@ -281,7 +288,9 @@ export class StetAdapter implements ProviderAdapter {
     const token = await this.clientCredentialsToken();
     const body = await this.client.confirmPaymentRequest(token, callback.providerPaymentId);
     if (!body) {
-      throw new ProviderError('MALFORMED_RESPONSE', 'The confirmation had no body', { institutionId: this.institutionId });
+      throw new ProviderError('MALFORMED_RESPONSE', 'The confirmation had no body', {
+        institutionId: this.institutionId,
+      });
     }
     return withInstitution(this.institutionId, () => paymentStatusFromStet(body));
   }
@@ -290,7 +299,9 @@ export class StetAdapter implements ProviderAdapter {
     const token = await this.clientCredentialsToken();
     const body = await this.client.getPaymentRequest(token, providerPaymentId);
     if (!body) {
-      throw new ProviderError('MALFORMED_RESPONSE', 'The payment request had no body', { institutionId: this.institutionId });
+      throw new ProviderError('MALFORMED_RESPONSE', 'The payment request had no body', {
+        institutionId: this.institutionId,
+      });
     }
     return withInstitution(this.institutionId, () => paymentStatusFromStet(body));
   }
@@ -366,4 +377,3 @@ export class StetAdapter implements ProviderAdapter {
     return response.access_token;
   }
 }
-

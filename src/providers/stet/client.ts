@@ -6,12 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { newRequestId } from '../shared/request-id';
 import { resolveHref } from '../shared/urls';
-import {
-  parseRetryAfter,
-  UpstreamClient,
-  type UpstreamClientOptions,
-  type UpstreamResource,
-} from '../shared/upstream';
+import { parseRetryAfter, UpstreamClient, type UpstreamClientOptions, type UpstreamResource } from '../shared/upstream';
 import { ProviderError, type PsuContext } from '../types';
 import { digestHeader, signatureHeader, type HttpSigningKey } from './http-signature';
 import {
@@ -51,7 +46,8 @@ export function mapStetError(status: number, headers: Headers, body: unknown, in
   // RFC 6749 §5.2: `invalid_grant` is an authorization code or refresh token that is expired, revoked or used.
   if (status === 401 || bankCode === 'invalid_grant' || bankCode === 'invalid_token') {
     if (/revoke/i.test(text)) return new ProviderError('CONSENT_REVOKED', text, details);
-    if (/expire/i.test(text) || bankCode === 'invalid_grant') return new ProviderError('CONSENT_EXPIRED', text, details);
+    if (/expire/i.test(text) || bankCode === 'invalid_grant')
+      return new ProviderError('CONSENT_EXPIRED', text, details);
     return new ProviderError('CONSENT_INVALID', text, details);
   }
   if (status === 403) return new ProviderError('CONSENT_INVALID', text, details);
@@ -94,7 +90,13 @@ export class StetClient {
    * `valid_until` and `history_days` are the consent's terms for the bank to show the PSU. STET leaves them out of
    * OAuth2; a bank that does not know them ignores them (RFC 6749 §3.1), the sandbox bank shows and applies them.
    */
-  authorizeUrl(params: { redirectUri: string; scope: string; state: string; validUntil?: string; historyDays?: number }): string {
+  authorizeUrl(params: {
+    redirectUri: string;
+    scope: string;
+    state: string;
+    validUntil?: string;
+    historyDays?: number;
+  }): string {
     const query = new URLSearchParams({
       response_type: 'code',
       client_id: this.options.clientId,

@@ -1,9 +1,14 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { recordingFetch, SpecValidator } from '../../../test/support/openapi/request-contract';
 import { describeWithSpecs } from '../../../test/support/openapi/specs';
-import { callbackQuery, consentRequest, startSandbox, walkScaForm, type RunningSandbox } from '../../../test/support/sandbox-harness';
+import {
+  callbackQuery,
+  consentRequest,
+  startSandbox,
+  walkScaForm,
+  type RunningSandbox,
+} from '../../../test/support/sandbox-harness';
 import { StetAdapter } from './adapter';
-
 
 describeWithSpecs('STET requests against the official STET 1.5 OpenAPI file', () => {
   let spec: SpecValidator;
@@ -25,7 +30,12 @@ describeWithSpecs('STET requests against the official STET 1.5 OpenAPI file', ()
     });
     const redirectUri = 'https://gateway.example/callback';
     const created = await adapter.createConsent(
-      consentRequest(redirectUri, randomUUID(), { ipAddress: '203.0.113.7' }, { scopes: ['ACCOUNTS', 'BALANCES', 'TRANSACTIONS'], validUntil: '2027-05-01', historyDays: 365 }),
+      consentRequest(
+        redirectUri,
+        randomUUID(),
+        { ipAddress: '203.0.113.7' },
+        { scopes: ['ACCOUNTS', 'BALANCES', 'TRANSACTIONS'], validUntil: '2027-05-01', historyDays: 365 },
+      ),
     );
     const sca = await walkScaForm(created.authorisationUrl);
     const { tokens } = await adapter.completeConsent({
@@ -56,7 +66,10 @@ describeWithSpecs('STET requests against the official STET 1.5 OpenAPI file', ()
       psu: { ipAddress: '203.0.113.7' },
     });
     const approval = await walkScaForm(payment.authorisationUrl);
-    await adapter.completePayment(undefined, { providerPaymentId: payment.providerPaymentId, query: callbackQuery(approval.location!) });
+    await adapter.completePayment(undefined, {
+      providerPaymentId: payment.providerPaymentId,
+      query: callbackQuery(approval.location!),
+    });
     await adapter.getPaymentStatus(undefined, payment.providerPaymentId);
 
     const apiRequests = recording.requests.filter((r) => !new URL(r.url).pathname.includes('/oauth/'));
@@ -75,7 +88,8 @@ describeWithSpecs('STET requests against the official STET 1.5 OpenAPI file', ()
     const firstTransactions = apiRequests.find((r) => spec.operationOf(r, baseUrl) === 'accountsTransactionsGet');
     const errors = apiRequests.flatMap((request) =>
       spec.validate(request, baseUrl, {
-        bankAuthoredQuery: spec.operationOf(request, baseUrl) === 'accountsTransactionsGet' && request !== firstTransactions,
+        bankAuthoredQuery:
+          spec.operationOf(request, baseUrl) === 'accountsTransactionsGet' && request !== firstTransactions,
       }),
     );
     expect(errors).toEqual([]);

@@ -10,7 +10,12 @@ describe('STET request signing', () => {
 
   it('signs the request target and identifying headers so the bank can verify them with the certificate', () => {
     const headers = { Authorization: 'Bearer t', 'X-Request-ID': 'abc', Digest: digestHeader('') };
-    const header = signatureHeader({ keyId: 'https://tpp.example/qseal.pem', privateKey }, 'GET', 'https://bank.example/stet/accounts?x=1', headers);
+    const header = signatureHeader(
+      { keyId: 'https://tpp.example/qseal.pem', privateKey },
+      'GET',
+      'https://bank.example/stet/accounts?x=1',
+      headers,
+    );
     const fields = Object.fromEntries([...header.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
     expect(fields.headers).toBe('(request-target) authorization digest x-request-id');
     const signingString = [
@@ -20,6 +25,8 @@ describe('STET request signing', () => {
       'x-request-id: abc',
     ].join('\n');
     expect(createVerify('RSA-SHA256').update(signingString).verify(publicKey, fields.signature!, 'base64')).toBe(true);
-    expect(createVerify('RSA-SHA256').update(`${signingString} `).verify(publicKey, fields.signature!, 'base64')).toBe(false);
+    expect(createVerify('RSA-SHA256').update(`${signingString} `).verify(publicKey, fields.signature!, 'base64')).toBe(
+      false,
+    );
   });
 });

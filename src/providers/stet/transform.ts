@@ -154,7 +154,8 @@ export function transactionsFromStet(transactions: StetTransaction[]): ProviderT
 /** The payment request's status, else its (single) transfer's status. */
 export function paymentStatusFromStet(body: StetPaymentRequest): PaymentStatus {
   const status =
-    body.paymentRequest.paymentInformationStatus ?? body.paymentRequest.creditTransferTransaction?.[0]?.transactionStatus;
+    body.paymentRequest.paymentInformationStatus ??
+    body.paymentRequest.creditTransferTransaction?.[0]?.transactionStatus;
   if (!status) throw new ProviderError('MALFORMED_RESPONSE', 'The payment request carries no status');
   return status;
 }

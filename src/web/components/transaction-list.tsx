@@ -1,6 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useClient } from 'urql';
-import { LiveTransactionsDocument, TransactionPageDocument, type TransactionFilter, type TransactionRowFragment } from '../generated/graphql';
+import {
+  LiveTransactionsDocument,
+  TransactionPageDocument,
+  type TransactionFilter,
+  type TransactionRowFragment,
+} from '../generated/graphql';
 import { formatAmount, formatDate } from '../lib/format';
 import { useResumableSubscription } from '../lib/use-resumable-subscription';
 
@@ -66,15 +71,21 @@ export function TransactionList() {
     (data) => {
       const transaction = data.transactionAdded.transaction;
       if (!matchesFilter(transaction, filter)) return;
-      setRows((existing) => (existing.some((row) => row.id === transaction.id) ? existing : [transaction, ...existing]));
-      setAnnouncement(`New transaction: ${transaction.counterpartyName ?? 'unknown counterparty'}, ${formatAmount(transaction.amount, transaction.currency)}`);
+      setRows((existing) =>
+        existing.some((row) => row.id === transaction.id) ? existing : [transaction, ...existing],
+      );
+      setAnnouncement(
+        `New transaction: ${transaction.counterpartyName ?? 'unknown counterparty'}, ${formatAmount(transaction.amount, transaction.currency)}`,
+      );
     },
   );
 
   return (
     <>
       <FilterBar onChange={setFilter} />
-      <p className="muted stream-state">{live.state === 'live' ? 'Live: new transactions appear as they arrive.' : 'Reconnecting to live updates…'}</p>
+      <p className="muted stream-state">
+        {live.state === 'live' ? 'Live: new transactions appear as they arrive.' : 'Reconnecting to live updates…'}
+      </p>
       <p className="visually-hidden" aria-live="polite">
         {announcement}
       </p>
@@ -93,7 +104,9 @@ export function TransactionList() {
               <span className="muted remittance">{row.remittanceInformation}</span>
             </span>
             <span className="muted">{row.account.name}</span>
-            <span className={`amount ${row.amount.startsWith('-') ? 'debit' : 'credit'}`}>{formatAmount(row.amount, row.currency)}</span>
+            <span className={`amount ${row.amount.startsWith('-') ? 'debit' : 'credit'}`}>
+              {formatAmount(row.amount, row.currency)}
+            </span>
           </li>
         ))}
       </ul>

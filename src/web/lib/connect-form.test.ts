@@ -14,8 +14,12 @@ describe('the connect form', () => {
   });
 
   it('names the field of each mistake', () => {
-    expect(validateConnectChoice({ scopes: [], validForDays: 90, historyDays: 90 }, bank)).toEqual({ scopes: 'Choose at least one kind of data to share.' });
-    expect(validateConnectChoice({ scopes: ['BALANCES'], validForDays: 90, historyDays: 90 }, bank).scopes).toMatch(/accounts/);
+    expect(validateConnectChoice({ scopes: [], validForDays: 90, historyDays: 90 }, bank)).toEqual({
+      scopes: 'Choose at least one kind of data to share.',
+    });
+    expect(validateConnectChoice({ scopes: ['BALANCES'], validForDays: 90, historyDays: 90 }, bank).scopes).toMatch(
+      /accounts/,
+    );
     expect(validateConnectChoice({ scopes: READ_ONLY_SCOPES, validForDays: 181, historyDays: 90 }, bank)).toEqual({
       validForDays: 'Choose between 1 and 180 days.',
     });
@@ -26,8 +30,11 @@ describe('the connect form', () => {
 
   it('refuses payments at a bank that does not offer them', () => {
     const accountsOnly = { ...bank, capabilities: ['AIS'] };
-    expect(validateConnectChoice({ scopes: [...READ_ONLY_SCOPES, 'PAYMENTS'], validForDays: 90, historyDays: 90 }, accountsOnly).scopes).toBe(
-      'This bank does not accept payments through Passerelle.',
-    );
+    expect(
+      validateConnectChoice(
+        { scopes: [...READ_ONLY_SCOPES, 'PAYMENTS'], validForDays: 90, historyDays: 90 },
+        accountsOnly,
+      ).scopes,
+    ).toBe('This bank does not accept payments through Passerelle.');
   });
 });

@@ -24,7 +24,10 @@ export function durationChoices(bank: BankLimits): number[] {
 }
 
 /** Field errors keyed by the form field they belong to; empty when the choice can be sent. */
-export function validateConnectChoice(choice: ConnectChoice, bank: BankLimits): Partial<Record<keyof ConnectChoice, string>> {
+export function validateConnectChoice(
+  choice: ConnectChoice,
+  bank: BankLimits,
+): Partial<Record<keyof ConnectChoice, string>> {
   const errors: Partial<Record<keyof ConnectChoice, string>> = {};
   if (choice.scopes.length === 0) errors.scopes = 'Choose at least one kind of data to share.';
   else if (!choice.scopes.includes('ACCOUNTS')) errors.scopes = 'Sharing your accounts is needed for anything else.';

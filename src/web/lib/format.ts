@@ -20,7 +20,12 @@ export function formatDate(isoDate: string): string {
 }
 
 export function formatDateTime(isoDateTime: string): string {
-  return new Date(isoDateTime).toLocaleString('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  return new Date(isoDateTime).toLocaleString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 }
 
 /** Whole days from now until a date, rounded down; negative once it has passed. */

@@ -1,4 +1,13 @@
-import { canPayFrom, EMPTY_DRAFT, fieldOfRefusal, IdempotencyKeys, normalisedAmount, toPaymentOrder, validatePayment, type PaymentDraft } from './payment-form';
+import {
+  canPayFrom,
+  EMPTY_DRAFT,
+  fieldOfRefusal,
+  IdempotencyKeys,
+  normalisedAmount,
+  toPaymentOrder,
+  validatePayment,
+  type PaymentDraft,
+} from './payment-form';
 
 const valid: PaymentDraft = {
   debtorAccountId: 'account-1',
@@ -11,7 +20,9 @@ const valid: PaymentDraft = {
 describe('the payment form', () => {
   it('accepts a SEPA transfer the gateway takes, and sends it trimmed, with the IBAN in its electronic form', () => {
     expect(validatePayment(valid)).toEqual({});
-    expect(toPaymentOrder({ ...valid, creditorName: '  Papeterie Martin ', remittanceInformation: ' INV-2026-118 ' })).toEqual({
+    expect(
+      toPaymentOrder({ ...valid, creditorName: '  Papeterie Martin ', remittanceInformation: ' INV-2026-118 ' }),
+    ).toEqual({
       debtorAccountId: 'account-1',
       creditorName: 'Papeterie Martin',
       creditorIban: 'FR7630006000011234567890189',
@@ -35,9 +46,13 @@ describe('the payment form', () => {
   });
 
   it('refuses an IBAN with wrong check digits, and one outside the SEPA area, as the gateway does', () => {
-    expect(validatePayment({ ...valid, creditorIban: 'FR76 3000 6000 0112 3456 7890 188' }).creditorIban).toBe('This IBAN is not valid: check it against the invoice.');
+    expect(validatePayment({ ...valid, creditorIban: 'FR76 3000 6000 0112 3456 7890 188' }).creditorIban).toBe(
+      'This IBAN is not valid: check it against the invoice.',
+    );
     // A valid Brazilian IBAN: right length and check digits, but no SEPA credit transfer reaches it.
-    expect(validatePayment({ ...valid, creditorIban: 'BR1800360305000010009795493C1' }).creditorIban).toMatch(/outside the SEPA area/);
+    expect(validatePayment({ ...valid, creditorIban: 'BR1800360305000010009795493C1' }).creditorIban).toMatch(
+      /outside the SEPA area/,
+    );
     // Lower case and spaces are how IBANs are copied from invoices: the gateway accepts them, so does the form.
     expect(validatePayment({ ...valid, creditorIban: 'de89 3704 0044 0532 0130 00' })).toEqual({});
   });
@@ -61,13 +76,19 @@ describe('the payment form', () => {
 
   it('keeps names and references to the SEPA characters and lengths', () => {
     expect(validatePayment({ ...valid, creditorName: 'x'.repeat(70) })).toEqual({});
-    expect(validatePayment({ ...valid, creditorName: 'x'.repeat(71) }).creditorName).toBe('A payee name has at most 70 characters.');
+    expect(validatePayment({ ...valid, creditorName: 'x'.repeat(71) }).creditorName).toBe(
+      'A payee name has at most 70 characters.',
+    );
     expect(validatePayment({ ...valid, creditorName: 'Café Müller' }).creditorName).toMatch(/letters without accents/);
     expect(validatePayment({ ...valid, creditorName: "O'Brien & Co" }).creditorName).toMatch(/letters without accents/);
     expect(validatePayment({ ...valid, creditorName: "O'Brien (Dublin) Ltd., 2/3 +?:-" })).toEqual({});
     expect(validatePayment({ ...valid, remittanceInformation: 'r'.repeat(140) })).toEqual({});
-    expect(validatePayment({ ...valid, remittanceInformation: 'r'.repeat(141) }).remittanceInformation).toBe('A reference has at most 140 characters.');
-    expect(validatePayment({ ...valid, remittanceInformation: 'Facture n°12' }).remittanceInformation).toMatch(/letters without accents/);
+    expect(validatePayment({ ...valid, remittanceInformation: 'r'.repeat(141) }).remittanceInformation).toBe(
+      'A reference has at most 140 characters.',
+    );
+    expect(validatePayment({ ...valid, remittanceInformation: 'Facture n°12' }).remittanceInformation).toMatch(
+      /letters without accents/,
+    );
   });
 });
 
@@ -80,7 +101,9 @@ describe('the idempotency key of a payment', () => {
     const first = sent.keyFor(toPaymentOrder(valid));
     expect(sent.keyFor(toPaymentOrder(valid))).toBe(first);
     sent.keyFor(toPaymentOrder({ ...valid, amount: '99.00' }));
-    expect(sent.keyFor(toPaymentOrder({ ...valid, amount: '1 234,5', creditorIban: 'fr7630006000011234567890189' }))).toBe(first);
+    expect(
+      sent.keyFor(toPaymentOrder({ ...valid, amount: '1 234,5', creditorIban: 'fr7630006000011234567890189' })),
+    ).toBe(first);
   });
 
   it('changes for another payee, amount, account or reference', () => {

@@ -21,7 +21,13 @@ export interface PaymentOrder {
   remittanceInformation?: string;
 }
 
-export const EMPTY_DRAFT: PaymentDraft = { debtorAccountId: '', creditorName: '', creditorIban: '', amount: '', remittanceInformation: '' };
+export const EMPTY_DRAFT: PaymentDraft = {
+  debtorAccountId: '',
+  creditorName: '',
+  creditorIban: '',
+  amount: '',
+  remittanceInformation: '',
+};
 
 /** SEPA credit transfers are in euro (EPC125-05), as the gateway enforces. */
 export const SEPA_CURRENCY = 'EUR';
@@ -45,7 +51,13 @@ export class IdempotencyKeys {
   constructor(private readonly makeKey: () => string = randomKey) {}
 
   keyFor(order: PaymentOrder): string {
-    const canonical = JSON.stringify([order.debtorAccountId, order.creditorName, order.creditorIban, order.amount, order.remittanceInformation ?? '']);
+    const canonical = JSON.stringify([
+      order.debtorAccountId,
+      order.creditorName,
+      order.creditorIban,
+      order.amount,
+      order.remittanceInformation ?? '',
+    ]);
     let key = this.keys.get(canonical);
     if (!key) {
       key = this.makeKey();
@@ -69,12 +81,14 @@ export function validatePayment(draft: PaymentDraft): PaymentErrors {
   if (!draft.debtorAccountId) errors.debtorAccountId = 'Choose the account to pay from.';
   const name = draft.creditorName.trim();
   if (!name) errors.creditorName = "Enter the payee's name.";
-  else if (name.length > CREDITOR_NAME_MAX) errors.creditorName = `A payee name has at most ${CREDITOR_NAME_MAX} characters.`;
+  else if (name.length > CREDITOR_NAME_MAX)
+    errors.creditorName = `A payee name has at most ${CREDITOR_NAME_MAX} characters.`;
   else if (!SEPA_TEXT.test(name)) errors.creditorName = `${SEPA_TEXT_HINT}.`;
   errors.creditorIban = ibanError(draft.creditorIban);
   errors.amount = amountError(draft.amount);
   const reference = draft.remittanceInformation.trim();
-  if (reference.length > REMITTANCE_MAX) errors.remittanceInformation = `A reference has at most ${REMITTANCE_MAX} characters.`;
+  if (reference.length > REMITTANCE_MAX)
+    errors.remittanceInformation = `A reference has at most ${REMITTANCE_MAX} characters.`;
   else if (!SEPA_TEXT.test(reference)) errors.remittanceInformation = `${SEPA_TEXT_HINT}.`;
   return Object.fromEntries(Object.entries(errors).filter(([, message]) => message)) as PaymentErrors;
 }
@@ -83,7 +97,8 @@ function ibanError(input: string): string | undefined {
   if (!input.trim()) return "Enter the payee's IBAN.";
   const iban = electronicFormatIBAN(input) ?? '';
   if (!isValidIBAN(iban)) return 'This IBAN is not valid: check it against the invoice.';
-  if (!isSEPACountry(iban.slice(0, 2))) return 'This IBAN is outside the SEPA area: Passerelle pays SEPA credit transfers only.';
+  if (!isSEPACountry(iban.slice(0, 2)))
+    return 'This IBAN is outside the SEPA area: Passerelle pays SEPA credit transfers only.';
   return undefined;
 }
 
@@ -119,8 +134,14 @@ export function toPaymentOrder(draft: PaymentDraft): PaymentOrder {
 }
 
 /** An account can pay when its bank offers payment initiation and it is held in euro with an IBAN. */
-export function canPayFrom(account: { iban?: string | null; currency: string; institution: { capabilities: readonly string[] } }): boolean {
-  return Boolean(account.iban) && account.currency === SEPA_CURRENCY && account.institution.capabilities.includes('PIS');
+export function canPayFrom(account: {
+  iban?: string | null;
+  currency: string;
+  institution: { capabilities: readonly string[] };
+}): boolean {
+  return (
+    Boolean(account.iban) && account.currency === SEPA_CURRENCY && account.institution.capabilities.includes('PIS')
+  );
 }
 
 /**

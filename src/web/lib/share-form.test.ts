@@ -1,6 +1,11 @@
 import { periodStart, validateShare } from './share-form';
 
-const valid = { lenderId: '0b9e4c8e-0000-4000-8000-000000000001', accountIds: ['a'], historyDays: 90, validForDays: 30 };
+const valid = {
+  lenderId: '0b9e4c8e-0000-4000-8000-000000000001',
+  accountIds: ['a'],
+  historyDays: 90,
+  validForDays: 30,
+};
 
 describe('the lender share form', () => {
   it('accepts the default share: 90 days of history, readable for 30 days', () => {

@@ -14,10 +14,13 @@ export const MAX_VALID_FOR_DAYS = 365;
 
 export function validateShare(draft: ShareDraft): ShareErrors {
   const errors: ShareErrors = {};
-  if (!draft.lenderId.trim()) errors.lenderId = "Enter the lender's id: the lender finds it in its own Passerelle (viewer id).";
+  if (!draft.lenderId.trim())
+    errors.lenderId = "Enter the lender's id: the lender finds it in its own Passerelle (viewer id).";
   if (draft.accountIds.length === 0) errors.accountIds = 'Choose at least one account to share.';
-  if (!inRange(draft.historyDays, MAX_HISTORY_DAYS)) errors.historyDays = `Share between 1 and ${MAX_HISTORY_DAYS} days of history.`;
-  if (!inRange(draft.validForDays, MAX_VALID_FOR_DAYS)) errors.validForDays = `Let the lender read for 1 to ${MAX_VALID_FOR_DAYS} days.`;
+  if (!inRange(draft.historyDays, MAX_HISTORY_DAYS))
+    errors.historyDays = `Share between 1 and ${MAX_HISTORY_DAYS} days of history.`;
+  if (!inRange(draft.validForDays, MAX_VALID_FOR_DAYS))
+    errors.validForDays = `Let the lender read for 1 to ${MAX_VALID_FOR_DAYS} days.`;
   return errors;
 }
 

@@ -29,7 +29,16 @@ function event(cursor: string): { data: LiveTransactionsSubscription } {
     data: {
       transactionAdded: {
         cursor,
-        transaction: { id: `t${cursor}`, date: '2026-12-01', status: 'BOOKED', amount: '10.00', currency: 'EUR', counterpartyName: null, remittanceInformation: null, account: { id: 'a', name: 'A' } },
+        transaction: {
+          id: `t${cursor}`,
+          date: '2026-12-01',
+          status: 'BOOKED',
+          amount: '10.00',
+          currency: 'EUR',
+          counterpartyName: null,
+          remittanceInformation: null,
+          account: { id: 'a', name: 'A' },
+        },
       },
     },
   };
@@ -40,7 +49,12 @@ describe('a live list after the socket drops', () => {
     const socket = fakeSocket();
     const shown: string[] = [];
     function Probe() {
-      useResumableSubscription(LiveTransactionsDocument, { after: undefined }, (data) => data.transactionAdded.cursor, (data) => shown.push(data.transactionAdded.cursor));
+      useResumableSubscription(
+        LiveTransactionsDocument,
+        { after: undefined },
+        (data) => data.transactionAdded.cursor,
+        (data) => shown.push(data.transactionAdded.cursor),
+      );
       return null;
     }
     const http = new Client({ url: 'http://127.0.0.1/graphql', exchanges: [fetchExchange] });

@@ -1,7 +1,12 @@
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
-import { BankConnectionsDocument, FirstSyncDocument, GrantedConsentDocument, type FirstSyncSubscription } from '../generated/graphql';
+import {
+  BankConnectionsDocument,
+  FirstSyncDocument,
+  GrantedConsentDocument,
+  type FirstSyncSubscription,
+} from '../generated/graphql';
 import { formatDate, SCOPE_LABELS } from '../lib/format';
 import { useResumableSubscription } from '../lib/use-resumable-subscription';
 
@@ -25,7 +30,8 @@ export function ConnectResultScreen() {
 }
 
 function explainRefusal(status: string | null, reason: string | null): string {
-  if (status === 'REJECTED') return `You declined at the bank, or the bank refused the request${reason ? ` (${reason})` : ''}. Nothing was shared.`;
+  if (status === 'REJECTED')
+    return `You declined at the bank, or the bank refused the request${reason ? ` (${reason})` : ''}. Nothing was shared.`;
   return `The connection could not be completed${reason ? `: ${reason}` : ''}. Nothing was shared.`;
 }
 
@@ -40,7 +46,8 @@ function Granted({ consentId }: { consentId: string }) {
       {consent && (
         <p>
           Passerelle may read your {consent.scopes.map((scope) => SCOPE_LABELS[scope].toLowerCase()).join(', ')} until{' '}
-          <strong>{formatDate(consent.validUntil)}</strong>, with {consent.historyDays} days of history. You can revoke this at any time.
+          <strong>{formatDate(consent.validUntil)}</strong>, with {consent.historyDays} days of history. You can revoke
+          this at any time.
         </p>
       )}
       {connection && <SyncProgress connectionId={connection.id} />}
@@ -74,7 +81,11 @@ function SyncProgress({ connectionId }: { connectionId: string }) {
         </>
       )}
       {progress?.state === 'SUCCEEDED' && <p>First sync done: {progress.added} transactions imported.</p>}
-      {progress?.state === 'FAILED' && <p className="error">The first sync failed: {progress.errorMessage ?? progress.errorCode}. It will be retried.</p>}
+      {progress?.state === 'FAILED' && (
+        <p className="error">
+          The first sync failed: {progress.errorMessage ?? progress.errorCode}. It will be retried.
+        </p>
+      )}
     </div>
   );
 }

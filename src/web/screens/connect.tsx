@@ -67,7 +67,13 @@ function BankPicker({ onPicked }: { onPicked: (bank: Bank) => void }) {
           {banks.map((bank) => (
             <li key={bank.id}>
               <label className="bank-option">
-                <input type="radio" name="bank" value={bank.id} checked={chosen === bank.id} onChange={() => setChosen(bank.id)} />
+                <input
+                  type="radio"
+                  name="bank"
+                  value={bank.id}
+                  checked={chosen === bank.id}
+                  onChange={() => setChosen(bank.id)}
+                />
                 <span>{bank.name}</span>
                 <span className="muted">
                   {bank.country}
@@ -94,7 +100,8 @@ function ShareForm({ bank, onBack }: { bank: Bank; onBack: () => void }) {
   const [started, start] = useMutation(StartBankConnectionDocument);
   const offered: Scope[] = bank.capabilities.includes('PIS') ? [...READ_ONLY_SCOPES, 'PAYMENTS'] : READ_ONLY_SCOPES;
 
-  const toggle = (scope: Scope) => setScopes((current) => (current.includes(scope) ? current.filter((s) => s !== scope) : [...current, scope]));
+  const toggle = (scope: Scope) =>
+    setScopes((current) => (current.includes(scope) ? current.filter((s) => s !== scope) : [...current, scope]));
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const choice = { scopes, validForDays, historyDays };
@@ -122,7 +129,9 @@ function ShareForm({ bank, onBack }: { bank: Bank; onBack: () => void }) {
           <label key={scope} className="check">
             <input type="checkbox" checked={scopes.includes(scope)} onChange={() => toggle(scope)} />
             {SCOPE_LABELS[scope]}
-            {scope === 'PAYMENTS' && <span className="muted"> (lets you pay from this bank, each payment confirmed at the bank)</span>}
+            {scope === 'PAYMENTS' && (
+              <span className="muted"> (lets you pay from this bank, each payment confirmed at the bank)</span>
+            )}
           </label>
         ))}
         {errors.scopes && (
@@ -135,8 +144,15 @@ function ShareForm({ bank, onBack }: { bank: Bank; onBack: () => void }) {
         <legend>For how long</legend>
         {durations.map((days) => (
           <label key={days} className="check">
-            <input type="radio" name="validForDays" checked={validForDays === days} onChange={() => setValidForDays(days)} />
-            {days === bank.maxConsentDays && days !== 30 && days !== 90 ? `The bank's maximum (${days} days)` : `${days} days`}
+            <input
+              type="radio"
+              name="validForDays"
+              checked={validForDays === days}
+              onChange={() => setValidForDays(days)}
+            />
+            {days === bank.maxConsentDays && days !== 30 && days !== 90
+              ? `The bank's maximum (${days} days)`
+              : `${days} days`}
           </label>
         ))}
         {errors.validForDays && <p className="error">{errors.validForDays}</p>}

@@ -50,9 +50,11 @@ function ConsentCard({ connection, onChanged }: { connection: BankConnection; on
       <h2 id={headingId}>{connection.institution.name}</h2>
       {consent ? (
         <p>
-          <span className={`badge status-${consent.status.toLowerCase()}`}>{consent.status.replace('_', ' ').toLowerCase()}</span>{' '}
-          {consent.scopes.map((scope) => SCOPE_LABELS[scope]).join(', ')} · valid until {formatDate(consent.validUntil)} ·{' '}
-          {consent.historyDays} days of history
+          <span className={`badge status-${consent.status.toLowerCase()}`}>
+            {consent.status.replace('_', ' ').toLowerCase()}
+          </span>{' '}
+          {consent.scopes.map((scope) => SCOPE_LABELS[scope]).join(', ')} · valid until {formatDate(consent.validUntil)}{' '}
+          · {consent.historyDays} days of history
         </p>
       ) : (
         <p>No consent.</p>

@@ -61,7 +61,9 @@ function AccountsTable({ accounts }: { accounts: readonly Account[] }) {
                   ? `${account.balancesFreshness.source === 'LIVE' ? 'Live' : 'Cached'}, ${formatDateTime(account.balancesFreshness.fetchedAt)}`
                   : '—'}
               </td>
-              <td>{account.accessBudget ? `${account.accessBudget.remaining} of ${account.accessBudget.perDay}` : '—'}</td>
+              <td>
+                {account.accessBudget ? `${account.accessBudget.remaining} of ${account.accessBudget.perDay}` : '—'}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -74,6 +76,7 @@ function AccountsTable({ accounts }: { accounts: readonly Account[] }) {
 function mainBalance(account: Account): string {
   const balances = account.balances ?? [];
   const preferred = ['CLOSING_BOOKED', 'INTERIM_BOOKED', 'INTERIM_AVAILABLE', 'EXPECTED'];
-  const balance = preferred.map((type) => balances.find((candidate) => candidate.type === type)).find(Boolean) ?? balances[0];
+  const balance =
+    preferred.map((type) => balances.find((candidate) => candidate.type === type)).find(Boolean) ?? balances[0];
   return balance ? formatAmount(balance.amount, balance.currency) : 'Unavailable';
 }

@@ -71,14 +71,20 @@ export function PaymentForm() {
     if (Object.keys(found).length > 0) return;
     const order = toPaymentOrder(draft);
     const result = await pay({
-      input: { ...order, idempotencyKey: keys.current.keyFor(order), currency: SEPA_CURRENCY, redirectUri: `${window.location.origin}/app/payments/callback` },
+      input: {
+        ...order,
+        idempotencyKey: keys.current.keyFor(order),
+        currency: SEPA_CURRENCY,
+        redirectUri: `${window.location.origin}/app/payments/callback`,
+      },
     });
     const refusal = result.error?.graphQLErrors[0];
     const refusedField = fieldOfRefusal(refusal?.extensions);
     if (refusal && refusedField) setErrors({ [refusedField]: refusal.message });
     if (result.data) window.location.assign(result.data.initiatePayment.authorisationUrl);
   };
-  const refusedElsewhere = paid.error && !fieldOfRefusal(paid.error.graphQLErrors[0]?.extensions) ? paid.error : undefined;
+  const refusedElsewhere =
+    paid.error && !fieldOfRefusal(paid.error.graphQLErrors[0]?.extensions) ? paid.error : undefined;
 
   return (
     <section aria-labelledby="pay-title" className="card">
@@ -86,7 +92,8 @@ export function PaymentForm() {
       <ErrorNotice error={accountsError} />
       {accounts && payable.length === 0 && (
         <p className="warning">
-          None of your accounts can pay yet: it takes a euro account at a bank that accepts payments. <Link to="/connect">Connect a bank</Link>
+          None of your accounts can pay yet: it takes a euro account at a bank that accepts payments.{' '}
+          <Link to="/connect">Connect a bank</Link>
         </p>
       )}
       <form onSubmit={submit} noValidate className="stack">
@@ -104,7 +111,13 @@ export function PaymentForm() {
         <input autoComplete="off" maxLength={70} {...field('creditorName')} />
         <FieldError name="creditorName" errors={errors} />
         <label htmlFor="payment-creditorIban">Payee IBAN</label>
-        <input autoComplete="off" spellCheck={false} autoCapitalize="characters" className="iban" {...field('creditorIban')} />
+        <input
+          autoComplete="off"
+          spellCheck={false}
+          autoCapitalize="characters"
+          className="iban"
+          {...field('creditorIban')}
+        />
         <FieldError name="creditorIban" errors={errors} />
         <label htmlFor="payment-amount">Amount (EUR)</label>
         <input inputMode="decimal" autoComplete="off" {...field('amount')} />
@@ -115,7 +128,9 @@ export function PaymentForm() {
         <input maxLength={140} autoComplete="off" {...field('remittanceInformation')} />
         <FieldError name="remittanceInformation" errors={errors} />
         <ErrorNotice error={refusedElsewhere} />
-        <p className="help">Your bank shows you the amount and the payee and asks you to confirm: nothing is paid before that.</p>
+        <p className="help">
+          Your bank shows you the amount and the payee and asks you to confirm: nothing is paid before that.
+        </p>
         <button type="submit" disabled={paid.fetching}>
           Continue to your bank
         </button>
@@ -144,7 +159,8 @@ function PaymentList() {
     PaymentUpdatesDocument,
     { after: undefined },
     (event) => event.paymentStatusChanged.cursor,
-    ({ paymentStatusChanged: { payment } }) => setUpdates((current) => ({ ...current, [payment.id]: newer(payment, current[payment.id]) })),
+    ({ paymentStatusChanged: { payment } }) =>
+      setUpdates((current) => ({ ...current, [payment.id]: newer(payment, current[payment.id]) })),
   );
   // Read the list again once the stream is live, so that no change falls between the first read and the stream.
   useEffect(() => {
@@ -222,7 +238,8 @@ export function PaymentResultScreen() {
     PaymentUpdatesDocument,
     { after: '0' },
     (event) => event.paymentStatusChanged.cursor,
-    ({ paymentStatusChanged: { payment } }) => payment.id === paymentId && setLive((current) => (current ? newer(payment, current) : payment)),
+    ({ paymentStatusChanged: { payment } }) =>
+      payment.id === paymentId && setLive((current) => (current ? newer(payment, current) : payment)),
     Boolean(paymentId),
   );
   const payment = data?.payment && live ? newer(live, data.payment) : (live ?? data?.payment);
@@ -230,7 +247,9 @@ export function PaymentResultScreen() {
   const failed = status === 'RJCT' || status === 'CANC';
   return (
     <section className="card" aria-labelledby="payment-result-title">
-      <h1 id="payment-result-title">{failed ? 'The payment was not made' : status === 'ACSC' ? 'Payment made' : 'Payment authorised at your bank'}</h1>
+      <h1 id="payment-result-title">
+        {failed ? 'The payment was not made' : status === 'ACSC' ? 'Payment made' : 'Payment authorised at your bank'}
+      </h1>
       {failed && (
         <p role="alert">
           {sentence(payment?.statusReason ?? params.get('reason') ?? 'your bank did not execute it')} Nothing was paid.
@@ -255,7 +274,9 @@ export function PaymentResultScreen() {
           <dd>{payment.remittanceInformation ?? 'none'}</dd>
         </dl>
       )}
-      {!failed && status !== 'ACSC' && <p className="help">The bank executes it now; this page shows when it is paid.</p>}
+      {!failed && status !== 'ACSC' && (
+        <p className="help">The bank executes it now; this page shows when it is paid.</p>
+      )}
       <Link className="button" to="/payments">
         Back to payments
       </Link>

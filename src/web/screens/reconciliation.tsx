@@ -16,15 +16,24 @@ import { useResumableSubscription } from '../lib/use-resumable-subscription';
 
 /** Open invoices, the engine's proposals to confirm or reject, live decisions, and the accounting export. */
 export function ReconciliationScreen() {
-  const [{ data: invoices, error: invoicesError }, reloadInvoices] = useQuery({ query: OpenInvoicesDocument, variables: { first: 50 } });
-  const [{ data: matches, error: matchesError }, reloadMatches] = useQuery({ query: InvoiceMatchesDocument, variables: {} });
+  const [{ data: invoices, error: invoicesError }, reloadInvoices] = useQuery({
+    query: OpenInvoicesDocument,
+    variables: { first: 50 },
+  });
+  const [{ data: matches, error: matchesError }, reloadMatches] = useQuery({
+    query: InvoiceMatchesDocument,
+    variables: {},
+  });
   const [updates, setUpdates] = useState<Record<string, MatchRowFragment>>({});
   useResumableSubscription(
     LiveMatchesDocument,
     { after: undefined },
     (data) => data.reconciliationUpdated.cursor,
     (data) => {
-      setUpdates((current) => ({ ...current, [data.reconciliationUpdated.match.id]: data.reconciliationUpdated.match }));
+      setUpdates((current) => ({
+        ...current,
+        [data.reconciliationUpdated.match.id]: data.reconciliationUpdated.match,
+      }));
       reloadInvoices({ requestPolicy: 'network-only' });
     },
   );
@@ -40,7 +49,15 @@ export function ReconciliationScreen() {
         <h1 id="matches-title">Reconciliation</h1>
         <ErrorNotice error={matchesError} />
         <h2>Suggested matches</h2>
-        {suggested.length === 0 ? <p>Nothing to review: every proposal is decided.</p> : <MatchTable matches={suggested} decidable onDecided={() => reloadMatches({ requestPolicy: 'network-only' })} />}
+        {suggested.length === 0 ? (
+          <p>Nothing to review: every proposal is decided.</p>
+        ) : (
+          <MatchTable
+            matches={suggested}
+            decidable
+            onDecided={() => reloadMatches({ requestPolicy: 'network-only' })}
+          />
+        )}
         <h2>Settled</h2>
         {settled.length === 0 ? <p>No invoice is settled yet.</p> : <MatchTable matches={settled} />}
       </section>
@@ -54,8 +71,12 @@ export function ReconciliationScreen() {
                 <th scope="col">Invoice</th>
                 <th scope="col">Customer</th>
                 <th scope="col">Due</th>
-                <th scope="col" className="amount">Amount</th>
-                <th scope="col" className="amount">Paid</th>
+                <th scope="col" className="amount">
+                  Amount
+                </th>
+                <th scope="col" className="amount">
+                  Paid
+                </th>
                 <th scope="col">Status</th>
               </tr>
             </thead>
@@ -79,7 +100,15 @@ export function ReconciliationScreen() {
   );
 }
 
-function MatchTable({ matches, decidable = false, onDecided }: { matches: MatchRowFragment[]; decidable?: boolean; onDecided?: () => void }) {
+function MatchTable({
+  matches,
+  decidable = false,
+  onDecided,
+}: {
+  matches: MatchRowFragment[];
+  decidable?: boolean;
+  onDecided?: () => void;
+}) {
   const [confirmed, confirm] = useMutation(ConfirmInvoiceMatchDocument);
   const [rejected, reject] = useMutation(RejectInvoiceMatchDocument);
   const decide = async (action: (variables: { id: string }) => Promise<{ data?: unknown }>, id: string) => {
@@ -95,7 +124,9 @@ function MatchTable({ matches, decidable = false, onDecided }: { matches: MatchR
             <tr>
               <th scope="col">Invoice</th>
               <th scope="col">Payment</th>
-              <th scope="col" className="amount">Amount</th>
+              <th scope="col" className="amount">
+                Amount
+              </th>
               <th scope="col">State</th>
               {decidable && <th scope="col">Decision</th>}
             </tr>
@@ -140,7 +171,9 @@ function ExportForm() {
   const [message, setMessage] = useState<string>();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const result = await client.query(AccountingFileDocument, { format, from: from || undefined, to: to || undefined }).toPromise();
+    const result = await client
+      .query(AccountingFileDocument, { format, from: from || undefined, to: to || undefined })
+      .toPromise();
     if (!result.data) {
       setMessage(result.error?.graphQLErrors[0]?.message ?? 'The export failed.');
       return;

@@ -1,6 +1,16 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { Bar, BarChart, CartesianGrid, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import {
   LenderSharesDocument,
   MonthlyCashflowDocument,
@@ -23,7 +33,8 @@ export function SharesScreen() {
     <>
       <h1>Share with a lender</h1>
       <p className="help">
-        A lender reads only the accounts and the days of history you choose, only until the share ends or you revoke it. Every read is listed below.
+        A lender reads only the accounts and the days of history you choose, only until the share ends or you revoke it.
+        Every read is listed below.
       </p>
       <ShareForm onShared={refresh} />
       <section aria-labelledby="shares-title">
@@ -54,11 +65,17 @@ function ShareForm({ onShared }: { onShared: () => void }) {
   const [created, create] = useMutation(ShareWithLenderDocument);
   const accounts = data?.accounts ?? [];
   const accountIds = accounts.map((account) => account.id).filter((id) => !unchecked.includes(id));
-  const toggle = (id: string) => setUnchecked((current) => (current.includes(id) ? current.filter((other) => other !== id) : [...current, id]));
+  const toggle = (id: string) =>
+    setUnchecked((current) => (current.includes(id) ? current.filter((other) => other !== id) : [...current, id]));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const draft = { lenderId: lenderId.trim(), accountIds, historyDays: Number(historyDays), validForDays: Number(validForDays) };
+    const draft = {
+      lenderId: lenderId.trim(),
+      accountIds,
+      historyDays: Number(historyDays),
+      validForDays: Number(validForDays),
+    };
     const found = validateShare(draft);
     setErrors(found);
     if (Object.keys(found).length > 0) return;
@@ -68,14 +85,22 @@ function ShareForm({ onShared }: { onShared: () => void }) {
       onShared();
     }
   };
-  const describedBy = (name: keyof ShareErrors) => (errors[name] ? { 'aria-invalid': true, 'aria-describedby': `share-${name}-error` } : {});
+  const describedBy = (name: keyof ShareErrors) =>
+    errors[name] ? { 'aria-invalid': true, 'aria-describedby': `share-${name}-error` } : {};
 
   return (
     <form onSubmit={submit} className="card stack" noValidate aria-labelledby="share-form-title">
       <h2 id="share-form-title">New share</h2>
       <ErrorNotice error={accountsError} />
       <label htmlFor="share-lender">Lender id</label>
-      <input id="share-lender" value={lenderId} onChange={(event) => setLenderId(event.target.value)} autoComplete="off" spellCheck={false} {...describedBy('lenderId')} />
+      <input
+        id="share-lender"
+        value={lenderId}
+        onChange={(event) => setLenderId(event.target.value)}
+        autoComplete="off"
+        spellCheck={false}
+        {...describedBy('lenderId')}
+      />
       <ShareFieldError name="lenderId" errors={errors} />
       <fieldset {...describedBy('accountIds')}>
         <legend>Accounts to share</legend>
@@ -96,11 +121,25 @@ function ShareForm({ onShared }: { onShared: () => void }) {
       <div className="filters">
         <label>
           Days of history
-          <input type="number" min={1} max={MAX_HISTORY_DAYS} value={historyDays} onChange={(event) => setHistoryDays(event.target.value)} {...describedBy('historyDays')} />
+          <input
+            type="number"
+            min={1}
+            max={MAX_HISTORY_DAYS}
+            value={historyDays}
+            onChange={(event) => setHistoryDays(event.target.value)}
+            {...describedBy('historyDays')}
+          />
         </label>
         <label>
           Readable for (days)
-          <input type="number" min={1} max={MAX_VALID_FOR_DAYS} value={validForDays} onChange={(event) => setValidForDays(event.target.value)} {...describedBy('validForDays')} />
+          <input
+            type="number"
+            min={1}
+            max={MAX_VALID_FOR_DAYS}
+            value={validForDays}
+            onChange={(event) => setValidForDays(event.target.value)}
+            {...describedBy('validForDays')}
+          />
         </label>
       </div>
       <ShareFieldError name="historyDays" errors={errors} />
@@ -130,8 +169,11 @@ function ShareCard({ share, onChanged }: { share: ShareRowFragment; onChanged: (
     <article className="card" aria-labelledby={headingId}>
       <h3 id={headingId}>{share.lender.displayName}</h3>
       <p>
-        <span className={`badge status-${share.status.toLowerCase()}`}>{share.status.toLowerCase()}</span> History from {formatDate(share.historyFrom)} to{' '}
-        {formatDate(share.historyTo)} · {share.status === 'REVOKED' && share.revokedAt ? `revoked ${formatDateTime(share.revokedAt)}` : `readable until ${formatDateTime(share.validUntil)}`}
+        <span className={`badge status-${share.status.toLowerCase()}`}>{share.status.toLowerCase()}</span> History from{' '}
+        {formatDate(share.historyFrom)} to {formatDate(share.historyTo)} ·{' '}
+        {share.status === 'REVOKED' && share.revokedAt
+          ? `revoked ${formatDateTime(share.revokedAt)}`
+          : `readable until ${formatDateTime(share.validUntil)}`}
       </p>
       <p className="muted">{share.accounts.map((account) => account.name).join(', ') || 'No account left to share'}</p>
       {accesses.length === 0 ? (
@@ -139,7 +181,8 @@ function ShareCard({ share, onChanged }: { share: ShareRowFragment; onChanged: (
       ) : (
         <details>
           <summary>
-            {accesses.length} {accesses.length === 1 ? 'read' : 'reads'} by the lender, last {formatDateTime(accesses[0].at)}
+            {accesses.length} {accesses.length === 1 ? 'read' : 'reads'} by the lender, last{' '}
+            {formatDateTime(accesses[0].at)}
           </summary>
           <ul className="accesses">
             {accesses.map((access, index) => (
@@ -198,11 +241,17 @@ function CashflowSection() {
           </select>
         </label>
       </div>
-      <p className="help">Transfers between your own accounts and money sent back are left out; pending lines are not counted.</p>
+      <p className="help">
+        Transfers between your own accounts and money sent back are left out; pending lines are not counted.
+      </p>
       <ErrorNotice error={error} />
       {data && months.length === 0 && <p>No booked transaction in this period.</p>}
       {currencies.map((currency) => (
-        <CashflowChart key={currency} currency={currency} months={months.filter((month) => month.currency === currency)} />
+        <CashflowChart
+          key={currency}
+          currency={currency}
+          months={months.filter((month) => month.currency === currency)}
+        />
       ))}
     </section>
   );
@@ -215,7 +264,12 @@ const compact = new Intl.NumberFormat('en-GB', { notation: 'compact', maximumFra
  * gateway's exact decimal string. The table is what screen readers get: the chart is hidden from them.
  */
 function CashflowChart({ currency, months }: { currency: string; months: CashflowMonth[] }) {
-  const points = months.map((month) => ({ ...month, inflowBar: Number(month.inflow), outflowBar: -Number(month.outflow), netBar: Number(month.net) }));
+  const points = months.map((month) => ({
+    ...month,
+    inflowBar: Number(month.inflow),
+    outflowBar: -Number(month.outflow),
+    netBar: Number(month.net),
+  }));
   const exact: Record<string, keyof CashflowMonth> = { inflowBar: 'inflow', outflowBar: 'outflow', netBar: 'net' };
   const captionId = `cashflow-${currency}`;
   return (
@@ -230,7 +284,10 @@ function CashflowChart({ currency, months }: { currency: string; months: Cashflo
             <ReferenceLine y={0} stroke="#5b6675" />
             <Tooltip
               labelFormatter={(label) => monthLabel(String(label))}
-              formatter={(_value, name, item) => [formatAmount(String(item.payload[exact[String(item.dataKey)]]), currency), name]}
+              formatter={(_value, name, item) => [
+                formatAmount(String(item.payload[exact[String(item.dataKey)]]), currency),
+                name,
+              ]}
             />
             <Legend />
             <Bar dataKey="inflowBar" name="Inflow" fill="#1e7a3c" isAnimationActive={false} />

@@ -22,7 +22,10 @@ export function SignInScreen({ onSignedIn }: { onSignedIn: (apiKey: string) => v
     setBusy(false);
     if (result.data?.viewer.kind === 'OWNER' || result.data?.viewer.kind === 'API_CLIENT') onSignedIn(key);
     else if (result.data) setError('This key belongs to a lender: the app is for account owners.');
-    else setError(result.error?.response?.status === 401 ? 'This API key was not accepted.' : 'The gateway cannot be reached.');
+    else
+      setError(
+        result.error?.response?.status === 401 ? 'This API key was not accepted.' : 'The gateway cannot be reached.',
+      );
   };
 
   return (

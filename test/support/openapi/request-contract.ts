@@ -42,7 +42,9 @@ export class SpecValidator {
 
   responseErrors({ operationId, status, body }: SpecResponseCheck): string[] {
     const result = this.api.validateResponse(body, operationId, status);
-    return (result.errors ?? []).map((error) => `${operationId} ${status} ${error.instancePath} ${error.message ?? ''}`);
+    return (result.errors ?? []).map(
+      (error) => `${operationId} ${status} ${error.instancePath} ${error.message ?? ''}`,
+    );
   }
 
   /** The spec's operationId for a request, undefined when none matches. */
@@ -82,8 +84,8 @@ export class SpecValidator {
       { method: request.method.toLowerCase(), path: specPath, query, headers, body },
       operation,
     );
-    return (result.errors ?? []).map(
-      (error) => `${request.method} ${specPath} ${error.instancePath} ${error.message ?? ''}`.trim(),
+    return (result.errors ?? []).map((error) =>
+      `${request.method} ${specPath} ${error.instancePath} ${error.message ?? ''}`.trim(),
     );
   }
 }

@@ -35,9 +35,7 @@ export class OpenApiContract {
 
   /** The documented path template an actual path falls under, preferring the most specific. */
   template(path: string): string | undefined {
-    return this.templates
-      .filter((t) => t.regex.test(path))
-      .sort((a, b) => b.literal - a.literal)[0]?.template;
+    return this.templates.filter((t) => t.regex.test(path)).sort((a, b) => b.literal - a.literal)[0]?.template;
   }
 
   /**
@@ -55,7 +53,9 @@ export class OpenApiContract {
     if (!response) return [`${method} ${template} documents no ${status} answer`];
     if (typeof response.$ref === 'string') {
       location = response.$ref.slice(2);
-      response = location.split('/').reduce<Json>((node, key) => node[key.replace(/~1/g, '/').replace(/~0/g, '~')] as Json, this.doc);
+      response = location
+        .split('/')
+        .reduce<Json>((node, key) => node[key.replace(/~1/g, '/').replace(/~0/g, '~')] as Json, this.doc);
     }
     const content = response.content as Json | undefined;
     if (!content || Object.keys(content).length === 0) {
@@ -64,7 +64,8 @@ export class OpenApiContract {
     const mediaTypes = Object.keys(content);
     const actual = (contentType ?? '').split(';')[0].trim().toLowerCase();
     const mediaType = mediaTypes.find((m) => m.split(';')[0].trim().toLowerCase() === actual);
-    if (!mediaType) return [`${method} ${template} ${status}: content type ${contentType} is not one of ${mediaTypes.join(', ')}`];
+    if (!mediaType)
+      return [`${method} ${template} ${status}: content type ${contentType} is not one of ${mediaTypes.join(', ')}`];
     const ref = `spec#/${location}/${pointer('content', mediaType, 'schema')}`;
     let validate = this.cache.get(ref);
     if (!validate) {
@@ -78,6 +79,8 @@ export class OpenApiContract {
       return [`${method} ${template} ${status}: body is not JSON`];
     }
     if (validate(parsed)) return [];
-    return (validate.errors ?? []).map((e) => `${method} ${template} ${status}: ${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+    return (validate.errors ?? []).map(
+      (e) => `${method} ${template} ${status}: ${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`,
+    );
   }
 }

@@ -28,12 +28,18 @@ describe('reading a labelled reconciliation dataset', () => {
 
   it("passes the owner's history to the engine as its memory of confirmed payers", () => {
     const knownPayers = [{ payerName: 'DATA SUD SAS', payerIban: null, customerName: 'Data Sud' }];
-    const dataset = readDataset(datasetWith({ 'invoices.json': [invoice], 'transactions.json': [], 'history.json': { knownPayers } }));
+    const dataset = readDataset(
+      datasetWith({ 'invoices.json': [invoice], 'transactions.json': [], 'history.json': { knownPayers } }),
+    );
     expect(datasetInput(dataset).memory).toEqual({ knownPayers });
   });
 
   it('names the field of a bad history entry', () => {
-    const dir = datasetWith({ 'invoices.json': [invoice], 'transactions.json': [], 'history.json': { knownPayers: [{ payerName: 'X' }] } });
+    const dir = datasetWith({
+      'invoices.json': [invoice],
+      'transactions.json': [],
+      'history.json': { knownPayers: [{ payerName: 'X' }] },
+    });
     expect(() => readDataset(dir)).toThrow(/history\.json: field "knownPayers\.0\.customerName"/);
   });
 

@@ -27,14 +27,19 @@ function quality(dataset: Dataset, input: ReconciliationInput): Evaluation {
 }
 
 describe('reconciliation quality on the published development set, with its history', () => {
-  maybe(available ? 'auto-confirms with precision >= 0.999 and recall >= 0.95, and proposes links with recall >= 0.99' : SKIPPED, () => {
-    const dataset = readDataset(DEV_SET);
-    expect(dataset.knownPayers.length).toBeGreaterThan(0);
-    const { autoConfirmed, allProposed } = quality(dataset, datasetInput(dataset));
-    expect(autoConfirmed.precision).toBeGreaterThanOrEqual(TARGETS.autoConfirmedPrecision);
-    expect(autoConfirmed.recall).toBeGreaterThanOrEqual(TARGETS.autoConfirmedRecall);
-    expect(allProposed.recall).toBeGreaterThanOrEqual(TARGETS.allProposedRecall);
-  });
+  maybe(
+    available
+      ? 'auto-confirms with precision >= 0.999 and recall >= 0.95, and proposes links with recall >= 0.99'
+      : SKIPPED,
+    () => {
+      const dataset = readDataset(DEV_SET);
+      expect(dataset.knownPayers.length).toBeGreaterThan(0);
+      const { autoConfirmed, allProposed } = quality(dataset, datasetInput(dataset));
+      expect(autoConfirmed.precision).toBeGreaterThanOrEqual(TARGETS.autoConfirmedPrecision);
+      expect(autoConfirmed.recall).toBeGreaterThanOrEqual(TARGETS.autoConfirmedRecall);
+      expect(allProposed.recall).toBeGreaterThanOrEqual(TARGETS.allProposedRecall);
+    },
+  );
 
   const cases = PERTURBATIONS.map((perturbation): [string, Perturbation] => [perturbation.name, perturbation]);
   (available ? it.each(cases) : it.skip.each(cases))('keeps the targets with %s', (_, perturbation) => {

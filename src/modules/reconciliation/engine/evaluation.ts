@@ -45,7 +45,8 @@ export function toLinkRecords(links: readonly Link[]): LinkRecord[] {
 
 function pairsOf(records: readonly { transactionId: string; invoiceIds: string[] }[]): Set<string> {
   const pairs = new Set<string>();
-  for (const record of records) for (const invoiceId of record.invoiceIds) pairs.add(`${record.transactionId}\u0000${invoiceId}`);
+  for (const record of records)
+    for (const invoiceId of record.invoiceIds) pairs.add(`${record.transactionId}\u0000${invoiceId}`);
   return pairs;
 }
 
@@ -104,7 +105,9 @@ export interface ReviewLoad {
 
 export function reviewLoad(result: ReconciliationResult, feed: readonly BankCredit[]): ReviewLoad {
   const credits = feed.filter((line) => toCents(line.amount) > 0n).length;
-  const suggested = new Set(result.links.filter((link) => link.decision === 'SUGGESTED').map((link) => link.transactionId));
+  const suggested = new Set(
+    result.links.filter((link) => link.decision === 'SUGGESTED').map((link) => link.transactionId),
+  );
   const linked = new Set(result.links.map((link) => link.transactionId));
   const unmatched = new Set([
     ...result.unmatchedCredits.map((line) => line.transactionId),

@@ -46,8 +46,11 @@ export function screenFeed(feed: readonly BankCredit[]): Map<string, Screening> 
   const credits = lines.filter((entry) => entry.cents > 0n);
   const pending = credits.filter((entry) => entry.line.status !== 'BOOKED');
   if (pending.length > 0) {
-    const booked = new Set(credits.filter((entry) => entry.line.status === 'BOOKED').map((entry) => fingerprint(entry.line)));
-    for (const { line } of pending) screening.set(line.id, booked.has(fingerprint(line)) ? 'PENDING_DUPLICATE' : 'PENDING');
+    const booked = new Set(
+      credits.filter((entry) => entry.line.status === 'BOOKED').map((entry) => fingerprint(entry.line)),
+    );
+    for (const { line } of pending)
+      screening.set(line.id, booked.has(fingerprint(line)) ? 'PENDING_DUPLICATE' : 'PENDING');
   }
 
   const byAmount = new Map<string, Line[]>();

@@ -100,7 +100,10 @@ export class InvoiceIndex {
         }
       }
       push(this.byCustomerKey, customer.key, index);
-      this.customerIdsByKey.set(customer.key, (this.customerIdsByKey.get(customer.key) ?? new Set<string>()).add(customer.id));
+      this.customerIdsByKey.set(
+        customer.key,
+        (this.customerIdsByKey.get(customer.key) ?? new Set<string>()).add(customer.id),
+      );
     }
     return indexed;
   }
@@ -148,9 +151,12 @@ export class InvoiceIndex {
     const customers = new Map<string, NormalizedName>();
     for (const token of nameTokens(name)) {
       const sharing = this.customersByToken.get(token);
-      if (sharing && sharing.size <= MAX_CORES_PER_TOKEN) for (const [key, customer] of sharing) customers.set(key, customer);
+      if (sharing && sharing.size <= MAX_CORES_PER_TOKEN)
+        for (const [key, customer] of sharing) customers.set(key, customer);
     }
-    const keys = [...customers.values()].filter((customer) => compareNames(name, customer) !== 'NONE').map((customer) => customer.key);
+    const keys = [...customers.values()]
+      .filter((customer) => compareNames(name, customer) !== 'NONE')
+      .map((customer) => customer.key);
     this.keysLikeName.set(name.full, keys);
     return keys;
   }

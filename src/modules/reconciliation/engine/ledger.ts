@@ -62,7 +62,9 @@ export class Ledger {
 
   /** Why `cents` beyond what `invoice` asks came: the invoice's amount or a payment it received again, or not. */
   excessReason(invoice: number, cents: bigint): 'OVERPAYMENT' | 'POSSIBLE_DUPLICATE' {
-    const repeats = cents === this.invoices[invoice].amount || (this.received.get(invoice) ?? []).some((payment) => payment.cents === cents);
+    const repeats =
+      cents === this.invoices[invoice].amount ||
+      (this.received.get(invoice) ?? []).some((payment) => payment.cents === cents);
     return repeats ? 'POSSIBLE_DUPLICATE' : 'OVERPAYMENT';
   }
 

@@ -73,7 +73,9 @@ describe('reconciling bank credits with open invoices', () => {
     expect(invoiceIds(link)).toEqual(['I2']);
     expect(link.allocations[0].amount).toBe('250.00');
     expect(link.decision).toBe('AUTO_CONFIRMED');
-    expect(link.signals.map((signal) => signal.kind)).toEqual(expect.arrayContaining(['REFERENCE_EXACT', 'AMOUNT_EQUAL']));
+    expect(link.signals.map((signal) => signal.kind)).toEqual(
+      expect.arrayContaining(['REFERENCE_EXACT', 'AMOUNT_EQUAL']),
+    );
     expect(result.invoices.find((state) => state.invoiceId === 'I2')?.status).toBe('PAID');
   });
 
@@ -100,7 +102,9 @@ describe('reconciling bank credits with open invoices', () => {
         invoice('I564', { amount: '628.57', customerName: 'Architectes Associés SARL', customerIban: null }),
         ...noise(20),
       ],
-      credits: [credit('T1', { remittanceUnstructured: 'VIREMENT DE BOULANGERIE DUPONT INV-000564', amount: '705.35' })],
+      credits: [
+        credit('T1', { remittanceUnstructured: 'VIREMENT DE BOULANGERIE DUPONT INV-000564', amount: '705.35' }),
+      ],
     });
     const link = onlyLink(result, 'T1');
     expect(invoiceIds(link)).toEqual(['I563']);
@@ -109,11 +113,19 @@ describe('reconciling bank credits with open invoices', () => {
 
   it('suggests the one-digit neighbour the amount pays to the cent over a quoted invoice it only nearly pays', () => {
     const result = run({
-      invoices: [invoice('I593', { amount: '696.70', customerIban: null }), invoice('I594', { amount: '705.94' }), ...noise(10)],
+      invoices: [
+        invoice('I593', { amount: '696.70', customerIban: null }),
+        invoice('I594', { amount: '705.94' }),
+        ...noise(10),
+      ],
       credits: [credit('T1', { amount: '696.70', remittanceUnstructured: 'REGLEMENT INV-000594' })],
     });
     const link = onlyLink(result, 'T1');
-    expect(link).toMatchObject({ decision: 'SUGGESTED', allocations: [{ invoiceId: 'I593', amount: '696.70' }], alternatives: ['I594'] });
+    expect(link).toMatchObject({
+      decision: 'SUGGESTED',
+      allocations: [{ invoiceId: 'I593', amount: '696.70' }],
+      alternatives: ['I594'],
+    });
     expect(link.signals).toContainEqual(expect.objectContaining({ kind: 'CONFLICTING_REFERENCE', invoiceId: 'I594' }));
     expect(result.writeOffs).toEqual([]);
   });
@@ -124,7 +136,10 @@ describe('reconciling bank credits with open invoices', () => {
       invoice('I276', { amount: '2218.42', structuredReference: makeRf('INV000276') }),
       ...noise(20),
     ];
-    const valid = run({ invoices, credits: [credit('T1', { remittanceUnstructured: makeRf('INV000275'), amount: '1034.00' })] });
+    const valid = run({
+      invoices,
+      credits: [credit('T1', { remittanceUnstructured: makeRf('INV000275'), amount: '1034.00' })],
+    });
     expect(onlyLink(valid, 'T1')).toMatchObject({ decision: 'AUTO_CONFIRMED', allocations: [{ invoiceId: 'I275' }] });
 
     // RF43INV000275 is I275's reference; with its last digit changed the check fails, and the text now reads I276.
@@ -149,11 +164,17 @@ describe('reconciling bank credits with open invoices', () => {
   it('verifies Belgian OGM/VCS structured communications before trusting them', () => {
     const ogm = makeOgm('0909337554');
     const invoices = [invoice('I1', { structuredReference: ogm, number: 'F2026/0117' }), ...noise(10)];
-    const good = run({ invoices, credits: [credit('T1', { remittanceStructured: ogm, remittanceUnstructured: null })] });
+    const good = run({
+      invoices,
+      credits: [credit('T1', { remittanceStructured: ogm, remittanceUnstructured: null })],
+    });
     expect(onlyLink(good, 'T1')).toMatchObject({ decision: 'AUTO_CONFIRMED', allocations: [{ invoiceId: 'I1' }] });
 
     const typo = ogm.replace('9337', '9387');
-    const bad = run({ invoices, credits: [credit('T1', { remittanceStructured: typo, remittanceUnstructured: null })] });
+    const bad = run({
+      invoices,
+      credits: [credit('T1', { remittanceStructured: typo, remittanceUnstructured: null })],
+    });
     const link = onlyLink(bad, 'T1');
     expect(link).toMatchObject({ decision: 'SUGGESTED', allocations: [{ invoiceId: 'I1' }] });
     expect(link.signals.map((signal) => signal.kind)).toContain('REFERENCE_CHECK_FAILED');
@@ -178,7 +199,12 @@ describe('reconciling bank credits with open invoices', () => {
     const result = run({
       invoices: [invoice('I1', { amount: '409.50' }), ...noise(20)],
       credits: [
-        credit('T1', { amount: '409.50', counterpartyName: payer, counterpartyIban: GARNIER_IBAN, remittanceUnstructured: remittance }),
+        credit('T1', {
+          amount: '409.50',
+          counterpartyName: payer,
+          counterpartyIban: GARNIER_IBAN,
+          remittanceUnstructured: remittance,
+        }),
       ],
     });
     expect(result.links).toEqual([]);
@@ -194,14 +220,19 @@ describe('reconciling bank credits with open invoices', () => {
     ];
     const referenced = run({
       invoices,
-      credits: [credit('T1', { amount: '2120.44', remittanceUnstructured: 'VIREMENT INV-000482 INV-000254 INV-000390' })],
+      credits: [
+        credit('T1', { amount: '2120.44', remittanceUnstructured: 'VIREMENT INV-000482 INV-000254 INV-000390' }),
+      ],
     });
     const link = onlyLink(referenced, 'T1');
     expect(invoiceIds(link).sort()).toEqual(['I254', 'I390', 'I482']);
     expect(link.decision).toBe('AUTO_CONFIRMED');
 
     // Without references, the only set of this payer's open invoices adding up to the amount is suggested.
-    const unreferenced = run({ invoices, credits: [credit('T1', { amount: '1736.30', remittanceUnstructured: 'VIREMENT' })] });
+    const unreferenced = run({
+      invoices,
+      credits: [credit('T1', { amount: '1736.30', remittanceUnstructured: 'VIREMENT' })],
+    });
     const suggestion = onlyLink(unreferenced, 'T1');
     expect(invoiceIds(suggestion).sort()).toEqual(['I254', 'I482']);
     expect(suggestion.decision).toBe('SUGGESTED');
@@ -221,7 +252,10 @@ describe('reconciling bank credits with open invoices', () => {
     const result = run({ invoices, credits });
     expect(onlyLink(result, 'T1').allocations).toEqual([{ invoiceId: 'I365', amount: '461.49' }]);
     expect(onlyLink(result, 'T2').allocations).toEqual([{ invoiceId: 'I365', amount: '461.48' }]);
-    expect(result.invoices.find((state) => state.invoiceId === 'I365')).toMatchObject({ status: 'PAID', amountPaid: '922.97' });
+    expect(result.invoices.find((state) => state.invoiceId === 'I365')).toMatchObject({
+      status: 'PAID',
+      amountPaid: '922.97',
+    });
   });
 
   it('settles every invoice a card payout names, allocating gross amounts and reporting the fees apart', () => {
@@ -231,8 +265,24 @@ describe('reconciling bank credits with open invoices', () => {
       amount: '405.66',
       currency: 'EUR',
       items: [
-        { chargeId: 'ch_1', invoiceNumber: 'INV-000557', customerName: null, description: 'Invoice INV-000557', gross: '239.85', fee: '-3.85', net: '236.00' },
-        { chargeId: 'ch_2', invoiceNumber: null, customerName: 'Garage Martin', description: 'Payment', gross: '172.50', fee: '-2.84', net: '169.66' },
+        {
+          chargeId: 'ch_1',
+          invoiceNumber: 'INV-000557',
+          customerName: null,
+          description: 'Invoice INV-000557',
+          gross: '239.85',
+          fee: '-3.85',
+          net: '236.00',
+        },
+        {
+          chargeId: 'ch_2',
+          invoiceNumber: null,
+          customerName: 'Garage Martin',
+          description: 'Payment',
+          gross: '172.50',
+          fee: '-2.84',
+          net: '169.66',
+        },
       ],
     };
     const result = run({
@@ -241,12 +291,23 @@ describe('reconciling bank credits with open invoices', () => {
         invoice('I345', { amount: '172.50', customerName: 'Garage Martin SASU', customerIban: null }),
         ...noise(20),
       ],
-      credits: [credit('T1', { amount: '405.66', counterpartyName: 'STRIPE', counterpartyIban: null, remittanceUnstructured: 'STRIPE po_kpZMRxX7pkRCqr' })],
+      credits: [
+        credit('T1', {
+          amount: '405.66',
+          counterpartyName: 'STRIPE',
+          counterpartyIban: null,
+          remittanceUnstructured: 'STRIPE po_kpZMRxX7pkRCqr',
+        }),
+      ],
       payouts: [payout],
     });
     const links = linksOf(result, 'T1');
-    expect(links.find((link) => link.decision === 'AUTO_CONFIRMED')?.allocations).toEqual([{ invoiceId: 'I557', amount: '239.85' }]);
-    expect(links.find((link) => link.decision === 'SUGGESTED')?.allocations).toEqual([{ invoiceId: 'I345', amount: '172.50' }]);
+    expect(links.find((link) => link.decision === 'AUTO_CONFIRMED')?.allocations).toEqual([
+      { invoiceId: 'I557', amount: '239.85' },
+    ]);
+    expect(links.find((link) => link.decision === 'SUGGESTED')?.allocations).toEqual([
+      { invoiceId: 'I345', amount: '172.50' },
+    ]);
     expect(result.payoutFees).toEqual([{ payoutId: 'po_kpZMRxX7pkRCqr', transactionId: 'T1', amount: '6.69' }]);
   });
 
@@ -256,14 +317,35 @@ describe('reconciling bank credits with open invoices', () => {
       arrivalDate: '2026-03-19',
       amount: '236.00',
       currency: 'EUR',
-      items: [{ chargeId: 'ch_1', invoiceNumber: 'INV-000557', customerName: null, description: null, gross: '239.85', fee: '-3.85', net: '236.00' }],
+      items: [
+        {
+          chargeId: 'ch_1',
+          invoiceNumber: 'INV-000557',
+          customerName: null,
+          description: null,
+          gross: '239.85',
+          fee: '-3.85',
+          net: '236.00',
+        },
+      ],
     };
     const result = run({
       invoices: [invoice('I557', { amount: '239.85' }), ...noise(5)],
-      credits: [credit('T1', { amount: '236.00', counterpartyName: 'STRIPE', counterpartyIban: null, remittanceUnstructured: 'STRIPE PAYMENTS' })],
+      credits: [
+        credit('T1', {
+          amount: '236.00',
+          counterpartyName: 'STRIPE',
+          counterpartyIban: null,
+          remittanceUnstructured: 'STRIPE PAYMENTS',
+        }),
+      ],
       payouts: [payout],
     });
-    expect(onlyLink(result, 'T1')).toMatchObject({ decision: 'SUGGESTED', payoutId: 'po_1', allocations: [{ invoiceId: 'I557' }] });
+    expect(onlyLink(result, 'T1')).toMatchObject({
+      decision: 'SUGGESTED',
+      payoutId: 'po_1',
+      allocations: [{ invoiceId: 'I557' }],
+    });
   });
 
   it('ignores refund lines of a payout and reports a card payment of an invoice already paid as an overpayment', () => {
@@ -273,25 +355,68 @@ describe('reconciling bank credits with open invoices', () => {
       amount: '146.15',
       currency: 'EUR',
       items: [
-        { chargeId: 'ch_1', invoiceNumber: 'INV-000001', customerName: null, description: null, gross: '100.00', fee: '-1.75', net: '98.25' },
-        { chargeId: 'ch_2', invoiceNumber: 'INV-000002', customerName: null, description: null, gross: '80.00', fee: '-1.45', net: '78.55' },
-        { chargeId: 're_3', invoiceNumber: 'INV-000003', customerName: null, description: 'Refund', gross: '-30.65', fee: '0.00', net: '-30.65' },
+        {
+          chargeId: 'ch_1',
+          invoiceNumber: 'INV-000001',
+          customerName: null,
+          description: null,
+          gross: '100.00',
+          fee: '-1.75',
+          net: '98.25',
+        },
+        {
+          chargeId: 'ch_2',
+          invoiceNumber: 'INV-000002',
+          customerName: null,
+          description: null,
+          gross: '80.00',
+          fee: '-1.45',
+          net: '78.55',
+        },
+        {
+          chargeId: 're_3',
+          invoiceNumber: 'INV-000003',
+          customerName: null,
+          description: 'Refund',
+          gross: '-30.65',
+          fee: '0.00',
+          net: '-30.65',
+        },
       ],
     };
     const result = run({
-      invoices: [invoice('I1'), invoice('I2', { amount: '80.00', amountPaid: '80.00' }), invoice('I3', { amount: '30.65' }), invoice('I4', { amount: '80.00', customerName: 'Autre SA' })],
-      credits: [credit('T1', { amount: '146.15', counterpartyName: 'STRIPE', counterpartyIban: null, remittanceUnstructured: 'STRIPE po_2' })],
+      invoices: [
+        invoice('I1'),
+        invoice('I2', { amount: '80.00', amountPaid: '80.00' }),
+        invoice('I3', { amount: '30.65' }),
+        invoice('I4', { amount: '80.00', customerName: 'Autre SA' }),
+      ],
+      credits: [
+        credit('T1', {
+          amount: '146.15',
+          counterpartyName: 'STRIPE',
+          counterpartyIban: null,
+          remittanceUnstructured: 'STRIPE po_2',
+        }),
+      ],
       payouts: [payout],
     });
     expect(linksOf(result, 'T1').flatMap(invoiceIds)).toEqual(['I1']);
-    expect(result.overpayments).toEqual([{ transactionId: 'T1', invoiceId: 'I2', amount: '80.00', reason: 'POSSIBLE_DUPLICATE' }]);
+    expect(result.overpayments).toEqual([
+      { transactionId: 'T1', invoiceId: 'I2', amount: '80.00', reason: 'POSSIBLE_DUPLICATE' },
+    ]);
   });
 
   it('auto-confirms a third party paying with the invoice reference', () => {
     const result = run({
       invoices: [invoice('I299', { amount: '807.29' }), ...noise(20)],
       credits: [
-        credit('T1', { amount: '807.29', counterpartyName: 'GROUPE HOLDING SA', counterpartyIban: GARNIER_IBAN, remittanceUnstructured: 'Paiement facture INV-000299' }),
+        credit('T1', {
+          amount: '807.29',
+          counterpartyName: 'GROUPE HOLDING SA',
+          counterpartyIban: GARNIER_IBAN,
+          remittanceUnstructured: 'Paiement facture INV-000299',
+        }),
       ],
     });
     expect(onlyLink(result, 'T1')).toMatchObject({ decision: 'AUTO_CONFIRMED', allocations: [{ invoiceId: 'I299' }] });
@@ -317,9 +442,17 @@ describe('reconciling bank credits with open invoices', () => {
     const invoices = [invoice('I7', { amount: '1197.00' }), ...noise(5)];
     const credits = [credit('T1', { amount: '1193.50', remittanceUnstructured: 'INV-000007' })];
     const within = run({ invoices, credits }, { underpaymentTolerance: { absolute: '5.00', ratio: '0' } });
-    expect(onlyLink(within, 'T1')).toMatchObject({ decision: 'AUTO_CONFIRMED', allocations: [{ invoiceId: 'I7', amount: '1193.50' }] });
-    expect(within.writeOffs).toEqual([{ transactionId: 'T1', invoiceId: 'I7', amount: '3.50', reason: 'UNDERPAYMENT_WITHIN_TOLERANCE' }]);
-    expect(within.invoices.find((state) => state.invoiceId === 'I7')).toMatchObject({ status: 'PAID', writtenOff: '3.50' });
+    expect(onlyLink(within, 'T1')).toMatchObject({
+      decision: 'AUTO_CONFIRMED',
+      allocations: [{ invoiceId: 'I7', amount: '1193.50' }],
+    });
+    expect(within.writeOffs).toEqual([
+      { transactionId: 'T1', invoiceId: 'I7', amount: '3.50', reason: 'UNDERPAYMENT_WITHIN_TOLERANCE' },
+    ]);
+    expect(within.invoices.find((state) => state.invoiceId === 'I7')).toMatchObject({
+      status: 'PAID',
+      writtenOff: '3.50',
+    });
 
     const strict = run({ invoices, credits }, { underpaymentTolerance: { absolute: '1.00', ratio: '0' } });
     expect(strict.writeOffs).toEqual([]);
@@ -329,8 +462,13 @@ describe('reconciling bank credits with open invoices', () => {
   it('accepts bank charges on an unquoted payment, but not a discount-sized gap', () => {
     const invoices = [invoice('I1', { amount: '1197.00' }), ...noise(5)];
     const charged = run({ invoices, credits: [credit('T1', { amount: '1194.50' })] });
-    expect(onlyLink(charged, 'T1')).toMatchObject({ decision: 'SUGGESTED', allocations: [{ invoiceId: 'I1', amount: '1194.50' }] });
-    expect(charged.writeOffs).toEqual([{ transactionId: 'T1', invoiceId: 'I1', amount: '2.50', reason: 'UNDERPAYMENT_WITHIN_TOLERANCE' }]);
+    expect(onlyLink(charged, 'T1')).toMatchObject({
+      decision: 'SUGGESTED',
+      allocations: [{ invoiceId: 'I1', amount: '1194.50' }],
+    });
+    expect(charged.writeOffs).toEqual([
+      { transactionId: 'T1', invoiceId: 'I1', amount: '2.50', reason: 'UNDERPAYMENT_WITHIN_TOLERANCE' },
+    ]);
 
     const discounted = run({ invoices, credits: [credit('T1', { amount: '1173.06' })] });
     expect(discounted.links).toEqual([]);
@@ -338,7 +476,11 @@ describe('reconciling bank credits with open invoices', () => {
 
   it('settles every quoted invoice of a grouped payment short of bank charges, whichever invoice carries the IBAN', () => {
     const result = run({
-      invoices: [invoice('I1', { amount: '218.50', customerIban: null }), invoice('I2', { amount: '364.10' }), ...noise(5)],
+      invoices: [
+        invoice('I1', { amount: '218.50', customerIban: null }),
+        invoice('I2', { amount: '364.10' }),
+        ...noise(5),
+      ],
       credits: [credit('T1', { amount: '580.10', remittanceUnstructured: 'MOTIF INV-000001 INV-000002' })],
     });
     const link = onlyLink(result, 'T1');
@@ -347,7 +489,9 @@ describe('reconciling bank credits with open invoices', () => {
       { invoiceId: 'I1', amount: '218.50' },
       { invoiceId: 'I2', amount: '361.60' },
     ]);
-    expect(result.writeOffs).toEqual([{ transactionId: 'T1', invoiceId: 'I2', amount: '2.50', reason: 'UNDERPAYMENT_WITHIN_TOLERANCE' }]);
+    expect(result.writeOffs).toEqual([
+      { transactionId: 'T1', invoiceId: 'I2', amount: '2.50', reason: 'UNDERPAYMENT_WITHIN_TOLERANCE' },
+    ]);
   });
 
   it('prefers the invoice the amount pays exactly over one it would settle only within tolerance', () => {
@@ -372,7 +516,9 @@ describe('reconciling bank credits with open invoices', () => {
       ],
     });
     expect(result.links.map((link) => link.transactionId)).toEqual(['T1']);
-    expect(result.overpayments).toEqual([{ transactionId: 'T2', invoiceId: 'I1', amount: '300.00', reason: 'POSSIBLE_DUPLICATE' }]);
+    expect(result.overpayments).toEqual([
+      { transactionId: 'T2', invoiceId: 'I1', amount: '300.00', reason: 'POSSIBLE_DUPLICATE' },
+    ]);
     expect(result.invoices.find((state) => state.invoiceId === 'I1')?.status).toBe('OVERPAID');
   });
 
@@ -385,7 +531,9 @@ describe('reconciling bank credits with open invoices', () => {
     expect(link.allocations).toEqual([{ invoiceId: 'I1', amount: '300.00' }]);
     expect(link.decision).toBe('SUGGESTED');
     expect(link.signals.map((signal) => signal.kind)).toContain('OVERPAYMENT');
-    expect(result.overpayments).toEqual([{ transactionId: 'T1', invoiceId: 'I1', amount: '30.00', reason: 'OVERPAYMENT' }]);
+    expect(result.overpayments).toEqual([
+      { transactionId: 'T1', invoiceId: 'I1', amount: '30.00', reason: 'OVERPAYMENT' },
+    ]);
   });
 
   it('never proposes a pair the owner rejected', () => {
@@ -400,21 +548,37 @@ describe('reconciling bank credits with open invoices', () => {
 
   it('lets a payer the owner confirmed before settle an unreferenced payment on its own', () => {
     const input = {
-      invoices: [invoice('I1', { amount: '480.00', customerName: 'Fromagerie Chevalier SAS', customerIban: null }), ...noise(5)],
-      credits: [credit('T1', { amount: '480.00', counterpartyName: 'EULER HERMES', counterpartyIban: GARNIER_IBAN, remittanceUnstructured: 'VIR' })],
+      invoices: [
+        invoice('I1', { amount: '480.00', customerName: 'Fromagerie Chevalier SAS', customerIban: null }),
+        ...noise(5),
+      ],
+      credits: [
+        credit('T1', {
+          amount: '480.00',
+          counterpartyName: 'EULER HERMES',
+          counterpartyIban: GARNIER_IBAN,
+          remittanceUnstructured: 'VIR',
+        }),
+      ],
     };
     expect(run(input).links).toEqual([]);
     const remembered = run({
       ...input,
       memory: { knownPayers: [{ payerIban: GARNIER_IBAN, customerName: 'Fromagerie Chevalier SAS' }] },
     });
-    expect(onlyLink(remembered, 'T1')).toMatchObject({ decision: 'AUTO_CONFIRMED', allocations: [{ invoiceId: 'I1' }] });
+    expect(onlyLink(remembered, 'T1')).toMatchObject({
+      decision: 'AUTO_CONFIRMED',
+      allocations: [{ invoiceId: 'I1' }],
+    });
   });
 
   it('leaves a pending credit to its booked twin, and only suggests one that has not booked yet', () => {
     const invoices = [invoice('I1', { amount: '300.00' })];
     const pending = credit('T1', { amount: '300.00', status: 'PENDING', remittanceUnstructured: 'INV-000001' });
-    const withTwin = run({ invoices, credits: [pending, credit('T2', { amount: '300.00', remittanceUnstructured: 'INV-000001' })] });
+    const withTwin = run({
+      invoices,
+      credits: [pending, credit('T2', { amount: '300.00', remittanceUnstructured: 'INV-000001' })],
+    });
     expect(withTwin.links.map((link) => [link.transactionId, link.decision])).toEqual([['T2', 'AUTO_CONFIRMED']]);
     expect(withTwin.unmatchedCredits).toEqual([{ transactionId: 'T1', amount: '300.00', reason: 'PENDING' }]);
 
@@ -427,7 +591,11 @@ describe('reconciling bank credits with open invoices', () => {
       invoices: [invoice('I1', { amount: '300.00' }), ...noise(5)],
       credits: [
         credit('T1', { amount: '300.00', bookingDate: '2026-03-20', remittanceUnstructured: 'INV-000001' }),
-        credit('T2', { amount: '-300.00', bookingDate: '2026-03-23', remittanceUnstructured: 'RETOUR VIREMENT MOTIF AC04' }),
+        credit('T2', {
+          amount: '-300.00',
+          bookingDate: '2026-03-23',
+          remittanceUnstructured: 'RETOUR VIREMENT MOTIF AC04',
+        }),
       ],
     });
     expect(result.links).toEqual([]);
@@ -480,11 +648,16 @@ describe('reading payers and references the way banks print them', () => {
     expect(onlyLink(result, 'T1')).toMatchObject({ decision: 'AUTO_CONFIRMED', allocations: [{ invoiceId: 'I1' }] });
   });
 
-  it('does not take the digits of a bank\'s own reference for an invoice number', () => {
+  it("does not take the digits of a bank's own reference for an invoice number", () => {
     const result = run({
       invoices: [invoice('I356', { amount: '480.00' }), ...noise(10)],
       credits: [
-        credit('T1', { amount: '75.00', remittanceUnstructured: 'VIR INST RE 000356', counterpartyName: 'ORANGE', counterpartyIban: null }),
+        credit('T1', {
+          amount: '75.00',
+          remittanceUnstructured: 'VIR INST RE 000356',
+          counterpartyName: 'ORANGE',
+          counterpartyIban: null,
+        }),
         credit('T2', { amount: '75.00', remittanceUnstructured: 'VIR INST RE 000356' }),
       ],
     });
@@ -494,7 +667,14 @@ describe('reading payers and references the way banks print them', () => {
   it('suggests, without auto-confirming, a payment quoting two invoices whose amounts do not add up', () => {
     const result = run({
       invoices: [invoice('I1', { amount: '300.00' }), invoice('I2', { amount: '200.00' }), ...noise(10)],
-      credits: [credit('T1', { amount: '450.00', remittanceUnstructured: 'INV-000001 INV-000002', counterpartyName: 'EULER HERMES', counterpartyIban: null })],
+      credits: [
+        credit('T1', {
+          amount: '450.00',
+          remittanceUnstructured: 'INV-000001 INV-000002',
+          counterpartyName: 'EULER HERMES',
+          counterpartyIban: null,
+        }),
+      ],
     });
     const link = onlyLink(result, 'T1');
     expect(link.decision).toBe('SUGGESTED');
@@ -512,7 +692,12 @@ describe('scaling', () => {
       invoice(`I${i + 1}`, { amount: '49.00', customerName: `Abonne ${i % customers} SAS`, customerIban: null }),
     );
     const credits = Array.from({ length: customers }, (_, i) =>
-      credit(`T${i + 1}`, { amount: '49.00', counterpartyName: `ABONNE ${i} SAS`, counterpartyIban: null, remittanceUnstructured: 'ABONNEMENT' }),
+      credit(`T${i + 1}`, {
+        amount: '49.00',
+        counterpartyName: `ABONNE ${i} SAS`,
+        counterpartyIban: null,
+        remittanceUnstructured: 'ABONNEMENT',
+      }),
     );
     const started = Date.now();
     const result = reconcile({ invoices, credits });
@@ -526,7 +711,11 @@ describe('scaling', () => {
 describe('reconciliation invariants (property-based)', () => {
   const amount = fc.integer({ min: 1, max: 5000 }).map((units) => `${units}.${String(units % 100).padStart(2, '0')}`);
   const invoicesArb = fc.array(
-    fc.record({ n: fc.integer({ min: 1, max: 40 }), amount, customer: fc.constantFrom('Dupont SARL', 'Garnier SAS', 'Lambert') }),
+    fc.record({
+      n: fc.integer({ min: 1, max: 40 }),
+      amount,
+      customer: fc.constantFrom('Dupont SARL', 'Garnier SAS', 'Lambert'),
+    }),
     { minLength: 1, maxLength: 25 },
   );
   const creditsArb = fc.array(
@@ -545,7 +734,12 @@ describe('reconciliation invariants (property-based)', () => {
   function build(invoices: Arbitrary<typeof invoicesArb>, credits: Arbitrary<typeof creditsArb>): ReconciliationInput {
     return {
       invoices: invoices.map((spec, i) =>
-        invoice(`I${i + 1}`, { number: `INV-${String(spec.n).padStart(6, '0')}`, amount: spec.amount, customerName: spec.customer, customerIban: null }),
+        invoice(`I${i + 1}`, {
+          number: `INV-${String(spec.n).padStart(6, '0')}`,
+          amount: spec.amount,
+          customerName: spec.customer,
+          customerIban: null,
+        }),
       ),
       credits: credits.map((spec, i) =>
         credit(`T${i + 1}`, {
@@ -593,7 +787,12 @@ describe('reconciliation invariants (property-based)', () => {
     fc.assert(
       fc.property(invoicesArb, creditsArb, amount, (invoices, credits, extra) => {
         const input = build(invoices, credits);
-        const unrelated = credit('T-unrelated', { amount: extra, counterpartyName: 'LOYER SCI LES TILLEULS', counterpartyIban: null, remittanceUnstructured: 'LOYER MARS' });
+        const unrelated = credit('T-unrelated', {
+          amount: extra,
+          counterpartyName: 'LOYER SCI LES TILLEULS',
+          counterpartyIban: null,
+          remittanceUnstructured: 'LOYER MARS',
+        });
         const before = reconcile(input).links;
         const after = reconcile({ ...input, credits: [...input.credits, unrelated] }).links;
         expect(after).toEqual(before);
@@ -607,19 +806,39 @@ describe('settling payments of payers the owner confirmed before', () => {
   const chevalier = (id: string, over: Partial<OpenInvoice> = {}): OpenInvoice =>
     invoice(id, { customerName: CHEVALIER, customerIban: null, ...over });
   const fromChevalier = (id: string, over: Partial<BankCredit> = {}): BankCredit =>
-    credit(id, { counterpartyName: 'FROMAGERIE CHEVALIER SAS', counterpartyIban: GARNIER_IBAN, remittanceUnstructured: 'VIREMENT', ...over });
-  const knownByIban = { knownPayers: [{ payerIban: GARNIER_IBAN, payerName: 'FROMAGERIE CHEVALIER SAS', customerName: CHEVALIER }] };
-  const knownByName = { knownPayers: [{ payerIban: null, payerName: 'FROMAGERIE CHEVALIER SAS', customerName: CHEVALIER }] };
+    credit(id, {
+      counterpartyName: 'FROMAGERIE CHEVALIER SAS',
+      counterpartyIban: GARNIER_IBAN,
+      remittanceUnstructured: 'VIREMENT',
+      ...over,
+    });
+  const knownByIban = {
+    knownPayers: [{ payerIban: GARNIER_IBAN, payerName: 'FROMAGERIE CHEVALIER SAS', customerName: CHEVALIER }],
+  };
+  const knownByName = {
+    knownPayers: [{ payerIban: null, payerName: 'FROMAGERIE CHEVALIER SAS', customerName: CHEVALIER }],
+  };
 
   it('stays a suggestion without the history, however well the amount and the name agree', () => {
-    const result = run({ invoices: [chevalier('I1', { amount: '480.00' }), ...noise(5)], credits: [fromChevalier('T1', { amount: '480.00' })] });
+    const result = run({
+      invoices: [chevalier('I1', { amount: '480.00' }), ...noise(5)],
+      credits: [fromChevalier('T1', { amount: '480.00' })],
+    });
     expect(onlyLink(result, 'T1').decision).toBe('SUGGESTED');
   });
 
   it.each([
     ['its IBAN', knownByIban, {}],
-    ['its name with the legal form moved', knownByName, { counterpartyName: 'SAS FROMAGERIE CHEVALIER', counterpartyIban: null }],
-    ['its name without accents or legal form, "STE" in front', knownByName, { counterpartyName: 'STE FROMAGERIE CHEVALIER', counterpartyIban: null }],
+    [
+      'its name with the legal form moved',
+      knownByName,
+      { counterpartyName: 'SAS FROMAGERIE CHEVALIER', counterpartyIban: null },
+    ],
+    [
+      'its name without accents or legal form, "STE" in front',
+      knownByName,
+      { counterpartyName: 'STE FROMAGERIE CHEVALIER', counterpartyIban: null },
+    ],
     ['its name cut at 18 characters', knownByName, { counterpartyName: 'FROMAGERIE CHEVALI', counterpartyIban: null }],
   ])('auto-confirms the one open invoice of that amount when the payer is recognised by %s', (_, memory, payer) => {
     const result = run({
@@ -627,14 +846,29 @@ describe('settling payments of payers the owner confirmed before', () => {
       credits: [fromChevalier('T1', { amount: '480.00', ...payer })],
       memory,
     });
-    expect(onlyLink(result, 'T1')).toMatchObject({ decision: 'AUTO_CONFIRMED', allocations: [{ invoiceId: 'I1', amount: '480.00' }] });
+    expect(onlyLink(result, 'T1')).toMatchObject({
+      decision: 'AUTO_CONFIRMED',
+      allocations: [{ invoiceId: 'I1', amount: '480.00' }],
+    });
   });
 
   it('reads the customer of the history as the invoices name it, unless that names two customers', () => {
-    const history = { knownPayers: [{ payerIban: GARNIER_IBAN, payerName: null, customerName: 'FROMAGERIE CHEVALIER' }] };
-    const input = { invoices: [chevalier('I1', { amount: '480.00' }), ...noise(5)], credits: [fromChevalier('T1', { amount: '480.00' })], memory: history };
+    const history = {
+      knownPayers: [{ payerIban: GARNIER_IBAN, payerName: null, customerName: 'FROMAGERIE CHEVALIER' }],
+    };
+    const input = {
+      invoices: [chevalier('I1', { amount: '480.00' }), ...noise(5)],
+      credits: [fromChevalier('T1', { amount: '480.00' })],
+      memory: history,
+    };
     expect(onlyLink(run(input), 'T1').decision).toBe('AUTO_CONFIRMED');
-    const twoCustomers = { ...input, invoices: [...input.invoices, invoice('I2', { customerName: 'Fromagerie Chevalier SA', customerIban: null, amount: '75.00' })] };
+    const twoCustomers = {
+      ...input,
+      invoices: [
+        ...input.invoices,
+        invoice('I2', { customerName: 'Fromagerie Chevalier SA', customerIban: null, amount: '75.00' }),
+      ],
+    };
     expect(onlyLink(run(twoCustomers), 'T1').decision).toBe('SUGGESTED');
   });
 
@@ -648,7 +882,12 @@ describe('settling payments of payers the owner confirmed before', () => {
   });
 
   it('auto-confirms the one combination of open invoices the amount pays, and suggests when two would', () => {
-    const invoices = [chevalier('I1', { amount: '300.00' }), chevalier('I2', { amount: '180.00' }), chevalier('I3', { amount: '95.00' }), ...noise(5)];
+    const invoices = [
+      chevalier('I1', { amount: '300.00' }),
+      chevalier('I2', { amount: '180.00' }),
+      chevalier('I3', { amount: '95.00' }),
+      ...noise(5),
+    ];
     const one = run({ invoices, credits: [fromChevalier('T1', { amount: '480.00' })], memory: knownByIban });
     expect(invoiceIds(onlyLink(one, 'T1')).sort()).toEqual(['I1', 'I2']);
     expect(onlyLink(one, 'T1').decision).toBe('AUTO_CONFIRMED');
@@ -660,10 +899,16 @@ describe('settling payments of payers the owner confirmed before', () => {
     expect(linksOf(two, 'T1').every((link) => link.decision === 'SUGGESTED')).toBe(true);
   });
 
-  it('auto-confirms with a write-off when the bank took its charges from a known payer\'s payment', () => {
-    const result = run({ invoices: [chevalier('I1', { amount: '480.00' }), ...noise(5)], credits: [fromChevalier('T1', { amount: '477.50' })], memory: knownByIban });
+  it("auto-confirms with a write-off when the bank took its charges from a known payer's payment", () => {
+    const result = run({
+      invoices: [chevalier('I1', { amount: '480.00' }), ...noise(5)],
+      credits: [fromChevalier('T1', { amount: '477.50' })],
+      memory: knownByIban,
+    });
     expect(onlyLink(result, 'T1').decision).toBe('AUTO_CONFIRMED');
-    expect(result.writeOffs).toEqual([{ transactionId: 'T1', invoiceId: 'I1', amount: '2.50', reason: 'UNDERPAYMENT_WITHIN_TOLERANCE' }]);
+    expect(result.writeOffs).toEqual([
+      { transactionId: 'T1', invoiceId: 'I1', amount: '2.50', reason: 'UNDERPAYMENT_WITHIN_TOLERANCE' },
+    ]);
   });
 
   it('prefers the invoice paid to the cent to one the bank charges would explain', () => {
@@ -678,16 +923,26 @@ describe('settling payments of payers the owner confirmed before', () => {
   it('suggests when the name fits another customer better than the payer the owner confirmed', () => {
     // "FROMAGERIE CHEVALIER" without a legal form is the customer of that exact name, not surely the SAS.
     const result = run({
-      invoices: [chevalier('I1', { amount: '480.00' }), invoice('I2', { customerName: 'Fromagerie Chevalier', customerIban: null, amount: '75.00' }), ...noise(5)],
-      credits: [fromChevalier('T1', { amount: '480.00', counterpartyName: 'FROMAGERIE CHEVALIER', counterpartyIban: null })],
+      invoices: [
+        chevalier('I1', { amount: '480.00' }),
+        invoice('I2', { customerName: 'Fromagerie Chevalier', customerIban: null, amount: '75.00' }),
+        ...noise(5),
+      ],
+      credits: [
+        fromChevalier('T1', { amount: '480.00', counterpartyName: 'FROMAGERIE CHEVALIER', counterpartyIban: null }),
+      ],
       memory: knownByName,
     });
     expect(onlyLink(result, 'T1')).toMatchObject({ decision: 'SUGGESTED', allocations: [{ invoiceId: 'I1' }] });
   });
 
-  it('suggests when a payer known by name pays from an IBAN printed on another customer\'s invoices', () => {
+  it("suggests when a payer known by name pays from an IBAN printed on another customer's invoices", () => {
     const result = run({
-      invoices: [chevalier('I1', { amount: '480.00' }), invoice('I2', { customerName: 'Laiterie Garnier', customerIban: GARNIER_IBAN, amount: '75.00' }), ...noise(5)],
+      invoices: [
+        chevalier('I1', { amount: '480.00' }),
+        invoice('I2', { customerName: 'Laiterie Garnier', customerIban: GARNIER_IBAN, amount: '75.00' }),
+        ...noise(5),
+      ],
       credits: [fromChevalier('T1', { amount: '480.00' })],
       memory: knownByName,
     });
@@ -705,7 +960,11 @@ describe('settling payments of payers the owner confirmed before', () => {
 
   it("auto-confirms the payer's own invoice when it quotes, one digit off, another customer's invoice", () => {
     const result = run({
-      invoices: [chevalier('I41', { amount: '480.00' }), invoice('I42', { customerName: 'Pharmacie Centrale', customerIban: null, amount: '95.00' }), ...noise(5)],
+      invoices: [
+        chevalier('I41', { amount: '480.00' }),
+        invoice('I42', { customerName: 'Pharmacie Centrale', customerIban: null, amount: '95.00' }),
+        ...noise(5),
+      ],
       credits: [fromChevalier('T1', { amount: '480.00', remittanceUnstructured: 'FACTURE INV-000042' })],
       memory: knownByIban,
     });
@@ -728,7 +987,9 @@ describe('never auto-confirming money beyond what is owed', () => {
     const third = onlyLink(result, 'T3');
     expect(third.decision).toBe('SUGGESTED');
     expect(third.signals.map((signal) => signal.kind)).toContain('OVERPAYMENT');
-    expect(result.overpayments).toEqual([{ transactionId: 'T3', invoiceId: 'I1', amount: '200.00', reason: 'POSSIBLE_DUPLICATE' }]);
+    expect(result.overpayments).toEqual([
+      { transactionId: 'T3', invoiceId: 'I1', amount: '200.00', reason: 'POSSIBLE_DUPLICATE' },
+    ]);
   });
 
   it('does not auto-confirm a second transfer of the same instalment days after the first', () => {
@@ -752,8 +1013,24 @@ describe('never auto-confirming money beyond what is owed', () => {
       amount: '258.00',
       currency: 'EUR',
       items: [
-        { chargeId: 'ch_1', invoiceNumber: null, customerName: 'Fromagerie Chevalier SAS', description: 'Payment', gross: '120.00', fee: '-1.00', net: '119.00' },
-        { chargeId: 'ch_2', invoiceNumber: 'INV-000002', customerName: null, description: 'Payment', gross: '140.00', fee: '-1.00', net: '139.00' },
+        {
+          chargeId: 'ch_1',
+          invoiceNumber: null,
+          customerName: 'Fromagerie Chevalier SAS',
+          description: 'Payment',
+          gross: '120.00',
+          fee: '-1.00',
+          net: '119.00',
+        },
+        {
+          chargeId: 'ch_2',
+          invoiceNumber: 'INV-000002',
+          customerName: null,
+          description: 'Payment',
+          gross: '140.00',
+          fee: '-1.00',
+          net: '139.00',
+        },
       ],
     };
     const result = run({
@@ -762,7 +1039,14 @@ describe('never auto-confirming money beyond what is owed', () => {
         invoice('I2', { customerName: 'Atelier Moreau', amount: '140.00', amountPaid: '100.00' }),
         ...noise(5),
       ],
-      credits: [credit('T1', { amount: '258.00', counterpartyName: 'STRIPE', counterpartyIban: null, remittanceUnstructured: 'STRIPE po_7' })],
+      credits: [
+        credit('T1', {
+          amount: '258.00',
+          counterpartyName: 'STRIPE',
+          counterpartyIban: null,
+          remittanceUnstructured: 'STRIPE po_7',
+        }),
+      ],
       payouts: [payout],
     });
     const decided = Object.fromEntries(linksOf(result, 'T1').map((link) => [link.decision, invoiceIds(link)]));

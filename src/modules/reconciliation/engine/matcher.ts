@@ -88,7 +88,8 @@ function dateSignals(day: number, invoice: IndexedInvoice, quoted: boolean): Sig
     if (quoted) return [];
     return [{ kind: 'DATE_BEFORE_ISSUE', points: DATE_POINTS.beforeIssue, invoiceId }];
   }
-  if (day <= invoice.dueDay + LATE_PAYMENT_DAYS) return [{ kind: 'DATE_PLAUSIBLE', points: DATE_POINTS.plausible, invoiceId }];
+  if (day <= invoice.dueDay + LATE_PAYMENT_DAYS)
+    return [{ kind: 'DATE_PLAUSIBLE', points: DATE_POINTS.plausible, invoiceId }];
   return [];
 }
 
@@ -223,7 +224,9 @@ function groupCandidate(
   signals.push(amount);
   const referencedDecisively = decisive && (oneCustomer || amount.kind === 'AMOUNT_GROUP_SUM');
   const byMemory =
-    !referencedDecisively && amount.kind === 'AMOUNT_GROUP_SUM' && ordered.every((invoice) => knownCustomer(prepared, invoice));
+    !referencedDecisively &&
+    amount.kind === 'AMOUNT_GROUP_SUM' &&
+    ordered.every((invoice) => knownCustomer(prepared, invoice));
   return {
     invoices: ordered.map((invoice) => invoice.index),
     points: refPoints + amount.points + payerPoints + datePoints,
@@ -355,7 +358,10 @@ function sameSet(a: readonly number[], b: readonly number[]): boolean {
 
 /** Whether the candidate's amount pays its invoices, to the cent or within the tolerance. */
 function paysInFull(candidate: Candidate): boolean {
-  return candidate.signals.some((signal) => signal.kind === 'AMOUNT_EQUAL' || signal.kind === 'AMOUNT_GROUP_SUM' || signal.kind === 'AMOUNT_WITHIN_TOLERANCE');
+  return candidate.signals.some(
+    (signal) =>
+      signal.kind === 'AMOUNT_EQUAL' || signal.kind === 'AMOUNT_GROUP_SUM' || signal.kind === 'AMOUNT_WITHIN_TOLERANCE',
+  );
 }
 
 /**
@@ -412,12 +418,22 @@ function allocate(context: RunContext, prepared: PreparedCredit, best: Candidate
     const invoiceId = index.invoices[invoice].invoice.id;
     allocations.push({ invoiceId, amount: formatCents(cents) });
     if (writeOff > 0n) {
-      context.writeOffs.push({ transactionId, invoiceId, amount: formatCents(writeOff), reason: 'UNDERPAYMENT_WITHIN_TOLERANCE' });
+      context.writeOffs.push({
+        transactionId,
+        invoiceId,
+        amount: formatCents(writeOff),
+        reason: 'UNDERPAYMENT_WITHIN_TOLERANCE',
+      });
     }
   }
   if (left > 0n) {
     ledger.recordOverpayment(lastInvoice, left);
-    context.overpayments.push({ transactionId, invoiceId: index.invoices[lastInvoice].invoice.id, amount: formatCents(left), reason: excessReason });
+    context.overpayments.push({
+      transactionId,
+      invoiceId: index.invoices[lastInvoice].invoice.id,
+      amount: formatCents(left),
+      reason: excessReason,
+    });
   }
   return allocations;
 }
@@ -431,21 +447,31 @@ function settleCredit(context: RunContext, prepared: PreparedCredit): boolean {
   // nearly pays the invoice it names: propose the former, with the latter as the alternative, for the owner.
   const exactRival = exactly(top)
     ? undefined
-    : candidates.find((candidate) => exactly(candidate) && candidate.signals.some((signal) => signal.kind in REFERENCE_POINTS));
+    : candidates.find(
+        (candidate) => exactly(candidate) && candidate.signals.some((signal) => signal.kind in REFERENCE_POINTS),
+      );
   const best = exactRival ?? top;
   const signals = [...best.signals];
   const rivals = rivalsOf(candidates, top, best);
-  if (rivals.length > 0) signals.push({ kind: 'TIE', points: 0, detail: `${rivals.length + 1} readings of the credit stand` });
+  if (rivals.length > 0)
+    signals.push({ kind: 'TIE', points: 0, detail: `${rivals.length + 1} readings of the credit stand` });
   const conflicting = conflictingReferences(context, prepared, best);
   for (const hit of conflicting) {
-    signals.push({ kind: 'CONFLICTING_REFERENCE', points: 0, invoiceId: index.invoices[hit.invoice].invoice.id, detail: hit.text });
+    signals.push({
+      kind: 'CONFLICTING_REFERENCE',
+      points: 0,
+      invoiceId: index.invoices[hit.invoice].invoice.id,
+      detail: hit.text,
+    });
   }
   if (prepared.pending) signals.push({ kind: 'BOOKING_PENDING', points: 0 });
   const repeated = repeatedInvoices(context, prepared).filter((invoice) => best.invoices.includes(invoice.index));
-  for (const invoice of repeated) signals.push({ kind: 'POSSIBLE_DUPLICATE', points: 0, invoiceId: invoice.invoice.id });
+  for (const invoice of repeated)
+    signals.push({ kind: 'POSSIBLE_DUPLICATE', points: 0, invoiceId: invoice.invoice.id });
   // Money beyond what is owed (bank charges aside) is for the owner to explain: a transfer sent twice, a mistake.
   const excess = prepared.cents - best.invoices.reduce((owed, invoice) => owed + ledger.open(invoice), 0n);
-  if (excess > context.absoluteTolerance) signals.push({ kind: 'OVERPAYMENT', points: 0, detail: `${formatCents(excess)} beyond what is owed` });
+  if (excess > context.absoluteTolerance)
+    signals.push({ kind: 'OVERPAYMENT', points: 0, detail: `${formatCents(excess)} beyond what is owed` });
   const score = scoreOf(best.points);
   const auto =
     best.decisive &&
@@ -470,7 +496,9 @@ function settleCredit(context: RunContext, prepared: PreparedCredit): boolean {
 /** Invoices the credit names decisively that received the same amount in the days before: it may be sent twice. */
 function repeatedInvoices(context: RunContext, prepared: PreparedCredit): IndexedInvoice[] {
   return [...prepared.refs.values()]
-    .filter((hit) => isDecisive(hit.kind) && context.ledger.receivedJustBefore(hit.invoice, prepared.cents, prepared.day))
+    .filter(
+      (hit) => isDecisive(hit.kind) && context.ledger.receivedJustBefore(hit.invoice, prepared.cents, prepared.day),
+    )
     .map((hit) => context.index.invoices[hit.invoice]);
 }
 
@@ -483,7 +511,12 @@ function reportRepeat(context: RunContext, prepared: PreparedCredit): boolean {
   if (repeated.length !== 1) return false;
   const [invoice] = repeated;
   context.ledger.recordOverpayment(invoice.index, prepared.cents);
-  context.overpayments.push({ transactionId: prepared.credit.id, invoiceId: invoice.invoice.id, amount: formatCents(prepared.cents), reason: 'POSSIBLE_DUPLICATE' });
+  context.overpayments.push({
+    transactionId: prepared.credit.id,
+    invoiceId: invoice.invoice.id,
+    amount: formatCents(prepared.cents),
+    reason: 'POSSIBLE_DUPLICATE',
+  });
   return true;
 }
 
@@ -501,7 +534,12 @@ function reportDoublePayment(context: RunContext, prepared: PreparedCredit): boo
   if (paid.length !== 1) return false;
   const reason = context.ledger.excessReason(paid[0].index, prepared.cents);
   context.ledger.recordOverpayment(paid[0].index, prepared.cents);
-  context.overpayments.push({ transactionId: prepared.credit.id, invoiceId: paid[0].invoice.id, amount: formatCents(prepared.cents), reason });
+  context.overpayments.push({
+    transactionId: prepared.credit.id,
+    invoiceId: paid[0].invoice.id,
+    amount: formatCents(prepared.cents),
+    reason,
+  });
   return true;
 }
 
@@ -512,7 +550,10 @@ function referenceTexts(credit: BankCredit): string[] {
 }
 
 /** Runs the engine. Pure: the same input always gives the same result, in the same order. */
-export function reconcile(input: ReconciliationInput, options: Partial<ReconciliationOptions> = {}): ReconciliationResult {
+export function reconcile(
+  input: ReconciliationInput,
+  options: Partial<ReconciliationOptions> = {},
+): ReconciliationResult {
   const index = new InvoiceIndex(input.invoices);
   const settings = { ...DEFAULT_OPTIONS, ...options };
   const context: RunContext = {
@@ -537,7 +578,11 @@ export function reconcile(input: ReconciliationInput, options: Partial<Reconcili
     if (cents <= 0n) continue;
     const screened = screening.get(credit.id);
     if (screened === 'PENDING_DUPLICATE' || screened === 'REVERSED') {
-      unmatchedCredits.push({ transactionId: credit.id, amount: formatCents(cents), reason: screened === 'REVERSED' ? 'REVERSED' : 'PENDING' });
+      unmatchedCredits.push({
+        transactionId: credit.id,
+        amount: formatCents(cents),
+        reason: screened === 'REVERSED' ? 'REVERSED' : 'PENDING',
+      });
       continue;
     }
     const texts = referenceTexts(credit);
@@ -575,8 +620,13 @@ export function reconcile(input: ReconciliationInput, options: Partial<Reconcili
       payoutFees.push(settlePayout(context, credit, credit.payout));
       continue;
     }
-    if (reportRepeat(context, credit) || settleCredit(context, credit) || reportDoublePayment(context, credit)) continue;
-    unmatchedCredits.push({ transactionId: credit.credit.id, amount: formatCents(credit.cents), reason: 'NO_CANDIDATE' });
+    if (reportRepeat(context, credit) || settleCredit(context, credit) || reportDoublePayment(context, credit))
+      continue;
+    unmatchedCredits.push({
+      transactionId: credit.credit.id,
+      amount: formatCents(credit.cents),
+      reason: 'NO_CANDIDATE',
+    });
   }
 
   return {

@@ -62,7 +62,9 @@ describe('comparing two names as parties', () => {
   });
 
   it('reads only names from a cut upwards as the same party', () => {
-    expect(['SAME', 'FORM_DROPPED', 'INITIALS', 'TRUNCATED'].every((match) => isSameParty(match as NameMatch))).toBe(true);
+    expect(['SAME', 'FORM_DROPPED', 'INITIALS', 'TRUNCATED'].every((match) => isSameParty(match as NameMatch))).toBe(
+      true,
+    );
     expect(['SIMILAR', 'OTHER_FORM', 'NONE'].some((match) => isSameParty(match as NameMatch))).toBe(false);
   });
 

@@ -9,9 +9,45 @@ import { distance } from 'fastest-levenshtein';
 
 /** Company legal forms in the countries Passerelle's banks serve (FR, BE, LU, DE, NL, ES, IT, UK). */
 export const LEGAL_FORMS: ReadonlySet<string> = new Set([
-  'SA', 'SAS', 'SASU', 'SARL', 'EURL', 'SCI', 'SNC', 'SCS', 'SCA', 'SCOP', 'SELARL', 'SELAS', 'EI', 'EIRL', 'GIE',
-  'SPRL', 'SRL', 'BV', 'BVBA', 'NV', 'VOF', 'ASBL', 'VZW', 'GMBH', 'AG', 'KG', 'OHG', 'UG', 'SL', 'SLU', 'SPA',
-  'LTD', 'LIMITED', 'PLC', 'LLP', 'LLC', 'INC', 'CORP', 'CO',
+  'SA',
+  'SAS',
+  'SASU',
+  'SARL',
+  'EURL',
+  'SCI',
+  'SNC',
+  'SCS',
+  'SCA',
+  'SCOP',
+  'SELARL',
+  'SELAS',
+  'EI',
+  'EIRL',
+  'GIE',
+  'SPRL',
+  'SRL',
+  'BV',
+  'BVBA',
+  'NV',
+  'VOF',
+  'ASBL',
+  'VZW',
+  'GMBH',
+  'AG',
+  'KG',
+  'OHG',
+  'UG',
+  'SL',
+  'SLU',
+  'SPA',
+  'LTD',
+  'LIMITED',
+  'PLC',
+  'LLP',
+  'LLC',
+  'INC',
+  'CORP',
+  'CO',
 ]);
 
 /** Legal forms written out in words, read as their abbreviation. */
@@ -29,10 +65,39 @@ const SPELLED_FORMS: [RegExp, string][] = [
 const SPELLED_FORM_WORD = /\b(?:SOCIETE|ENTREPRISE|GESELLSCHAFT|BESLOTEN)\b/;
 
 /** Words banks and payers add around a name that say nothing about who it is ("STE" and "SOC" abbreviate Société). */
-const FILLER_WORDS = new Set(['M', 'MR', 'MME', 'MLLE', 'MONSIEUR', 'MADAME', 'STE', 'SOC', 'SOCIETE', 'ETS', 'ETABLISSEMENTS']);
+const FILLER_WORDS = new Set([
+  'M',
+  'MR',
+  'MME',
+  'MLLE',
+  'MONSIEUR',
+  'MADAME',
+  'STE',
+  'SOC',
+  'SOCIETE',
+  'ETS',
+  'ETABLISSEMENTS',
+]);
 
 /** Small words that carry no initial of their own ("Hôtel des Alpes" is "HDA", not "HDDA"). */
-const LINK_WORDS = new Set(['D', 'DE', 'DU', 'DES', 'L', 'LA', 'LE', 'LES', 'ET', 'EN', 'THE', 'OF', 'AND', 'VAN', 'VON', 'DER']);
+const LINK_WORDS = new Set([
+  'D',
+  'DE',
+  'DU',
+  'DES',
+  'L',
+  'LA',
+  'LE',
+  'LES',
+  'ET',
+  'EN',
+  'THE',
+  'OF',
+  'AND',
+  'VAN',
+  'VON',
+  'DER',
+]);
 
 export interface NormalizedName {
   /** Upper case, no accents or punctuation, filler words dropped, words in the order written. */
@@ -86,7 +151,12 @@ export function normalizeName(raw: string | null | undefined): NormalizedName | 
 }
 
 function readName(raw: string): NormalizedName | null {
-  let text = joinDottedLetters(raw.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase());
+  let text = joinDottedLetters(
+    raw
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toUpperCase(),
+  );
   text = text.replace(/[^0-9A-Z]+/g, ' ').trim();
   if (SPELLED_FORM_WORD.test(text)) for (const [spelled, form] of SPELLED_FORMS) text = text.replace(spelled, form);
   const words = text.split(' ').filter((word) => word.length > 0 && !FILLER_WORDS.has(word));
@@ -116,7 +186,9 @@ const MIN_TRUNCATED_LENGTH = 12;
 /** Whether `short` is `long` cut by the bank, legal form and all ("DATA SUD EU") or after the form was moved. */
 function truncates(short: NormalizedName, long: NormalizedName): boolean {
   if (short.full.length >= long.full.length || short.full.length < MIN_TRUNCATED_LENGTH) return false;
-  return long.full.startsWith(short.full) || (short.core.length >= MIN_TRUNCATED_LENGTH && long.core.startsWith(short.core));
+  return (
+    long.full.startsWith(short.full) || (short.core.length >= MIN_TRUNCATED_LENGTH && long.core.startsWith(short.core))
+  );
 }
 
 /** A word of at most three letters: an initial or initials, or nothing to expand. */
@@ -165,7 +237,10 @@ export function compareNames(a: NormalizedName, b: NormalizedName): NameMatch {
   }
   if (formsAgree && initialsAgree(a, b)) return 'INITIALS';
   if (truncates(a, b) || truncates(b, a)) return 'TRUNCATED';
-  if (formsAgree && Math.max(levenshteinSimilarity(a.core, b.core), levenshteinSimilarity(a.key, b.key)) >= SIMILAR_NAME) {
+  if (
+    formsAgree &&
+    Math.max(levenshteinSimilarity(a.core, b.core), levenshteinSimilarity(a.key, b.key)) >= SIMILAR_NAME
+  ) {
     return 'SIMILAR';
   }
   return 'NONE';

@@ -4,7 +4,15 @@
  * parent company or a factor).
  */
 import { InvoiceIndex, MAX_PAYER_SCAN, normalizeIban, type IndexedInvoice } from './invoice-index';
-import { compareNames, isSameParty, NAME_STRENGTH, nameTokens, normalizeName, type NameMatch, type NormalizedName } from './party-name';
+import {
+  compareNames,
+  isSameParty,
+  NAME_STRENGTH,
+  nameTokens,
+  normalizeName,
+  type NameMatch,
+  type NormalizedName,
+} from './party-name';
 import type { KnownPayer, Signal } from './types';
 
 export const PAYER_POINTS = {
@@ -88,7 +96,8 @@ export class PayerMemory {
     let rarest: KnownName[] | undefined;
     for (const word of nameTokens(name)) {
       const sharing = this.byWord.get(word);
-      if (sharing && sharing.length <= MAX_NAMES_PER_WORD && (!rarest || sharing.length < rarest.length)) rarest = sharing;
+      if (sharing && sharing.length <= MAX_NAMES_PER_WORD && (!rarest || sharing.length < rarest.length))
+        rarest = sharing;
     }
     return rarest ?? [];
   }
@@ -100,7 +109,8 @@ export class PayerMemory {
     for (const customer of iban ? (this.byIban.get(iban) ?? []) : []) confirmed.set(customer, 'IBAN');
     for (const [customer, match] of name ? this.customersOfName(name) : []) {
       const current = confirmed.get(customer);
-      if (current === undefined || (current !== 'IBAN' && NAME_STRENGTH[match] > NAME_STRENGTH[current])) confirmed.set(customer, match);
+      if (current === undefined || (current !== 'IBAN' && NAME_STRENGTH[match] > NAME_STRENGTH[current]))
+        confirmed.set(customer, match);
     }
     return { iban, name, confirmed, undoubted: new Set(), names: new Map() };
   }
@@ -129,7 +139,10 @@ export function nameMatchOf(payer: Payer, customer: NormalizedName): NameMatch {
   return match;
 }
 
-const NAME_SIGNALS: Record<NameMatch, { kind: 'PAYER_NAME' | 'PAYER_NAME_SIMILAR'; points: number; detail?: string } | null> = {
+const NAME_SIGNALS: Record<
+  NameMatch,
+  { kind: 'PAYER_NAME' | 'PAYER_NAME_SIMILAR'; points: number; detail?: string } | null
+> = {
   SAME: { kind: 'PAYER_NAME', points: PAYER_POINTS.nameSame },
   FORM_DROPPED: { kind: 'PAYER_NAME', points: PAYER_POINTS.nameVariant, detail: 'legal form missing on one side' },
   INITIALS: { kind: 'PAYER_NAME', points: PAYER_POINTS.nameVariant, detail: 'first names as initials' },
@@ -144,14 +157,18 @@ const NAME_SIGNALS: Record<NameMatch, { kind: 'PAYER_NAME' | 'PAYER_NAME_SIMILAR
 export function payerSignals(payer: Payer, invoice: IndexedInvoice): Signal[] {
   const signals: Signal[] = [];
   const invoiceId = invoice.invoice.id;
-  if (payer.iban && payer.iban === invoice.iban) signals.push({ kind: 'PAYER_IBAN', points: PAYER_POINTS.iban, invoiceId });
+  if (payer.iban && payer.iban === invoice.iban)
+    signals.push({ kind: 'PAYER_IBAN', points: PAYER_POINTS.iban, invoiceId });
   const customer = invoice.customer;
   if (!customer) return signals;
   const name = NAME_SIGNALS[nameMatchOf(payer, customer)];
   if (name) signals.push({ ...name, invoiceId });
   const recognised = payer.confirmed.get(customer.id);
   if (recognised && payer.undoubted.has(customer.id)) {
-    const detail = recognised === 'IBAN' ? 'confirmed payer IBAN' : `confirmed payer name (${recognised.toLowerCase().replace('_', ' ')})`;
+    const detail =
+      recognised === 'IBAN'
+        ? 'confirmed payer IBAN'
+        : `confirmed payer name (${recognised.toLowerCase().replace('_', ' ')})`;
     signals.push({ kind: 'PAYER_CONFIRMED', points: PAYER_POINTS.confirmed, invoiceId, detail });
   }
   return signals;
@@ -169,7 +186,8 @@ export function invoicesOfPayer(index: InvoiceIndex, payer: Payer): number[] {
     for (const invoice of list) if (keep(index.invoices[invoice])) found.add(invoice);
   };
   if (payer.iban) addAll(index.byPayerIban(payer.iban));
-  for (const customerId of payer.confirmed.keys()) addAll(index.byKey(keyOfId(customerId)), (invoice) => invoice.customer?.id === customerId);
+  for (const customerId of payer.confirmed.keys())
+    addAll(index.byKey(keyOfId(customerId)), (invoice) => invoice.customer?.id === customerId);
   if (payer.name) {
     const exact = index.byKey(payer.name.key);
     addAll(exact);
@@ -185,7 +203,12 @@ export function invoicesOfPayer(index: InvoiceIndex, payer: Payer): number[] {
  * confirmed for this customer by IBAN; or by name, and nothing points to another customer: the IBAN is not another
  * customer's, and no other customer's name (on the payer's invoices or in the history) fits the payer's name as well.
  */
-function beyondDoubt(index: InvoiceIndex, payer: Payer, customerId: string, payerInvoices: ReadonlySet<number>): boolean {
+function beyondDoubt(
+  index: InvoiceIndex,
+  payer: Payer,
+  customerId: string,
+  payerInvoices: ReadonlySet<number>,
+): boolean {
   const recognised = payer.confirmed.get(customerId);
   if (!recognised) return false;
   if (recognised === 'IBAN') return true;
@@ -193,7 +216,8 @@ function beyondDoubt(index: InvoiceIndex, payer: Payer, customerId: string, paye
   for (const [other, how] of payer.confirmed) {
     if (other !== customerId && (how === 'IBAN' || NAME_STRENGTH[how] >= strength)) return false;
   }
-  if (payer.iban && index.byPayerIban(payer.iban).some((other) => index.invoices[other].customer?.id !== customerId)) return false;
+  if (payer.iban && index.byPayerIban(payer.iban).some((other) => index.invoices[other].customer?.id !== customerId))
+    return false;
   for (const other of payerInvoices) {
     const customer = index.invoices[other].customer;
     if (customer && customer.id !== customerId && NAME_STRENGTH[nameMatchOf(payer, customer)] >= strength) return false;

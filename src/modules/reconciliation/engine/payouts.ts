@@ -51,7 +51,8 @@ export class PayoutBook {
       }
     }
     const near = (this.byAmount.get(cents) ?? []).filter(
-      (payout) => this.reports[payout].currency === currency && Math.abs(this.arrivalDays[payout] - day) <= this.windowDays,
+      (payout) =>
+        this.reports[payout].currency === currency && Math.abs(this.arrivalDays[payout] - day) <= this.windowDays,
     );
     return near.length === 1 ? { payout: near[0], report: this.reports[near[0]], byReference: false } : null;
   }
@@ -79,7 +80,10 @@ function invoicesNamed(context: RunContext, prepared: PreparedCredit, text: stri
   return findReferences(context.index, [text])
     .hits.filter((hit) => isDecisive(hit.kind))
     .map((hit) => context.index.invoices[hit.invoice])
-    .filter((invoice) => invoice.invoice.currency === prepared.credit.currency && !isRejected(context, prepared.credit.id, invoice));
+    .filter(
+      (invoice) =>
+        invoice.invoice.currency === prepared.credit.currency && !isRejected(context, prepared.credit.id, invoice),
+    );
 }
 
 function resolveItem(context: RunContext, prepared: PreparedCredit, item: PayoutItem): ResolvedItem | PaidTwice | null {
@@ -107,7 +111,10 @@ function resolveItem(context: RunContext, prepared: PreparedCredit, item: Payout
   if (openWithGross.size > MAX_PAYER_SCAN) return null;
   const sameAmount = [...openWithGross]
     .map((position) => index.invoices[position])
-    .filter((invoice) => invoice.invoice.currency === prepared.credit.currency && !isRejected(context, prepared.credit.id, invoice));
+    .filter(
+      (invoice) =>
+        invoice.invoice.currency === prepared.credit.currency && !isRejected(context, prepared.credit.id, invoice),
+    );
   const customer = normalizeName(item.customerName);
   if (customer) {
     const theirs = sameAmount.filter(
@@ -167,7 +174,12 @@ export function settlePayout(context: RunContext, prepared: PreparedCredit, matc
     if (!resolved) continue;
     if ('paidTwice' in resolved) {
       context.ledger.recordOverpayment(resolved.paidTwice.index, gross);
-      context.overpayments.push({ transactionId, invoiceId: resolved.paidTwice.invoice.id, amount: formatCents(gross), reason: 'POSSIBLE_DUPLICATE' });
+      context.overpayments.push({
+        transactionId,
+        invoiceId: resolved.paidTwice.invoice.id,
+        amount: formatCents(gross),
+        reason: 'POSSIBLE_DUPLICATE',
+      });
       continue;
     }
     const open = context.ledger.open(resolved.invoice.index);
@@ -184,7 +196,13 @@ export function settlePayout(context: RunContext, prepared: PreparedCredit, matc
     const group = resolved.decisive && match.byReference && netMatches && !beyondOwed ? 'decisive' : 'weak';
     groups[group].push({ invoiceId, amount: formatCents(cents) });
     signals[group].push(resolved.signal);
-    if (beyondOwed) signals[group].push({ kind: 'OVERPAYMENT', points: 0, invoiceId, detail: `${formatCents(gross - cents)} beyond what is owed` });
+    if (beyondOwed)
+      signals[group].push({
+        kind: 'OVERPAYMENT',
+        points: 0,
+        invoiceId,
+        detail: `${formatCents(gross - cents)} beyond what is owed`,
+      });
     weakest[group] = Math.min(weakest[group], resolved.signal.points);
   }
   for (const group of ['decisive', 'weak'] as const) {
@@ -196,7 +214,9 @@ export function settlePayout(context: RunContext, prepared: PreparedCredit, matc
       score,
       signals: signals[group],
       decision:
-        group === 'decisive' && !prepared.pending && score >= context.options.autoConfirmThreshold ? 'AUTO_CONFIRMED' : 'SUGGESTED',
+        group === 'decisive' && !prepared.pending && score >= context.options.autoConfirmThreshold
+          ? 'AUTO_CONFIRMED'
+          : 'SUGGESTED',
       alternatives: [],
       payoutId: report.payoutId,
     });

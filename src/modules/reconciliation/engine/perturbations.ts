@@ -22,7 +22,10 @@ function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-function withCredits(input: ReconciliationInput, rewrite: (credit: BankCredit, position: number) => BankCredit): ReconciliationInput {
+function withCredits(
+  input: ReconciliationInput,
+  rewrite: (credit: BankCredit, position: number) => BankCredit,
+): ReconciliationInput {
   return { ...input, credits: input.credits.map(rewrite) };
 }
 
@@ -56,7 +59,10 @@ export const PERTURBATIONS: Perturbation[] = [
     apply: (_, input) => ({
       ...withCredits(input, (credit) => ({ ...credit, counterpartyIban: null })),
       invoices: input.invoices.map((invoice) => ({ ...invoice, customerIban: null })),
-      memory: { ...input.memory, knownPayers: input.memory?.knownPayers?.map((payer) => ({ ...payer, payerIban: null })) },
+      memory: {
+        ...input.memory,
+        knownPayers: input.memory?.knownPayers?.map((payer) => ({ ...payer, payerIban: null })),
+      },
     }),
     autoRecallTarget: true,
   },
@@ -67,7 +73,8 @@ export const PERTURBATIONS: Perturbation[] = [
   },
   {
     name: 'payer names cut at 14 characters',
-    apply: (_, input) => withCredits(input, (credit) => ({ ...credit, counterpartyName: credit.counterpartyName?.slice(0, 14) })),
+    apply: (_, input) =>
+      withCredits(input, (credit) => ({ ...credit, counterpartyName: credit.counterpartyName?.slice(0, 14) })),
     autoRecallTarget: true,
   },
   {
@@ -75,7 +82,9 @@ export const PERTURBATIONS: Perturbation[] = [
     apply: (_, input) =>
       withCredits(input, (credit, position) => ({
         ...credit,
-        counterpartyName: credit.counterpartyName ? rewriteName(credit.counterpartyName, position) : credit.counterpartyName,
+        counterpartyName: credit.counterpartyName
+          ? rewriteName(credit.counterpartyName, position)
+          : credit.counterpartyName,
       })),
     autoRecallTarget: true,
   },
@@ -143,7 +152,11 @@ export const PERTURBATIONS: Perturbation[] = [
         if (!quoted) return credit;
         const typo = quoted.number.replace(/\d$/, (digit) => String((Number(digit) + 1) % 10));
         if (!numbers.has(typo)) return credit;
-        return { ...credit, endToEndId: null, remittanceUnstructured: credit.remittanceUnstructured?.replace(quoted.number, typo) };
+        return {
+          ...credit,
+          endToEndId: null,
+          remittanceUnstructured: credit.remittanceUnstructured?.replace(quoted.number, typo),
+        };
       });
     },
     autoRecallTarget: false,

@@ -49,7 +49,8 @@ class HitCollector {
 
   add(invoice: number, kind: ReferenceKind, text: string): void {
     const current = this.hits.get(invoice);
-    if (!current || REFERENCE_POINTS[kind] > REFERENCE_POINTS[current.kind]) this.hits.set(invoice, { invoice, kind, text });
+    if (!current || REFERENCE_POINTS[kind] > REFERENCE_POINTS[current.kind])
+      this.hits.set(invoice, { invoice, kind, text });
   }
 }
 
@@ -69,7 +70,11 @@ function matchNumberUnit(index: InvoiceIndex, unit: TextUnit, hits: HitCollector
       const candidate = index.invoices[invoice];
       const prefix = candidate.numberFolded.slice(0, candidate.numberFolded.length - candidate.numberDigits.length);
       if (unit.folded.includes(candidate.numberFolded)) {
-        hits.add(invoice, unit.compact.includes(candidate.numberCompact) ? 'REFERENCE_EXACT' : 'REFERENCE_NORMALIZED', unit.compact);
+        hits.add(
+          invoice,
+          unit.compact.includes(candidate.numberCompact) ? 'REFERENCE_EXACT' : 'REFERENCE_NORMALIZED',
+          unit.compact,
+        );
       } else if (prefix !== '' && unit.folded.includes(prefix + run)) {
         // The same number with its padding zeros dropped or added ("INV-356" for INV-000356).
         hits.add(invoice, 'REFERENCE_NORMALIZED', unit.compact);
@@ -118,7 +123,8 @@ function matchRf(index: InvoiceIndex, reading: string, hits: HitCollector): bool
     const found = index.byStructuredKey(reading);
     for (const invoice of found) hits.add(invoice, 'STRUCTURED_REFERENCE', reading);
     // A valid RF nobody issued may still carry an invoice number in its body (the invoice just lacks the RF).
-    if (found.length === 0) matchNumberUnit(index, { compact: reading.slice(4), folded: foldLookAlikes(reading.slice(4)) }, hits, null);
+    if (found.length === 0)
+      matchNumberUnit(index, { compact: reading.slice(4), folded: foldLookAlikes(reading.slice(4)) }, hits, null);
     return true;
   }
   const folded = 'RF' + foldLookAlikes(reading.slice(2));

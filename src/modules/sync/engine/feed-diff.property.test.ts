@@ -87,7 +87,16 @@ function contents(lines: readonly ProviderTransaction[]): string[] {
     .map((line) => {
       const { providerTransactionId, amount, status, bookingDate, valueDate, date, counterparty } = line;
       const remittance = line.remittanceUnstructured;
-      return JSON.stringify([providerTransactionId, amount, status, bookingDate, valueDate, date, counterparty, remittance]);
+      return JSON.stringify([
+        providerTransactionId,
+        amount,
+        status,
+        bookingDate,
+        valueDate,
+        date,
+        counterparty,
+        remittance,
+      ]);
     })
     .sort();
 }

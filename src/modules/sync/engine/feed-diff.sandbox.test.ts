@@ -39,7 +39,9 @@ describe('syncing the sandbox banks twice a day', () => {
   it('keeps one line per payment under one Passerelle id from authorisation to booking, and loses none', () => {
     let clock = START;
     const ledger = new Ledger('feed-diff', () => clock);
-    const accounts = SANDBOX_BANKS.flatMap((bank) => SANDBOX_PSUS.flatMap((psu) => ledger.accountsOf(bank.slug, psu.id)));
+    const accounts = SANDBOX_BANKS.flatMap((bank) =>
+      SANDBOX_PSUS.flatMap((psu) => ledger.accountsOf(bank.slug, psu.id)),
+    );
     const newId = sequentialIds();
     const stores = new Map<string, StoredTransaction[]>(accounts.map((account) => [account.resourceId, []]));
     const passerelleIdOfEntry = new Map<string, string>();

@@ -235,10 +235,23 @@ describe('two identical coffees (same amount, same payee, same day)', () => {
     // Found by the property test: a bank without ids derives one from amount, payee, date and status, so a payment
     // that books on the day an earlier identical one was booked takes that one's id. Each stored line must stay with
     // the line it is, not with whichever of the two the bank happens to list first.
-    const fuel = { amount: eur('250.00'), counterparty: { name: 'TotalEnergies Station' }, bookingDate: '2026-11-12', date: '2026-11-12' };
+    const fuel = {
+      amount: eur('250.00'),
+      counterparty: { name: 'TotalEnergies Station' },
+      bookingDate: '2026-11-12',
+      date: '2026-11-12',
+    };
     const before = [
       stored('ptx-earlier', bankLine('h-250|2026-11-12|BOOKED', { ...fuel, valueDate: '2026-11-08' })),
-      stored('ptx-later', pendingLine('h-250|2026-11-10|PENDING', { ...fuel, bookingDate: undefined, date: '2026-11-10', valueDate: '2026-11-10' })),
+      stored(
+        'ptx-later',
+        pendingLine('h-250|2026-11-10|PENDING', {
+          ...fuel,
+          bookingDate: undefined,
+          date: '2026-11-10',
+          valueDate: '2026-11-10',
+        }),
+      ),
     ];
     const feed = [
       bankLine('h-250|2026-11-12|BOOKED', { ...fuel, valueDate: '2026-11-10' }),
@@ -247,7 +260,10 @@ describe('two identical coffees (same amount, same payee, same day)', () => {
     for (const order of [feed, [...feed].reverse()]) {
       const { diff, after } = sync(before, order);
       expect(only(diff.changes, 'SETTLED').id).toBe('ptx-later');
-      expect(Object.fromEntries(after.map((line) => [line.id, line.valueDate]))).toEqual({ 'ptx-earlier': '2026-11-08', 'ptx-later': '2026-11-10' });
+      expect(Object.fromEntries(after.map((line) => [line.id, line.valueDate]))).toEqual({
+        'ptx-earlier': '2026-11-08',
+        'ptx-later': '2026-11-10',
+      });
     }
   });
 
@@ -314,7 +330,9 @@ describe('when several lines could settle the same one', () => {
 
 describe('what the engine must hand over', () => {
   it('refuses a window that ends before it starts', () => {
-    expect(() => diffFeed({ stored: [], window: { from: '2026-11-25', to: '2026-11-01' }, feed: [] })).toThrow(RangeError);
+    expect(() => diffFeed({ stored: [], window: { from: '2026-11-25', to: '2026-11-01' }, feed: [] })).toThrow(
+      RangeError,
+    );
   });
 
   it('refuses a stored line passed twice, which would let one line be matched twice', () => {

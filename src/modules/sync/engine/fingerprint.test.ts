@@ -5,10 +5,14 @@ const IBAN = 'FR7630006000011234567890189';
 describe('the fingerprint of a bank line', () => {
   it('is the same however the bank writes the amount, the IBAN and the payee name', () => {
     const spacedIban = 'fr76 3000 6000 0112 3456 7890 189';
-    expect(transactionFingerprint({ amount: { amount: '-12.50', currency: 'EUR' }, counterparty: { iban: IBAN } })).toBe(
+    expect(
+      transactionFingerprint({ amount: { amount: '-12.50', currency: 'EUR' }, counterparty: { iban: IBAN } }),
+    ).toBe(
       transactionFingerprint({ amount: { amount: '-12.5', currency: 'eur' }, counterparty: { iban: spacedIban } }),
     );
-    expect(transactionFingerprint({ amount: { amount: '-3.50', currency: 'EUR' }, counterparty: { name: 'Café Éole' } })).toBe(
+    expect(
+      transactionFingerprint({ amount: { amount: '-3.50', currency: 'EUR' }, counterparty: { name: 'Café Éole' } }),
+    ).toBe(
       transactionFingerprint({ amount: { amount: '-3.5', currency: 'EUR' }, counterparty: { name: 'CAFE-EOLE ' } }),
     );
   });
