@@ -146,15 +146,13 @@ export function controlRouter(deps: ControlDeps): Router {
     const amount = new Decimal(line.amount);
     if (amount.isZero()) throw new ControlError(400, 'amount: must not be zero');
     const entry = ledger.addLine(account, { ...line, amount }, `CTL-${randomUUID()}`);
-    res
-      .status(201)
-      .json({
-        id: entry.id,
-        status: line.status,
-        amount: decimalString(entry.amount),
-        bank: account.bankSlug,
-        accountResourceId: account.resourceId,
-      });
+    res.status(201).json({
+      id: entry.id,
+      status: line.status,
+      amount: decimalString(entry.amount),
+      bank: account.bankSlug,
+      accountResourceId: account.resourceId,
+    });
   });
   router.post('/transactions/:id/book', (req, res) => {
     const entry = ledger.bookLine(req.params.id as string);
