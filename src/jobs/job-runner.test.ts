@@ -110,6 +110,31 @@ describe.each([
     expect(runs.filter((consent) => consent === 'c-1')).toHaveLength(2);
   });
 
+  it('queues a job anew while one with its id runs, when its handler frees the id as it starts, and runs both in turn', async () => {
+    let release!: () => void;
+    const blocked = new Promise<void>((resolve) => (release = resolve));
+    const runs: string[] = [];
+    runner.register<{ ownerId: string }>(
+      'reconcile',
+      async ({ ownerId }) => {
+        runs.push(ownerId);
+        await blocked;
+      },
+      { exclusiveKey: ({ ownerId }) => `reconcile.${ownerId}`, dedupOnlyWhileQueued: true },
+    );
+    const running = await runner.enqueue('reconcile', { ownerId: 'o-1' }, { dedupId: 'reconcile.o-1' });
+    await until(() => runs.length === 1);
+    const next = await runner.enqueue('reconcile', { ownerId: 'o-1' }, { dedupId: 'reconcile.o-1' });
+    const absorbed = await runner.enqueue('reconcile', { ownerId: 'o-1' }, { dedupId: 'reconcile.o-1' });
+    expect(next).not.toBe(running);
+    expect(absorbed).toBe(next);
+    await sleep(100);
+    expect(runs).toHaveLength(1);
+    release();
+    await runner.whenIdle();
+    expect(runs).toEqual(['o-1', 'o-1']);
+  });
+
   it('never runs two jobs for the same consent at once, on any worker, while other consents run alongside', async () => {
     const running = new Map<string, number>();
     const overlaps: string[] = [];

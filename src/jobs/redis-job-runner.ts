@@ -139,7 +139,12 @@ export class RedisJobRunner implements JobRunner {
   ): Promise<void> {
     const context = { id: job.id as string, name: job.name, attempt: job.attemptsMade + 1 };
     const key = options.exclusiveKey?.(job.data);
-    if (key === undefined) return handler(job.data, context);
+    const start = async () => {
+      // Only if the id still names this job: BullMQ compares in its script.
+      if (options.dedupOnlyWhileQueued) await job.removeDeduplicationKey();
+      await handler(job.data, context);
+    };
+    if (key === undefined) return start();
     const lock = await this.locks.acquire(key);
     if (!lock) {
       // Back to the delayed set without spending an attempt (BullMQ's documented manual delay).
@@ -147,7 +152,7 @@ export class RedisJobRunner implements JobRunner {
       throw new DelayedError();
     }
     try {
-      await handler(job.data, context);
+      await start();
     } finally {
       await lock.release();
     }
