@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
 import { createClient } from 'redis';
 import { createLogger } from '../logger';
 import { TEST_REDIS_URL } from '../../test/support/services';
@@ -219,5 +220,42 @@ describe.each([
   it('refuses a job name that cannot name a queue', async () => {
     expect(() => runner.register('sync:consent', async () => {})).toThrow(/job name/);
     await expect(runner.enqueue('sync consent', {})).rejects.toThrow(/job name/);
+  });
+});
+
+describe('jobs on Redis, waited for across queues', () => {
+  it('waits for a job that a finishing job queued on a queue already found idle', async () => {
+    const deployment = await onRedis();
+    const [runner] = deployment.workers;
+    const notified: string[] = [];
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    runner.register('notify', async () => {
+      await sleep(300);
+      notified.push('notify');
+    });
+    runner.register('sync', async () => {
+      await released;
+      await runner.enqueue('notify', {});
+    });
+    // The notify queue is read first: once it is found idle, the sync job queues a notify and finishes before the
+    // sync queue is read.
+    const readCounts = Queue.prototype.getJobCounts;
+    const counts = jest.spyOn(Queue.prototype, 'getJobCounts').mockImplementation(async function (this: Queue, ...types) {
+      const read = await readCounts.apply(this, types);
+      if (this.name === 'notify') {
+        release();
+        await sleep(150);
+      }
+      return read;
+    });
+    try {
+      await runner.enqueue('sync', {});
+      await runner.whenIdle();
+      expect(notified).toEqual(['notify']);
+    } finally {
+      counts.mockRestore();
+      await deployment.close();
+    }
   });
 });

@@ -161,15 +161,21 @@ export class RedisJobRunner implements JobRunner {
   /**
    * Job counts come from one atomic script, so a job moving between states is never missed. While nothing runs,
    * each repeat schedule holds exactly one delayed job (its next run): only delayed jobs beyond that number are work.
+   * Queues are read one after another, so a job may queue another on a queue already found idle and finish before
+   * its own queue is read: the pass counts only if no job was added anywhere meanwhile (BullMQ numbers every add).
    */
   private async isIdle(): Promise<boolean> {
-    for (const queue of this.queues.values()) {
+    const queues = [...this.queues.values()];
+    const added = () => this.client.mGet(queues.map((queue) => queue.keys.id));
+    const addedBefore = await added();
+    for (const queue of queues) {
       const schedules = await queue.getJobSchedulersCount();
       const counts = await queue.getJobCounts('active', 'waiting', 'prioritized', 'waiting-children', 'delayed');
       const { delayed = 0, ...others } = counts;
       if (delayed > schedules || Object.values(others).some((count) => count > 0)) return false;
     }
-    return true;
+    const addedAfter = await added();
+    return this.queues.size === queues.length && addedAfter.every((count, index) => count === addedBefore[index]);
   }
 }
 
