@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { createClient } from 'redis';
 import { createLogger } from '../logger';
-import { TEST_REDIS_URL } from '../../test/support/services';
+import { deleteRedisKeys, TEST_REDIS_URL } from '../../test/support/services';
 import type { JobRunner } from './job-runner';
 import { MemoryJobRunner } from './memory-job-runner';
 import { RedisJobRunner } from './redis-job-runner';
@@ -29,18 +28,9 @@ async function onRedis(): Promise<Deployment> {
     workers,
     close: async () => {
       await Promise.all(workers.map((worker) => worker.close()));
-      await deleteKeys(prefix);
+      await deleteRedisKeys(prefix);
     },
   };
-}
-
-async function deleteKeys(prefix: string): Promise<void> {
-  const client = createClient({ url: TEST_REDIS_URL });
-  await client.connect();
-  for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
-    if (keys.length) await client.del(keys);
-  }
-  await client.close();
 }
 
 async function until(condition: () => boolean): Promise<void> {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
-import { createClient } from 'redis';
 import { createJobRunner, type HandlerOptions, type JobHandler, type JobRunner } from '../../src/jobs';
 import { createLogger } from '../../src/logger';
 import { EventsService } from '../../src/modules/events/events.service';
@@ -17,7 +16,7 @@ import {
 } from '../generated/graphql';
 import { connectSandbox } from '../support/journey';
 import { eventually, settle, subscribe } from '../support/subscriptions';
-import { TEST_REDIS_URL } from '../support/services';
+import { deleteRedisKeys, TEST_REDIS_URL } from '../support/services';
 import { startTestGateway, testTarget, type TestGateway } from '../support/test-gateway';
 
 let gateway: TestGateway;
@@ -289,13 +288,6 @@ function holdingFinishedJobs(runner: JobRunner) {
 /** The generated input types its date scalars as unknown; the service takes the strings they are. */
 function draftOf(input: InvoiceInput): InvoiceDraft {
   return { ...input, issueDate: String(input.issueDate), dueDate: String(input.dueDate) };
-}
-
-async function deleteRedisKeys(prefix: string): Promise<void> {
-  const client = createClient({ url: TEST_REDIS_URL });
-  await client.connect();
-  for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) if (keys.length) await client.del(keys);
-  await client.close();
 }
 
 describe('reconciliation requested while a run is finishing', () => {
