@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createClient } from 'redis';
+import { Queue } from 'bullmq';
 import { createLogger } from '../logger';
-import { TEST_REDIS_URL } from '../../test/support/services';
+import { deleteRedisKeys, TEST_REDIS_URL } from '../../test/support/services';
 import type { JobRunner } from './job-runner';
 import { MemoryJobRunner } from './memory-job-runner';
 import { RedisJobRunner } from './redis-job-runner';
@@ -28,18 +28,9 @@ async function onRedis(): Promise<Deployment> {
     workers,
     close: async () => {
       await Promise.all(workers.map((worker) => worker.close()));
-      await deleteKeys(prefix);
+      await deleteRedisKeys(prefix);
     },
   };
-}
-
-async function deleteKeys(prefix: string): Promise<void> {
-  const client = createClient({ url: TEST_REDIS_URL });
-  await client.connect();
-  for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
-    if (keys.length) await client.del(keys);
-  }
-  await client.close();
 }
 
 async function until(condition: () => boolean): Promise<void> {
@@ -108,6 +99,31 @@ describe.each([
     await runner.whenIdle();
     expect(later).not.toBe(first);
     expect(runs.filter((consent) => consent === 'c-1')).toHaveLength(2);
+  });
+
+  it('queues a job anew while one with its id runs, when its handler frees the id as it starts, and runs both in turn', async () => {
+    let release!: () => void;
+    const blocked = new Promise<void>((resolve) => (release = resolve));
+    const runs: string[] = [];
+    runner.register<{ ownerId: string }>(
+      'reconcile',
+      async ({ ownerId }) => {
+        runs.push(ownerId);
+        await blocked;
+      },
+      { exclusiveKey: ({ ownerId }) => `reconcile.${ownerId}`, dedupOnlyWhileQueued: true },
+    );
+    const running = await runner.enqueue('reconcile', { ownerId: 'o-1' }, { dedupId: 'reconcile.o-1' });
+    await until(() => runs.length === 1);
+    const next = await runner.enqueue('reconcile', { ownerId: 'o-1' }, { dedupId: 'reconcile.o-1' });
+    const absorbed = await runner.enqueue('reconcile', { ownerId: 'o-1' }, { dedupId: 'reconcile.o-1' });
+    expect(next).not.toBe(running);
+    expect(absorbed).toBe(next);
+    await sleep(100);
+    expect(runs).toHaveLength(1);
+    release();
+    await runner.whenIdle();
+    expect(runs).toEqual(['o-1', 'o-1']);
   });
 
   it('never runs two jobs for the same consent at once, on any worker, while other consents run alongside', async () => {
@@ -194,5 +210,42 @@ describe.each([
   it('refuses a job name that cannot name a queue', async () => {
     expect(() => runner.register('sync:consent', async () => {})).toThrow(/job name/);
     await expect(runner.enqueue('sync consent', {})).rejects.toThrow(/job name/);
+  });
+});
+
+describe('jobs on Redis, waited for across queues', () => {
+  it('waits for a job that a finishing job queued on a queue already found idle', async () => {
+    const deployment = await onRedis();
+    const [runner] = deployment.workers;
+    const notified: string[] = [];
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    runner.register('notify', async () => {
+      await sleep(300);
+      notified.push('notify');
+    });
+    runner.register('sync', async () => {
+      await released;
+      await runner.enqueue('notify', {});
+    });
+    // The notify queue is read first: once it is found idle, the sync job queues a notify and finishes before the
+    // sync queue is read.
+    const readCounts = Queue.prototype.getJobCounts;
+    const counts = jest.spyOn(Queue.prototype, 'getJobCounts').mockImplementation(async function (this: Queue, ...types) {
+      const read = await readCounts.apply(this, types);
+      if (this.name === 'notify') {
+        release();
+        await sleep(150);
+      }
+      return read;
+    });
+    try {
+      await runner.enqueue('sync', {});
+      await runner.whenIdle();
+      expect(notified).toEqual(['notify']);
+    } finally {
+      counts.mockRestore();
+      await deployment.close();
+    }
   });
 });

@@ -47,6 +47,13 @@ export interface HandlerOptions<T> {
   exclusiveKey?: (data: T) => string | undefined;
   /** Jobs of this name this process runs at once. */
   concurrency?: number;
+  /**
+   * Frees a job's `dedupId` when its handler starts (after its exclusive key is taken) rather than when it finishes:
+   * queueing the same id while the job runs queues a new job, which waits its turn. For work that must see every
+   * change made while it ran: a running job has already read its inputs, and between its handler's last read and
+   * the job leaving the queue (on Redis, round trips) it could neither see nor absorb a change.
+   */
+  dedupOnlyWhileQueued?: boolean;
 }
 
 export interface RetryOptions {

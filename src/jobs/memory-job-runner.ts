@@ -15,6 +15,7 @@ interface Registration {
   handler: JobHandler<object>;
   exclusiveKey?: (data: object) => string | undefined;
   concurrency: number;
+  dedupOnlyWhileQueued: boolean;
 }
 
 interface QueuedJob {
@@ -55,6 +56,7 @@ export class MemoryJobRunner implements JobRunner {
       handler: handler as JobHandler<object>,
       exclusiveKey: options.exclusiveKey as Registration['exclusiveKey'],
       concurrency: options.concurrency ?? 1,
+      dedupOnlyWhileQueued: options.dedupOnlyWhileQueued ?? false,
     });
     this.dispatch();
   }
@@ -180,6 +182,7 @@ export class MemoryJobRunner implements JobRunner {
 
   private async execute(job: QueuedJob, registration: Registration, data: object): Promise<void> {
     try {
+      if (registration.dedupOnlyWhileQueued) this.release(job);
       await registration.handler(data, { id: job.id, name: job.name, attempt: job.attemptsMade + 1 });
       job.attemptsMade++;
       this.release(job);

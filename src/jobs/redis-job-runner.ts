@@ -139,7 +139,12 @@ export class RedisJobRunner implements JobRunner {
   ): Promise<void> {
     const context = { id: job.id as string, name: job.name, attempt: job.attemptsMade + 1 };
     const key = options.exclusiveKey?.(job.data);
-    if (key === undefined) return handler(job.data, context);
+    const start = async () => {
+      // Only if the id still names this job: BullMQ compares in its script.
+      if (options.dedupOnlyWhileQueued) await job.removeDeduplicationKey();
+      await handler(job.data, context);
+    };
+    if (key === undefined) return start();
     const lock = await this.locks.acquire(key);
     if (!lock) {
       // Back to the delayed set without spending an attempt (BullMQ's documented manual delay).
@@ -147,7 +152,7 @@ export class RedisJobRunner implements JobRunner {
       throw new DelayedError();
     }
     try {
-      await handler(job.data, context);
+      await start();
     } finally {
       await lock.release();
     }
@@ -156,15 +161,21 @@ export class RedisJobRunner implements JobRunner {
   /**
    * Job counts come from one atomic script, so a job moving between states is never missed. While nothing runs,
    * each repeat schedule holds exactly one delayed job (its next run): only delayed jobs beyond that number are work.
+   * Queues are read one after another, so a job may queue another on a queue already found idle and finish before
+   * its own queue is read: the pass counts only if no job was added anywhere meanwhile (BullMQ numbers every add).
    */
   private async isIdle(): Promise<boolean> {
-    for (const queue of this.queues.values()) {
+    const queues = [...this.queues.values()];
+    const added = () => this.client.mGet(queues.map((queue) => queue.keys.id));
+    const addedBefore = await added();
+    for (const queue of queues) {
       const schedules = await queue.getJobSchedulersCount();
       const counts = await queue.getJobCounts('active', 'waiting', 'prioritized', 'waiting-children', 'delayed');
       const { delayed = 0, ...others } = counts;
       if (delayed > schedules || Object.values(others).some((count) => count > 0)) return false;
     }
-    return true;
+    const addedAfter = await added();
+    return this.queues.size === queues.length && addedAfter.every((count, index) => count === addedBefore[index]);
   }
 }
 

@@ -1,4 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
+import { createJobRunner, type HandlerOptions, type JobHandler, type JobRunner } from '../../src/jobs';
+import { createLogger } from '../../src/logger';
+import { EventsService } from '../../src/modules/events/events.service';
+import { InvoicesService, type InvoiceDraft } from '../../src/modules/invoices/invoices.service';
+import { ReconciliationService } from '../../src/modules/reconciliation/reconciliation.service';
 import { Transaction } from '../../src/modules/transactions/transaction.entity';
 import {
   ConfirmMatchDocument,
@@ -10,7 +16,8 @@ import {
 } from '../generated/graphql';
 import { connectSandbox } from '../support/journey';
 import { eventually, settle, subscribe } from '../support/subscriptions';
-import { startTestGateway, type TestGateway } from '../support/test-gateway';
+import { deleteRedisKeys, TEST_REDIS_URL } from '../support/services';
+import { startTestGateway, testTarget, type TestGateway } from '../support/test-gateway';
 
 let gateway: TestGateway;
 
@@ -304,3 +311,71 @@ async function reconciliationEventCount(ownerId: string): Promise<number> {
   )) as Array<{ count: number }>;
   return row.count;
 }
+
+/**
+ * A runner whose jobs, once their handler has returned, stay in the queue until `release`: it holds open the moment
+ * between a run's last look at its inputs and the moment its job leaves the queue, which on a loaded machine is
+ * BullMQ's round trips (lock release, move to completed).
+ */
+function holdingFinishedJobs(runner: JobRunner) {
+  let finish!: () => void;
+  const firstFinished = new Promise<void>((resolve) => (finish = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const held: JobRunner = {
+    register: <T extends object>(name: string, handler: JobHandler<T>, options?: HandlerOptions<T>) =>
+      runner.register<T>(
+        name,
+        async (data, job) => {
+          await handler(data, job);
+          finish();
+          await released;
+        },
+        options,
+      ),
+    enqueue: (name, data, options) => runner.enqueue(name, data, options),
+    repeat: (name, data, options) => runner.repeat(name, data, options),
+    stopRepeat: (name, scheduleId) => runner.stopRepeat(name, scheduleId),
+    whenIdle: () => runner.whenIdle(),
+    close: () => runner.close(),
+  };
+  return { held, firstFinished, release };
+}
+
+/** The generated input types its date scalars as unknown; the service takes the strings they are. */
+function draftOf(input: InvoiceInput): InvoiceDraft {
+  return { ...input, issueDate: String(input.issueDate), dueDate: String(input.dueDate) };
+}
+
+describe('reconciliation requested while a run is finishing', () => {
+  it('runs again for a change requested after the run read its inputs but before its job left the queue', async () => {
+    const owner = await connectAndSync();
+    const [early, late] = await invoicesPaidBy(owner.id, 2);
+    const logger = createLogger('silent');
+    const prefix = `passerelle-test:${randomUUID()}:`;
+    const runner = await createJobRunner({ redisUrl: testTarget === 'services' ? TEST_REDIS_URL : undefined, prefix: `${prefix}jobs`, logger });
+    const { held, firstFinished, release } = holdingFinishedJobs(runner);
+    // Only this service is asked to reconcile: the invoices are written without the gateway's hook.
+    const invoices = new InvoicesService({ dataSource: gateway.dataSource });
+    const reconciliation = new ReconciliationService({ dataSource: gateway.dataSource, events: new EventsService(gateway.dataSource, gateway.messaging, logger), jobs: held });
+    try {
+      await invoices.upsert(owner.id, [draftOf(early)]);
+      await reconciliation.request(owner.id);
+      await firstFinished;
+      await invoices.upsert(owner.id, [draftOf(late)]);
+      await reconciliation.request(owner.id);
+      release();
+      await runner.whenIdle();
+
+      const matched = (await gateway.dataSource.query(
+        `SELECT i.number FROM "match" m JOIN invoice i ON i.id = m.invoice_id WHERE m.owner_id = $1 AND m.state <> 'REJECTED'`,
+        [owner.id],
+      )) as Array<{ number: string }>;
+      expect(matched.map((row) => row.number).sort()).toEqual([early.number, late.number].sort());
+    } finally {
+      release();
+      await runner.close();
+      if (testTarget === 'services') await deleteRedisKeys(prefix);
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { createClient } from 'redis';
 
 /**
  * Where the test suite finds its real services. `.ci/run` starts them; a developer's machine has them running.
@@ -25,4 +26,14 @@ export async function ensureTestDatabase(url = TEST_DATABASE_URL): Promise<void>
   } finally {
     await client.end();
   }
+}
+
+/** Deletes every Redis key under a test's prefix. */
+export async function deleteRedisKeys(prefix: string): Promise<void> {
+  const client = createClient({ url: TEST_REDIS_URL });
+  await client.connect();
+  for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
+    if (keys.length) await client.del(keys);
+  }
+  await client.close();
 }

@@ -60,12 +60,16 @@ export class ReconciliationService {
   constructor(private readonly deps: ReconciliationServiceDeps) {
     deps.jobs.register<ReconcileJobData>(RECONCILE_JOB, (data) => this.runUntilCurrent(data.ownerId), {
       exclusiveKey: (data) => `reconcile.${data.ownerId}`,
+      // A run that has started no longer absorbs requests: after its last look at the count, its job still sits in
+      // the queue (lock release, BullMQ's move to completed), and a request absorbed then would never be run.
+      dedupOnlyWhileQueued: true,
     });
   }
 
   /**
-   * Queues a run for this owner; a run already queued absorbs it, so a burst of pushes and syncs runs once. The count
-   * tells a run already reading that it was asked again (see ReconciliationRequest).
+   * Queues a run for this owner; a run already queued and not yet started absorbs it, so a burst of pushes and syncs
+   * runs once. A run already started does not: the request queues the next run, and the count tells the running one
+   * that it was asked again (see ReconciliationRequest).
    */
   async request(ownerId: string): Promise<string> {
     await this.deps.dataSource.query(
