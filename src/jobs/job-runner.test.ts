@@ -231,7 +231,10 @@ describe('jobs on Redis, waited for across queues', () => {
     // The notify queue is read first: once it is found idle, the sync job queues a notify and finishes before the
     // sync queue is read.
     const readCounts = Queue.prototype.getJobCounts;
-    const counts = jest.spyOn(Queue.prototype, 'getJobCounts').mockImplementation(async function (this: Queue, ...types) {
+    const counts = jest.spyOn(Queue.prototype, 'getJobCounts').mockImplementation(async function (
+      this: Queue,
+      ...types
+    ) {
       const read = await readCounts.apply(this, types);
       if (this.name === 'notify') {
         release();

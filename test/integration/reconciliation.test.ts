@@ -353,11 +353,19 @@ describe('reconciliation requested while a run is finishing', () => {
     const [early, late] = await invoicesPaidBy(owner.id, 2);
     const logger = createLogger('silent');
     const prefix = `passerelle-test:${randomUUID()}:`;
-    const runner = await createJobRunner({ redisUrl: testTarget === 'services' ? TEST_REDIS_URL : undefined, prefix: `${prefix}jobs`, logger });
+    const runner = await createJobRunner({
+      redisUrl: testTarget === 'services' ? TEST_REDIS_URL : undefined,
+      prefix: `${prefix}jobs`,
+      logger,
+    });
     const { held, firstFinished, release } = holdingFinishedJobs(runner);
     // Only this service is asked to reconcile: the invoices are written without the gateway's hook.
     const invoices = new InvoicesService({ dataSource: gateway.dataSource });
-    const reconciliation = new ReconciliationService({ dataSource: gateway.dataSource, events: new EventsService(gateway.dataSource, gateway.messaging, logger), jobs: held });
+    const reconciliation = new ReconciliationService({
+      dataSource: gateway.dataSource,
+      events: new EventsService(gateway.dataSource, gateway.messaging, logger),
+      jobs: held,
+    });
     try {
       await invoices.upsert(owner.id, [draftOf(early)]);
       await reconciliation.request(owner.id);
