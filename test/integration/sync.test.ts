@@ -3,6 +3,7 @@ import { ConnectionsDocument, RefreshConnectionDocument, TransactionsDocument } 
 import { connectSandbox } from '../support/journey';
 import { eventually, settle, subscribe } from '../support/subscriptions';
 import { startGatewayProcess } from '../support/gateway-process';
+import { deleteRedisKeys } from '../support/services';
 import { startTestGateway, testTarget, type TestGateway } from '../support/test-gateway';
 
 /** A clock the test moves forward, shared by the sync engine and the sandbox banks. */
@@ -200,6 +201,7 @@ describe('transactionAdded', () => {
       } finally {
         await b.stop();
         await a.close();
+        await deleteRedisKeys(prefix);
       }
     },
     60_000,

@@ -9,7 +9,7 @@ import { createLogger } from '../../src/logger';
 import { LENDER_SCOPES, OWNER_SCOPES, type ApiScope } from '../../src/modules/principals/api-scope';
 import { PrincipalKind } from '../../src/modules/principals/principal.entity';
 import { startGateway, type Gateway } from '../../src/server/gateway';
-import { ensureTestDatabase, TEST_DATABASE_URL, TEST_REDIS_URL } from './services';
+import { deleteRedisKeys, ensureTestDatabase, TEST_DATABASE_URL, TEST_REDIS_URL } from './services';
 
 /**
  * A gateway for one test file. By default on the real Postgres and Redis (each test makes its own principals, so
@@ -48,6 +48,8 @@ export async function startTestGateway(
   } = {},
 ): Promise<TestGateway> {
   const dataDir = options.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'passerelle-test-')));
+  // A prefix of this gateway's own is removed at close; a shared one (several gateways, one Redis) is its caller's.
+  const ownPrefix = options.redisPrefix ? undefined : `passerelle-test:${randomUUID()}:`;
   if (testTarget === 'services') await ensureTestDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -68,7 +70,7 @@ export async function startTestGateway(
       ? {
           DATABASE_URL: TEST_DATABASE_URL,
           REDIS_URL: TEST_REDIS_URL,
-          REDIS_PREFIX: options.redisPrefix ?? `passerelle-test:${randomUUID()}:`,
+          REDIS_PREFIX: ownPrefix ?? options.redisPrefix!,
         }
       : {}),
   });
@@ -93,6 +95,7 @@ export async function startTestGateway(
     async close() {
       await gateway.close();
       if (!options.dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+      if (testTarget === 'services' && ownPrefix) await deleteRedisKeys(ownPrefix);
     },
     async graphql(document, variables, apiKey) {
       const response = await fetch(`${gateway.url}/graphql`, {
