@@ -19,6 +19,7 @@ import { Consent } from './consent.entity';
 import { ConsentScope, ConsentStatus, READ_ONLY_SCOPES } from './consent-scope';
 import type { ConsentSecrets } from './consent-secrets';
 import { isAllowedRedirect } from './redirect-allow-list';
+import { checkConnectLinkJourney, spendConnectLink } from '../connect-links/connect-links.service';
 
 export const CONSENT_TOPIC = 'consent';
 
@@ -107,6 +108,7 @@ export class ConnectionsService {
     checkRange('input.validForDays', input.validForDays, institution.maxConsentDays, institution.name);
     checkRange('input.historyDays', input.historyDays, institution.maxHistoryDays, institution.name);
     await this.checkRedirect(principal.id, input.redirectUri);
+    if (principal.connectLink) checkConnectLinkJourney(principal.connectLink, input);
 
     const connection = { id: undefined as string | undefined, ownerId, institutionId: institution.id };
     return this.openConsent(
@@ -451,6 +453,7 @@ export class ConnectionsService {
       psu,
     });
     const { consent, event } = await this.deps.dataSource.transaction(async (manager) => {
+      if (principal.connectLink) await spendConnectLink(manager, principal.connectLink, this.now());
       const connectionId =
         connection.id ??
         (await manager.save(manager.create(Connection, { ownerId: connection.ownerId, institutionId: institution.id })))
