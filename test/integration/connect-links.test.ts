@@ -1,5 +1,6 @@
 import { print, type ExecutionResult } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import WebSocket from 'ws';
 import {
   AccountsDocument,
   ConnectionsDocument,
@@ -88,6 +89,11 @@ describe('a connect link', () => {
 
     const connections = await gateway.graphql(ConnectionsDocument, {}, owner.apiKey);
     expect(connections.body.data!.connections.map((connection) => connection.currentConsent?.id)).toEqual([consent.id]);
+    const [audit] = await gateway.dataSource.query(
+      `SELECT principal_id, details FROM audit_event WHERE subject_id = $1 AND action = 'CONSENT_STARTED'`,
+      [consent.id],
+    );
+    expect(audit).toMatchObject({ principal_id: owner.id, details: { connectLinkId: expect.any(String) } });
 
     const again = await asLink(StartConnectionDocument, startInput(bankId), link.token);
     expect(again.status).toBe(401);
@@ -97,6 +103,18 @@ describe('a connect link', () => {
     });
     await gateway.jobs.whenIdle();
     await gateway.graphql(RevokeConsentDocument, { id: consent.id }, owner.apiKey);
+  });
+
+  it('is refused on the WebSocket, where the journey has nothing to subscribe to', async () => {
+    const owner = await gateway.makeOwner();
+    const link = await makeLink(owner.apiKey);
+    const socket = new WebSocket(`${gateway.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+    await new Promise((resolve) => socket.once('open', resolve));
+    const closed = new Promise<[number, string]>((resolve) =>
+      socket.once('close', (code, reason) => resolve([code, reason.toString()])),
+    );
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `ConnectLink ${link.token}` } }));
+    expect(await closed).toEqual([4403, 'the Authorization header must read "Bearer <api key>"']);
   });
 
   it('is refused once expired', async () => {

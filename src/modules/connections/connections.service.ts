@@ -107,8 +107,9 @@ export class ConnectionsService {
     }
     checkRange('input.validForDays', input.validForDays, institution.maxConsentDays, institution.name);
     checkRange('input.historyDays', input.historyDays, institution.maxHistoryDays, institution.name);
-    await this.checkRedirect(principal.id, input.redirectUri);
+    // A link's redirectUri passed its maker's allow-list when the link was made; the journey must use that one.
     if (principal.connectLink) checkConnectLinkJourney(principal.connectLink, input);
+    else await this.checkRedirect(principal.id, input.redirectUri);
 
     const connection = { id: undefined as string | undefined, ownerId, institutionId: institution.id };
     return this.openConsent(
@@ -484,6 +485,7 @@ export class ConnectionsService {
           scopes: terms.scopes,
           validUntil: validUntil.toISOString(),
           historyDays: terms.historyDays,
+          ...(principal.connectLink ? { connectLinkId: principal.connectLink.id } : {}),
         },
       });
       return { consent: saved, event: await this.emit(manager, saved) };
