@@ -41,6 +41,13 @@ const schema = z.object({
     .min(60, { error: 'must be a whole number of seconds from 60 to 86400' })
     .max(86400, { error: 'must be a whole number of seconds from 60 to 86400' })
     .default(1800),
+  /** How long a connect link (`createConnectLink`) may be opened before it is refused. */
+  CONNECT_LINK_TTL_SECONDS: z.coerce
+    .number({ error: 'must be a whole number of seconds from 60 to 3600' })
+    .int({ error: 'must be a whole number of seconds from 60 to 3600' })
+    .min(60, { error: 'must be a whole number of seconds from 60 to 3600' })
+    .max(3600, { error: 'must be a whole number of seconds from 60 to 3600' })
+    .default(900),
   /** Base64 of 32 bytes: encrypts provider tokens at rest. Without it, a key is made and kept in DATA_DIR. */
   ENCRYPTION_KEY: z.string().optional(),
   /** How often consents are checked for expiry and bank-side revocation; 0 turns the schedule off. */
@@ -146,6 +153,8 @@ export interface Config {
   readonly sandboxControlToken?: string;
   /** How long a consent may stay PENDING_AUTHORISATION before the sweep refuses it. */
   readonly consentAuthorisationTimeoutMs: number;
+  /** How long a connect link stays usable after it is made. */
+  readonly connectLinkTtlMs: number;
   /** Absent on the embedded default, which keeps a generated key in `dataDir`. */
   readonly encryptionKey?: string;
   /** 0 when the schedule is off (tests run the sweep themselves). */
@@ -223,6 +232,7 @@ export function loadConfig(env: Environment = process.env): Config {
         ? (values.SANDBOX_CONTROL_TOKEN ?? randomBytes(24).toString('base64url'))
         : undefined,
     consentAuthorisationTimeoutMs: values.CONSENT_AUTHORISATION_TIMEOUT_SECONDS * 1000,
+    connectLinkTtlMs: values.CONNECT_LINK_TTL_SECONDS * 1000,
     encryptionKey: values.ENCRYPTION_KEY,
     consentSweepMs: values.CONSENT_SWEEP_SECONDS * 1000,
     syncScheduleMs: values.SYNC_SCHEDULE_SECONDS * 1000,

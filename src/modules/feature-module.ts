@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { AccountingService } from './accounting/accounting.service';
 import type { AccountsService } from './accounts/accounts.service';
+import type { ConnectLinksService } from './connect-links/connect-links.service';
 import type { ConnectionsService } from './connections/connections.service';
 import type { LenderSharing } from './data-shares/lender-sharing';
 import type { InstitutionsService } from './institutions/institutions.service';
@@ -17,6 +18,7 @@ export interface GatewayServices {
   accounts: AccountsService;
   institutions: InstitutionsService;
   connections: ConnectionsService;
+  connectLinks: ConnectLinksService;
   transactions: TransactionsService;
   sync: SyncService;
   invoices: InvoicesService;

@@ -1,6 +1,7 @@
 import { accountingModule } from './accounting/accounting.module';
 import { accountsModule } from './accounts/accounts.module';
 import { auditModule } from './audit/audit.module';
+import { connectLinksModule } from './connect-links/connect-links.module';
 import { connectionsModule } from './connections/connections.module';
 import { dataSharesModule } from './data-shares/data-shares.module';
 import { eventsModule } from './events/events.module';
@@ -21,6 +22,7 @@ export const modules: readonly FeatureModule[] = [
   principalsModule,
   institutionsModule,
   connectionsModule,
+  connectLinksModule,
   accountsModule,
   auditModule,
   eventsModule,

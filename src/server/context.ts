@@ -1,3 +1,4 @@
+import { ConnectLinkRefused, type ConnectLinksService } from '../modules/connect-links/connect-links.service';
 import type { AuthenticatedPrincipal, PrincipalsService } from '../modules/principals/principals.service';
 import type { PsuContext } from '../providers';
 import type { EventsService } from '../modules/events/events.service';
@@ -31,9 +32,22 @@ export interface GatewayContext {
 export async function authenticate(
   authorization: unknown,
   principals: PrincipalsService,
+  connectLinks?: ConnectLinksService,
 ): Promise<AuthenticatedPrincipal> {
   if (typeof authorization !== 'string' || authorization.trim() === '') {
     throw unauthenticated('an API key is required: send the header "Authorization: Bearer <api key>"');
+  }
+  // A connect link travels in a scheme of its own, so it can never be mistaken for an API key, and only where the
+  // gateway passes `connectLinks` (HTTP, not WebSocket: the journey needs no subscription). In a header, unlike a
+  // cookie, it is sent only by the app that read it from its URL, so no other site can ride on it (no CSRF).
+  const link = connectLinks && /^ConnectLink\s+(\S+)$/i.exec(authorization.trim());
+  if (link) {
+    try {
+      return await connectLinks.authenticate(link[1]);
+    } catch (error) {
+      if (error instanceof ConnectLinkRefused) throw unauthenticated(error.message);
+      throw error;
+    }
   }
   const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
   if (!match) throw unauthenticated('the Authorization header must read "Bearer <api key>"');

@@ -58,6 +58,8 @@ import { metricsGuard } from './metrics-guard';
 import { inputGuardPlugin } from './input-guard';
 import { limitsPlugin } from './limits';
 import { authenticateWithinLimits, RateLimits } from './rate-limit';
+import { connectLinkGuardPlugin } from '../modules/connect-links/connect-link-guard';
+import { ConnectLinksService } from '../modules/connect-links/connect-links.service';
 import { socketLimits, type SocketExtra } from './socket-limits';
 import { buildGatewaySchema } from './schema';
 
@@ -176,6 +178,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       authorisationTimeoutMs: config.consentAuthorisationTimeoutMs,
       now,
     });
+    const connectLinks = new ConnectLinksService({
+      dataSource,
+      ttlMs: config.connectLinkTtlMs,
+      connectScreenUrl: () => `${url}/app/connect`,
+      now,
+    });
     const transactions = new TransactionsService(dataSource);
     const payments = new PaymentsService({
       dataSource,
@@ -209,6 +217,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       accounts: new AccountsService(dataSource),
       institutions: new InstitutionsService(dataSource),
       connections,
+      connectLinks,
       transactions,
       sync,
       invoices,
@@ -318,6 +327,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         ApolloServerPluginLandingPageDisabled(),
         limitsPlugin(config.limits),
         inputGuardPlugin(),
+        connectLinkGuardPlugin(),
       ],
     });
     await apollo.start();
@@ -355,7 +365,14 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       expressMiddleware(apollo, {
         context: async ({ req }) =>
           contextFor(
-            await authenticateWithinLimits(req.headers.authorization, req.ip, principals, rateLimits),
+            await authenticateWithinLimits(
+              req.headers.authorization,
+              req.ip,
+              principals,
+              rateLimits,
+              true,
+              connectLinks,
+            ),
             psuFrom(req.get('x-psu-ip-address')),
             req.ip,
           ),

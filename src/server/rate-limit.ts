@@ -4,6 +4,7 @@ import { createClient } from 'redis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { EdgeLimits } from '../config';
 import type { Logger } from '../logger';
+import type { ConnectLinksService } from '../modules/connect-links/connect-links.service';
 import type { AuthenticatedPrincipal, PrincipalsService } from '../modules/principals/principals.service';
 import { authenticate } from './context';
 
@@ -111,12 +112,13 @@ export async function authenticateWithinLimits(
   principals: PrincipalsService,
   rateLimits: RateLimits,
   spend = true,
+  connectLinks?: ConnectLinksService,
 ): Promise<AuthenticatedPrincipal> {
   const refused = await rateLimits.refuseAddress(address);
   if (refused) throw refused;
   let principal: AuthenticatedPrincipal;
   try {
-    principal = await authenticate(authorization, principals);
+    principal = await authenticate(authorization, principals, connectLinks);
   } catch (error) {
     await rateLimits.recordAuthFailure(address, (error as Error).message);
     throw error;

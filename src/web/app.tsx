@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Navigate, NavLink, Route, Routes, useNavigate } from 'react-router';
 import { GatewayProvider } from './components/gateway-provider';
-import { forgetApiKey, readApiKey, storeApiKey } from './lib/session';
+import { forgetApiKey, readApiKey, readConnectLink, storeApiKey } from './lib/session';
 import { ConnectScreen } from './screens/connect';
 import { ConnectResultScreen } from './screens/connect-result';
 import { ConsentsScreen } from './screens/consents';
@@ -13,7 +13,19 @@ import { SignInScreen } from './screens/sign-in';
 
 export function App() {
   const [apiKey, setApiKey] = useState(readApiKey);
+  const [link] = useState(readConnectLink);
   const navigate = useNavigate();
+
+  // A connect link signs in for its one journey only, whatever key the tab holds: no menu, no other screen.
+  if (link) {
+    return (
+      <GatewayProvider apiKey={link.token} scheme="ConnectLink">
+        <main id="main" tabIndex={-1}>
+          <ConnectScreen link={link} />
+        </main>
+      </GatewayProvider>
+    );
+  }
 
   if (!apiKey) {
     return (

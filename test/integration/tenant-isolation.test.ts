@@ -27,6 +27,7 @@ import {
   ApiKeysDocument,
   CategorizeTransactionDocument,
   CreateApiKeyDocument,
+  CreateConnectLinkDocument,
   CreateDataShareDocument,
   DataSharesDocument,
   OwnerCashflowDocument,
@@ -812,6 +813,30 @@ describe('callers with no right to an owner’s rows', () => {
       expectRefused((await gateway.graphql(RevokeApiKeyDocument, { id }, caller.apiKey)).body);
     expect((await gateway.graphql(ViewerDocument, {}, victim.apiKey)).body.data!.viewer.id).toBe(victim.id);
   });
+
+  isolationCase(
+    'Mutation.createConnectLink',
+    'createConnectLink makes a link for the caller’s own journey only, which reads nothing of the owner',
+    async (caller, callerName) => {
+      const institutionId = await sandboxInstitutionId(gateway, victim.apiKey, 'Sandbox Berlin Group Bank');
+      const { body } = await gateway.graphql(
+        CreateConnectLinkDocument,
+        { redirectUri: REDIRECT_URI, institutionId },
+        caller.apiKey,
+      );
+      expectNothingOfVictim(body);
+      if (callerName !== 'another owner') return expectRefused(body);
+      const token = new URL(body.data!.createConnectLink.url).searchParams.get('link');
+      const response = await fetch(`${gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `ConnectLink ${token}` },
+        body: JSON.stringify({ query: print(AccountsDocument) }),
+      });
+      const answer = (await response.json()) as ExecutionResult<unknown>;
+      expectRefused(answer);
+      expectNothingOfVictim(answer);
+    },
+  );
 
   isolationCase(
     'Mutation.startConnection',

@@ -54,6 +54,14 @@ describe('configuration', () => {
     );
   });
 
+  it('lets a connect link be used for 15 minutes unless configured otherwise, an hour at most', () => {
+    expect(loadConfig({}).connectLinkTtlMs).toBe(900_000);
+    expect(loadConfig({ CONNECT_LINK_TTL_SECONDS: '300' }).connectLinkTtlMs).toBe(300_000);
+    expect(() => loadConfig({ CONNECT_LINK_TTL_SECONDS: '7200' })).toThrow(
+      'CONNECT_LINK_TTL_SECONDS must be a whole number of seconds from 60 to 3600',
+    );
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '  ' })).toMatchObject({ port: 4000, databaseUrl: undefined });
   });

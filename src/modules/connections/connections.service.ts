@@ -19,6 +19,7 @@ import { Consent } from './consent.entity';
 import { ConsentScope, ConsentStatus, READ_ONLY_SCOPES } from './consent-scope';
 import type { ConsentSecrets } from './consent-secrets';
 import { isAllowedRedirect } from './redirect-allow-list';
+import { checkConnectLinkJourney, spendConnectLink } from '../connect-links/connect-links.service';
 
 export const CONSENT_TOPIC = 'consent';
 
@@ -106,7 +107,9 @@ export class ConnectionsService {
     }
     checkRange('input.validForDays', input.validForDays, institution.maxConsentDays, institution.name);
     checkRange('input.historyDays', input.historyDays, institution.maxHistoryDays, institution.name);
-    await this.checkRedirect(principal.id, input.redirectUri);
+    // A link's redirectUri passed its maker's allow-list when the link was made; the journey must use that one.
+    if (principal.connectLink) checkConnectLinkJourney(principal.connectLink, input);
+    else await this.checkRedirect(principal.id, input.redirectUri);
 
     const connection = { id: undefined as string | undefined, ownerId, institutionId: institution.id };
     return this.openConsent(
@@ -451,6 +454,7 @@ export class ConnectionsService {
       psu,
     });
     const { consent, event } = await this.deps.dataSource.transaction(async (manager) => {
+      if (principal.connectLink) await spendConnectLink(manager, principal.connectLink, this.now());
       const connectionId =
         connection.id ??
         (await manager.save(manager.create(Connection, { ownerId: connection.ownerId, institutionId: institution.id })))
@@ -481,6 +485,7 @@ export class ConnectionsService {
           scopes: terms.scopes,
           validUntil: validUntil.toISOString(),
           historyDays: terms.historyDays,
+          ...(principal.connectLink ? { connectLinkId: principal.connectLink.id } : {}),
         },
       });
       return { consent: saved, event: await this.emit(manager, saved) };

@@ -8,6 +8,8 @@ export enum PrincipalKind {
   API_CLIENT = 'API_CLIENT',
   /** A lender that reads only what owners shared with it. */
   LENDER = 'LENDER',
+  /** A single-use connect link acting for one owner, for one consent journey only (never stored as a principal). */
+  CONNECT_LINK = 'CONNECT_LINK',
 }
 registerEnumType(PrincipalKind, { name: 'PrincipalKind', description: 'Who a caller is.' });
 

@@ -15,6 +15,14 @@ export interface AuthenticatedPrincipal {
   actsForOwnerId: string | null;
   scopes: ApiScope[];
   apiKeyId: string;
+  /** Set when the caller is a connect link (kind CONNECT_LINK): what its one consent journey may be. */
+  connectLink?: ConnectLinkGrant;
+}
+
+export interface ConnectLinkGrant {
+  id: string;
+  redirectUri: string;
+  institutionId: string | null;
 }
 
 export interface NewPrincipal {
@@ -143,6 +151,8 @@ function actsForOwner(principal: Principal): string | null {
       return principal.ownerId;
     case PrincipalKind.LENDER:
       return null;
+    case PrincipalKind.CONNECT_LINK:
+      throw new Error('a connect link is never stored as a principal');
     default: {
       const never: never = principal.kind;
       throw new Error(`unknown principal kind ${String(never)}`);

@@ -1,12 +1,20 @@
 import { createContext, useContext, useMemo, type ReactNode } from 'react';
 import { Provider } from 'urql';
-import { createGatewayClients, type GatewayClients } from '../lib/gateway-client';
+import { createGatewayClients, type AuthScheme, type GatewayClients } from '../lib/gateway-client';
 
 const GatewayContext = createContext<GatewayClients | null>(null);
 
 /** The signed-in key's clients, for every screen under it. */
-export function GatewayProvider({ apiKey, children }: { apiKey: string; children: ReactNode }) {
-  const clients = useMemo(() => createGatewayClients(apiKey), [apiKey]);
+export function GatewayProvider({
+  apiKey,
+  scheme,
+  children,
+}: {
+  apiKey: string;
+  scheme?: AuthScheme;
+  children: ReactNode;
+}) {
+  const clients = useMemo(() => createGatewayClients(apiKey, window.location.origin, scheme), [apiKey, scheme]);
   return <GatewayClientsProvider clients={clients}>{children}</GatewayClientsProvider>;
 }
 

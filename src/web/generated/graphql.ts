@@ -121,6 +121,7 @@ export type PaymentStatus =
 /** Who a caller is. */
 export type PrincipalKind =
   | 'API_CLIENT'
+  | 'CONNECT_LINK'
   | 'LENDER'
   | 'OWNER';
 

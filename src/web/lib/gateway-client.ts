@@ -13,8 +13,15 @@ export interface GatewayClients {
   isConnected(): boolean;
 }
 
-export function createGatewayClients(apiKey: string, origin: string = window.location.origin): GatewayClients {
-  const authorization = `Bearer ${apiKey}`;
+/** `ConnectLink` for a connect link, which the gateway accepts over HTTP only, for the connect screens' calls. */
+export type AuthScheme = 'Bearer' | 'ConnectLink';
+
+export function createGatewayClients(
+  credential: string,
+  origin: string = window.location.origin,
+  scheme: AuthScheme = 'Bearer',
+): GatewayClients {
+  const authorization = `${scheme} ${credential}`;
   const http = new Client({
     url: `${origin}/graphql`,
     exchanges: [fetchExchange],

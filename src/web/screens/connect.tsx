@@ -3,12 +3,13 @@ import { useMutation, useQuery } from 'urql';
 import { BankListDocument, StartBankConnectionDocument, type BankListQuery } from '../generated/graphql';
 import { durationChoices, READ_ONLY_SCOPES, validateConnectChoice, type Scope } from '../lib/connect-form';
 import { SCOPE_LABELS } from '../lib/format';
+import type { ConnectLinkJourney } from '../lib/session';
 import { ErrorNotice } from '../components/error-notice';
 
 type Bank = BankListQuery['institutions']['edges'][number]['node'];
 
 /** Steps 1 and 2 of the journey as screens: pick a bank, then choose what to share and for how long. */
-export function ConnectScreen() {
+export function ConnectScreen({ link }: { link?: ConnectLinkJourney }) {
   const [bank, setBank] = useState<Bank>();
   return (
     <section aria-labelledby="connect-title">
@@ -18,15 +19,19 @@ export function ConnectScreen() {
         <li aria-current={bank ? 'step' : undefined}>Choose what to share</li>
         <li>Confirm at your bank</li>
       </ol>
-      {bank ? <ShareForm bank={bank} onBack={() => setBank(undefined)} /> : <BankPicker onPicked={setBank} />}
+      {bank ? (
+        <ShareForm bank={bank} link={link} onBack={() => setBank(undefined)} />
+      ) : (
+        <BankPicker preselected={link?.institutionId} onPicked={setBank} />
+      )}
     </section>
   );
 }
 
-function BankPicker({ onPicked }: { onPicked: (bank: Bank) => void }) {
+function BankPicker({ preselected, onPicked }: { preselected?: string; onPicked: (bank: Bank) => void }) {
   const [search, setSearch] = useState('');
   const [country, setCountry] = useState('');
-  const [chosen, setChosen] = useState<string>();
+  const [chosen, setChosen] = useState(preselected);
   const [{ data, fetching, error }] = useQuery({
     query: BankListDocument,
     variables: { search: search.trim() || undefined, country: country || undefined },
@@ -91,14 +96,16 @@ function BankPicker({ onPicked }: { onPicked: (bank: Bank) => void }) {
   );
 }
 
-function ShareForm({ bank, onBack }: { bank: Bank; onBack: () => void }) {
+function ShareForm({ bank, link, onBack }: { bank: Bank; link?: ConnectLinkJourney; onBack: () => void }) {
   const durations = durationChoices(bank);
   const [scopes, setScopes] = useState<Scope[]>(READ_ONLY_SCOPES);
   const [validForDays, setValidForDays] = useState(durations.includes(90) ? 90 : durations[0]);
   const [historyDays, setHistoryDays] = useState(Math.min(90, bank.maxHistoryDays));
   const [errors, setErrors] = useState<ReturnType<typeof validateConnectChoice>>({});
   const [started, start] = useMutation(StartBankConnectionDocument);
-  const offered: Scope[] = bank.capabilities.includes('PIS') ? [...READ_ONLY_SCOPES, 'PAYMENTS'] : READ_ONLY_SCOPES;
+  // A connect link may not ask for payments (it lacks INITIATE_PAYMENTS): offer only what it can be granted.
+  const offered: Scope[] =
+    bank.capabilities.includes('PIS') && !link ? [...READ_ONLY_SCOPES, 'PAYMENTS'] : READ_ONLY_SCOPES;
 
   const toggle = (scope: Scope) =>
     setScopes((current) => (current.includes(scope) ? current.filter((s) => s !== scope) : [...current, scope]));
@@ -108,7 +115,8 @@ function ShareForm({ bank, onBack }: { bank: Bank; onBack: () => void }) {
     const found = validateConnectChoice(choice, bank);
     setErrors(found);
     if (Object.keys(found).length > 0) return;
-    const redirectUri = `${window.location.origin}/app/connect/callback`;
+    // With a link, the bank sends the user back to the frontend team's app the link was made for.
+    const redirectUri = link?.redirectUri ?? `${window.location.origin}/app/connect/callback`;
     const result = await start({ input: { institutionId: bank.id, ...choice, redirectUri } });
     // Step 3 happens at the bank: the browser leaves the app and comes back to /connect/callback.
     if (result.data) window.location.assign(result.data.startConnection.authorisationUrl);
