@@ -32,7 +32,11 @@ const FAN_OUT = (process.env.BENCH_FAN_OUT ?? '1000,5000').split(',').filter(Boo
 const MEASURED_EVENTS = 3;
 
 async function main(): Promise<void> {
-  const gateway = await startTestGateway();
+  // Every fan-out client subscribes with the one owner key: lift the per-key and per-socket caps past the largest run.
+  const most = String(Math.max(...FAN_OUT, 1) + 100);
+  const gateway = await startTestGateway({
+    env: { MAX_SUBSCRIPTIONS_PER_KEY: most, MAX_SUBSCRIPTIONS_PER_SOCKET: most },
+  });
   try {
     const owner = await gateway.makeOwner();
     const account = await makeAccount(gateway, owner.id);
