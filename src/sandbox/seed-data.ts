@@ -5,6 +5,11 @@ import { creditorReference, sandboxIban, sepaCreditorId } from './identifiers';
 import { SeededRandom } from './random';
 
 /**
+ * Over 400 lines on purpose: the sandbox's whole seeded business year lives here, the tables of counterparties and one
+ * small generator per kind of line, so that a reader sees every line a sandbox bank can serve in one file.
+ */
+
+/**
  * The sandbox banks' customers and the transactions their business accounts would see. Everything here is a pure
  * function of (seed, bank, PSU, day): two sandboxes with the same seed and clock serve the same data.
  */

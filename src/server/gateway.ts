@@ -63,6 +63,11 @@ import { ConnectLinksService } from '../modules/connect-links/connect-links.serv
 import { socketLimits, type SocketExtra } from './socket-limits';
 import { buildGatewaySchema } from './schema';
 
+/**
+ * Over 400 lines on purpose: this is the composition root, the one place that builds every service, both transports and
+ * the routes in start-up order, and closes them in reverse; splitting it would scatter that order across files.
+ */
+
 export interface Gateway {
   /** Where the gateway answers, e.g. `http://127.0.0.1:4000` (GraphQL at `/graphql`). */
   url: string;

@@ -28,6 +28,11 @@ import { encryptionKey, TokenCipher } from '../../src/security';
 import { startTestGateway, TEST_ENCRYPTION_KEY, type TestGateway } from '../support/test-gateway';
 
 /**
+ * Over 400 lines on purpose: the lender's whole contract (window edges, revocation, expiry, isolation, snapshot, cash
+ * flow, categories) runs against one gateway and its clock.
+ */
+
+/**
  * Issue 11: an owner shares a window of bank history with a lender, for a time. The lender reads only that, only
  * while the share is valid, every read logged; the snapshot it gets is signed with a published key.
  */

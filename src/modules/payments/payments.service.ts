@@ -22,6 +22,12 @@ import { FINAL_STATUSES, Payment, PaymentStatus } from './payment.entity';
 import { orderHash, parsePaymentOrder, type PaymentOrder, type PaymentOrderInput } from './payment-order';
 import { paymentStatusFromProvider } from './payment-status';
 
+/**
+ * Over 400 lines on purpose: one payment's lifecycle (idempotent creation, SCA return, polling, cancellation, sweep)
+ * shares the row lock, the bank call and the outbox write; validation and status mapping already live apart
+ * (payment-order.ts, payment-status.ts).
+ */
+
 export const PAYMENT_TOPIC = 'payment';
 export const PAYMENT_POLL_JOB = 'payment-status';
 export const PAYMENT_SWEEP_JOB = 'payment-sweep';

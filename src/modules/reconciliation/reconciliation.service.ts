@@ -22,6 +22,11 @@ import { PayoutReport } from '../payouts/payout-report.entity';
 import { Transaction, TransactionStatus } from '../transactions/transaction.entity';
 import { Match, MatchState } from './match.entity';
 
+/**
+ * Over 400 lines on purpose: it is the one bridge between the store and the pure engine (reading its inputs, writing
+ * its decisions and their events, and the owner's confirm/reject), all under the owner's reconciliation lock.
+ */
+
 export const RECONCILIATION_TOPIC = 'reconciliation';
 const NO_ID = '00000000-0000-0000-0000-000000000000';
 

@@ -17,6 +17,11 @@ import type { AppendedEvents, EventsService } from '../events/events.service';
 import { Transaction, TransactionStatus } from '../transactions/transaction.entity';
 import { AccountSyncState } from './account-sync-state.entity';
 
+/**
+ * Over 400 lines on purpose: one sync's steps (bank reads, feed diff, COPY of lines and outbox events, progress) run in
+ * one database transaction and share its state; the diff itself is the pure engine in ./engine.
+ */
+
 export const TRANSACTION_TOPIC = 'transaction';
 export const SYNC_TOPIC = 'sync';
 const SYNC_JOB = 'sync';

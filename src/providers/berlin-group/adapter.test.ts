@@ -13,6 +13,11 @@ import { ProviderError, type ConsentHandle, type PsuContext } from '../types';
 import { BerlinGroupAdapter } from './adapter';
 import type { ResilienceOptions } from '../shared/upstream';
 
+/**
+ * Over 400 lines on purpose: every Berlin Group flow the adapter speaks (consents, accounts, balances, transactions,
+ * paging, payments, failures) against the sandbox bank, one describe each.
+ */
+
 const present: PsuContext = { ipAddress: '203.0.113.7', userAgent: 'Mozilla/5.0' };
 const unattended: PsuContext = {};
 const callback = 'https://gateway.example/connections/callback?flow=bg';
