@@ -1,3 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { Account, AccountType } from '../../src/modules/accounts/account.entity';
+import { Connection } from '../../src/modules/connections/connection.entity';
+import { Principal, PrincipalKind } from '../../src/modules/principals/principal.entity';
 import type { ProviderTransaction } from '../../src/providers';
 
 /** Realistic business lines: customer transfers with references, card payments, direct debits, a few pending. */
@@ -27,4 +32,22 @@ export function feed(size: number, today: Date): ProviderTransaction[] {
     });
   }
   return lines;
+}
+
+/** A fresh owner, connection and empty account at the institution, for one measured sync. */
+export async function benchAccount(dataSource: DataSource, institutionId: string): Promise<Account> {
+  const owner = await dataSource
+    .getRepository(Principal)
+    .save({ kind: PrincipalKind.OWNER, displayName: 'bench owner', redirectUris: [] });
+  const connection = await dataSource.getRepository(Connection).save({ ownerId: owner.id, institutionId });
+  return dataSource.getRepository(Account).save({
+    connectionId: connection.id,
+    institutionId,
+    ownerId: owner.id,
+    providerAccountId: randomUUID(),
+    iban: null,
+    name: 'bench',
+    currency: 'EUR',
+    type: AccountType.CURRENT,
+  });
 }

@@ -5,7 +5,6 @@
  * Writes test/bench/results/sync-ingest-embedded.json.
  */
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,16 +13,13 @@ import { entities } from '../../src/modules';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
 import { MemoryJobRunner } from '../../src/jobs';
 import { createLogger } from '../../src/logger';
-import { Account, AccountType } from '../../src/modules/accounts/account.entity';
 import type { ConsentAccess } from '../../src/modules/connections/consent-access';
-import { Connection } from '../../src/modules/connections/connection.entity';
 import { EventsService } from '../../src/modules/events/events.service';
 import { Institution } from '../../src/modules/institutions/institution.entity';
 import { seedSandboxInstitutions } from '../../src/modules/institutions/institution.seed';
-import { Principal, PrincipalKind } from '../../src/modules/principals/principal.entity';
 import { SyncService } from '../../src/modules/sync/sync.service';
 import { MemoryMessaging } from '../../src/pubsub/memory-messaging';
-import { feed } from './bench-lines';
+import { benchAccount, feed } from './bench-lines';
 
 const SIZE = 10_000;
 const RUNS = 3;
@@ -53,22 +49,7 @@ async function main(): Promise<void> {
     const lines = feed(SIZE, today);
     const runs: number[] = [];
     for (let run = 0; run <= RUNS; run += 1) {
-      const owner = await dataSource
-        .getRepository(Principal)
-        .save({ kind: PrincipalKind.OWNER, displayName: 'bench owner', redirectUris: [] });
-      const connection = await dataSource
-        .getRepository(Connection)
-        .save({ ownerId: owner.id, institutionId: institution.id });
-      const account = await dataSource.getRepository(Account).save({
-        connectionId: connection.id,
-        institutionId: institution.id,
-        ownerId: owner.id,
-        providerAccountId: randomUUID(),
-        iban: null,
-        name: 'bench',
-        currency: 'EUR',
-        type: AccountType.CURRENT,
-      });
+      const account = await benchAccount(dataSource, institution.id);
       const started = process.hrtime.bigint();
       await sync.syncAccount(account, { historyDays: 400 }, async () => lines);
       // The first run warms the JIT and is not counted.

@@ -24,19 +24,18 @@ import { createDataSource, runMigrations } from '../../src/db/data-source';
 import { entities } from '../../src/modules';
 import { createLogger } from '../../src/logger';
 import { MemoryJobRunner } from '../../src/jobs';
-import { Account, AccountType } from '../../src/modules/accounts/account.entity';
+import { Account } from '../../src/modules/accounts/account.entity';
 import type { ConsentAccess } from '../../src/modules/connections/consent-access';
-import { Connection } from '../../src/modules/connections/connection.entity';
 import { EventsService } from '../../src/modules/events/events.service';
 import { Institution } from '../../src/modules/institutions/institution.entity';
 import { seedSandboxInstitutions } from '../../src/modules/institutions/institution.seed';
-import { Principal, PrincipalKind } from '../../src/modules/principals/principal.entity';
+import { Principal } from '../../src/modules/principals/principal.entity';
 import { SyncService } from '../../src/modules/sync/sync.service';
 import type { ProviderTransaction } from '../../src/providers';
 import { transactionFingerprint } from '../../src/modules/sync/engine';
 import { MemoryMessaging } from '../../src/pubsub/memory-messaging';
 import { ensureTestDatabase, TEST_DATABASE_URL } from '../support/services';
-import { feed } from './bench-lines';
+import { benchAccount, feed } from './bench-lines';
 
 const SIZES = [10_000, 50_000];
 const RUNS = 5;
@@ -99,22 +98,7 @@ async function main(): Promise<void> {
   async function measureOnce(
     lines: ProviderTransaction[],
   ): Promise<{ engineMs: number; copyMs: number; bareCopyMs: number }> {
-    const owner = await dataSource
-      .getRepository(Principal)
-      .save({ kind: PrincipalKind.OWNER, displayName: 'bench owner', redirectUris: [] });
-    const connection = await dataSource
-      .getRepository(Connection)
-      .save({ ownerId: owner.id, institutionId: institution.id });
-    const account = await dataSource.getRepository(Account).save({
-      connectionId: connection.id,
-      institutionId: institution.id,
-      ownerId: owner.id,
-      providerAccountId: randomUUID(),
-      iban: null,
-      name: 'bench',
-      currency: 'EUR',
-      type: AccountType.CURRENT,
-    });
+    const account = await benchAccount(dataSource, institution.id);
     try {
       const started = process.hrtime.bigint();
       const counts = await sync.syncAccount(account, { historyDays: 400 }, async () => lines);
@@ -138,8 +122,8 @@ async function main(): Promise<void> {
         release();
       }
     } finally {
-      await dataSource.getRepository(Principal).delete({ id: owner.id });
-      await dataSource.query('DELETE FROM outbox_batch WHERE owner_id = $1', [owner.id]);
+      await dataSource.getRepository(Principal).delete({ id: account.ownerId });
+      await dataSource.query('DELETE FROM outbox_batch WHERE owner_id = $1', [account.ownerId]);
     }
   }
 
