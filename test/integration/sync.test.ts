@@ -6,9 +6,15 @@ import { startGatewayProcess } from '../support/gateway-process';
 import { deleteRedisKeys } from '../support/services';
 import { startTestGateway, testTarget, type TestGateway } from '../support/test-gateway';
 
-/** A clock the test moves forward, shared by the sync engine and the sandbox banks. */
+/**
+ * A clock the test moves forward, shared by the sync engine and the sandbox banks. It starts at 05:00 UTC today: which
+ * sandbox lines are still pending depends on the hour (card lines book early in the morning), so a test run at any
+ * hour sees the same pending lines instead of none just after the banks' booking run.
+ */
 function testClock() {
-  let offsetMs = 0;
+  const start = new Date();
+  start.setUTCHours(5, 0, 0, 0);
+  let offsetMs = start.getTime() - Date.now();
   return { now: () => new Date(Date.now() + offsetMs), advanceDays: (days: number) => (offsetMs += days * 86_400_000) };
 }
 
