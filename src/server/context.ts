@@ -17,7 +17,7 @@ export interface GatewayContext {
   requestIp?: string;
   loaders: Loaders;
   /**
-   * Replaces `loaders` with fresh ones. A subscription's context lives as long as the subscription, so each event
+   * Drops `loaders`, so the next use builds fresh ones. A subscription's context lives as long as the subscription, so each event
    * calls this before its fields resolve: a loader cache made at subscribe time would serve stale rows.
    */
   renewLoaders(): void;

@@ -47,7 +47,8 @@ import { parseEncryptionKey, loadOrCreateEncryptionKey } from '../security/encry
 import { TokenCipher, type EncryptionKey } from '../security/token-cipher';
 import type { AuthenticatedPrincipal } from '../modules/principals/principals.service';
 import type { PsuContext } from '../providers';
-import { createLoaders, type LoaderDeps } from './loaders';
+import { BatchedWebSocket } from './batched-websocket';
+import { createLoaders, type LoaderDeps, type Loaders } from './loaders';
 import type { GatewayContext } from './context';
 import { explorerRouter } from './explorer';
 import { createFormatError, createWebSocketFormatError, jsonErrors } from './format-error';
@@ -243,17 +244,21 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const schema = await buildGatewaySchema({ get: (resolverClass) => resolverInstances.get(resolverClass) });
     const loaderDeps: LoaderDeps = { dataSource, balances };
     const contextFor = (principal: AuthenticatedPrincipal, psu: PsuContext, requestIp?: string): GatewayContext => {
-      const context: GatewayContext = {
+      // Built on first use: a query that reads no rows (`viewer`), or a subscription event whose fields need none,
+      // pays nothing for them.
+      let loaders: Loaders | null = null;
+      return {
         principal,
         psu,
         requestIp,
-        loaders: createLoaders(loaderDeps, principal.actsForOwnerId, psu),
+        get loaders() {
+          return (loaders ??= createLoaders(loaderDeps, principal.actsForOwnerId, psu));
+        },
         renewLoaders: () => {
-          context.loaders = createLoaders(loaderDeps, principal.actsForOwnerId, psu);
+          loaders = null;
         },
         events,
       };
-      return context;
     };
 
     const app = express();
@@ -266,6 +271,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       server: httpServer,
       path: '/graphql',
       maxPayload: config.limits.wsMaxPayloadBytes,
+      WebSocket: BatchedWebSocket,
     });
     const formatWebSocketError = createWebSocketFormatError(logger);
     const wsCleanup = useServer<Record<string, unknown>, SocketExtra>(

@@ -1,4 +1,5 @@
 import type { DataSource, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 
 /**
  * The row an event names, read with the event in the same query: a `transaction` event carries the id of its line,
@@ -55,15 +56,30 @@ export async function readEventPage<T, R extends ObjectLiteral>(
     metadata && query.rows
       ? `LEFT JOIN "${metadata.tableName}" r ON r.id = (e.payload->>'${query.rows.key}')::uuid AND r.owner_id = e.owner_id`
       : '';
+  // A batch holds up to EVENTS_PER_ROW events. Only the batches the page needs are expanded: the first `limit`
+  // batches after the cursor (each holds at least one event after it), cut where the events before them fill the page.
+  const owner = query.ownerId ? 'AND owner_id = $4' : '';
   const raw = (await dataSource.query(
-    `SELECT h.expired_through::text AS expired_through, e.sequence::text AS sequence, e.owner_id, e.payload${rowColumns}
+    `WITH batches AS (
+       SELECT owner_id, first_sequence, last_sequence, payloads,
+              last_sequence - greatest(first_sequence, $2 + 1) + 1 AS wanted
+         FROM outbox_batch
+        WHERE topic = $1 AND last_sequence > $2 ${owner}
+        ORDER BY last_sequence
+        LIMIT $3
+     ), needed AS (
+       SELECT * FROM (
+         SELECT batches.*, sum(wanted) OVER (ORDER BY last_sequence) - wanted AS before FROM batches
+       ) counted
+        WHERE before < $3
+     )
+     SELECT h.expired_through::text AS expired_through, e.sequence::text AS sequence, e.owner_id, e.payload${rowColumns}
        FROM outbox_horizon h
        LEFT JOIN LATERAL (
          SELECT b.owner_id, b.first_sequence + p.n - 1 AS sequence, p.payload
-           FROM outbox_batch b
+           FROM needed b
            CROSS JOIN LATERAL json_array_elements(b.payloads) WITH ORDINALITY AS p(payload, n)
-          WHERE b.topic = $1 AND b.last_sequence > $2 ${query.ownerId ? 'AND b.owner_id = $4' : ''}
-            AND b.first_sequence + p.n - 1 > $2
+          WHERE b.first_sequence + p.n - 1 > $2
           ORDER BY b.last_sequence, p.n
           LIMIT $3
        ) e ON true
@@ -84,14 +100,41 @@ export async function readEventPage<T, R extends ObjectLiteral>(
 
 /** Turns the prefixed raw columns into an entity, converting each value as TypeORM would (dates, numerics...). */
 function hydrate<R>(dataSource: DataSource, metadata: EntityMetadata, raw: Record<string, unknown>): R | null {
-  const [primary] = metadata.primaryColumns;
-  if (raw[`${ROW_PREFIX}${primary.databaseName}`] === null) return null;
+  const { primaryKey, columns } = hydrationPlan(metadata);
+  if (raw[primaryKey] === null) return null;
   const entity = metadata.create() as R & ObjectLiteral;
-  for (const column of metadata.columns) {
-    if (column.relationMetadata && !column.isVirtual && column.propertyName === column.relationMetadata.propertyName)
-      continue;
-    const value = raw[`${ROW_PREFIX}${column.databaseName}`];
-    entity[column.propertyName as keyof typeof entity] = dataSource.driver.prepareHydratedValue(value, column);
+  for (const { key, column } of columns) {
+    entity[column.propertyName as keyof typeof entity] = dataSource.driver.prepareHydratedValue(raw[key], column);
   }
   return entity;
+}
+
+interface HydrationPlan {
+  primaryKey: string;
+  /** The columns an entity is built from (a relation's own property is not one) and their keys in a raw row. */
+  columns: Array<{ key: string; column: ColumnMetadata }>;
+}
+
+/** Worked out once per entity: a replay hydrates thousands of rows of the same table. */
+const plans = new WeakMap<EntityMetadata, HydrationPlan>();
+
+function hydrationPlan(metadata: EntityMetadata): HydrationPlan {
+  let plan = plans.get(metadata);
+  if (!plan) {
+    plan = {
+      primaryKey: `${ROW_PREFIX}${metadata.primaryColumns[0].databaseName}`,
+      columns: metadata.columns
+        .filter(
+          (column) =>
+            !(
+              column.relationMetadata &&
+              !column.isVirtual &&
+              column.propertyName === column.relationMetadata.propertyName
+            ),
+        )
+        .map((column) => ({ key: `${ROW_PREFIX}${column.databaseName}`, column })),
+    };
+    plans.set(metadata, plan);
+  }
+  return plan;
 }

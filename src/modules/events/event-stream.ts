@@ -1,7 +1,7 @@
 import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
 import type { DataSource, ObjectLiteral } from 'typeorm';
 import { CursorExpiredError, StreamInterruptedError } from './events.errors';
-import { readEventPage, type EventRows, type StoredEvent } from './event-page';
+import { readEventPage, type EventPage, type EventRows, type StoredEvent } from './event-page';
 import type { FeedSubscriber, TopicFeed } from './topic-feed';
 
 export interface DeliveredEvent<T, R = never> {
@@ -32,6 +32,14 @@ export interface EventStreamOptions<T, R extends ObjectLiteral> {
   rows?: EventRows<R>;
 }
 
+interface PageRead<T, R extends ObjectLiteral> {
+  feed: TopicFeed<T, R>;
+  after: bigint;
+  /** The feed's high water when the read started. */
+  handedOut: bigint;
+  page: Promise<EventPage<T, R>>;
+}
+
 /**
  * One subscriber's stream. It replays from the store a page at a time, only as fast as the client takes events, and
  * goes live (fed by the gateway's `TopicFeed`) once its replay has reached what the feed has handed out. `last` is
@@ -53,6 +61,8 @@ export class EventStream<T, R extends ObjectLiteral>
   private notify: (() => void) | null = null;
   /** The last cursor handed to the client: where it resumes after an error. */
   private delivered: string | null;
+  /** The next replay page, read ahead while the client takes the current one. */
+  private prefetched: PageRead<T, R> | null = null;
   private readonly readPolicy = retry(handleAll, {
     maxAttempts: READ_ATTEMPTS - 1,
     backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2_000 }),
@@ -88,6 +98,7 @@ export class EventStream<T, R extends ObjectLiteral>
 
   async return(): Promise<IteratorResult<DeliveredEvent<T, R>>> {
     this.done = true;
+    this.prefetched = null;
     this.feed?.remove(this);
     this.notify?.();
     return { value: undefined, done: true };
@@ -116,17 +127,12 @@ export class EventStream<T, R extends ObjectLiteral>
   }
 
   private async replayPage(): Promise<void> {
-    const { dataSource, ownerId, rows } = this.options;
-    const feed = this.feed as TopicFeed<T, R>;
-    const handedOut = feed.highWater;
-    const page = await this.readPolicy
-      .execute(() =>
-        readEventPage<T, R>(dataSource, { topic: feed.topic, ownerId, after: this.last, limit: REPLAY_PAGE, rows }),
-      )
-      .catch(async (error: unknown) => {
-        await this.return();
-        throw new StreamInterruptedError(this.delivered, error);
-      });
+    const read = this.prefetched?.after === this.last ? this.prefetched : this.readPage();
+    this.prefetched = null;
+    const page = await read.page.catch(async (error: unknown) => {
+      await this.return();
+      throw new StreamInterruptedError(this.delivered, error);
+    });
     const fromStart = this.fromStart;
     this.fromStart = false;
     if (page.expiredThrough > this.last) {
@@ -138,11 +144,31 @@ export class EventStream<T, R extends ObjectLiteral>
       if (page.events.length === 0) this.last = page.expiredThrough;
     }
     for (const event of page.events) this.take(event);
-    if (page.events.length < REPLAY_PAGE) {
+    if (page.events.length === REPLAY_PAGE) {
+      // More may follow: the next page is read while the client takes this one. Handing out this page runs as one
+      // chain of promise callbacks; the turn yielded here lets the read reach the database before that chain starts.
+      if (!this.done) {
+        this.prefetched = this.readPage();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } else {
       // The page held every event of this owner up to the query's snapshot, which includes all the feed had handed out.
-      if (handedOut > this.last) this.last = handedOut;
-      if (this.last >= feed.highWater && !this.done) this.live = true;
+      if (read.handedOut > this.last) this.last = read.handedOut;
+      if (this.last >= read.feed.highWater && !this.done) this.live = true;
     }
+  }
+
+  /** Starts reading the page after `last`, noting first how far the feed had got: the read sees at least that far. */
+  private readPage(): PageRead<T, R> {
+    const { dataSource, ownerId, rows } = this.options;
+    const feed = this.feed as TopicFeed<T, R>;
+    const after = this.last;
+    const page = this.readPolicy.execute(() =>
+      readEventPage<T, R>(dataSource, { topic: feed.topic, ownerId, after, limit: REPLAY_PAGE, rows }),
+    );
+    // A prefetched page may never be awaited (the client left); its failure is reported only if it is.
+    page.catch(() => undefined);
+    return { feed, after, handedOut: feed.highWater, page };
   }
 
   private take(event: StoredEvent<T, R>): void {
