@@ -5,7 +5,8 @@
  * (a bank's 5-decimal line) are kept rather than rounded away. Each field says what its sign means.
  */
 import Decimal from 'decimal.js';
-import { Field, UseMiddleware } from 'type-graphql';
+import { defaultFieldResolver, isObjectType, type GraphQLSchema } from 'graphql';
+import { Extensions, Field } from 'type-graphql';
 
 /** ISO 4217 currencies whose minor unit is not two decimals (ISO 4217 list one, 2024). */
 const MINOR_UNITS: Readonly<Record<string, number>> = {
@@ -51,9 +52,15 @@ export function formatMoney(amount: string | Decimal, currency: string | null | 
   return value.toFixed(Math.max(minorUnits(currency), value.decimalPlaces()));
 }
 
+/** The field extension that marks a MoneyField and holds how it finds its currency. */
+const MONEY_EXTENSION = 'moneyCurrencyOf';
+
+type CurrencyOf = (parent: unknown) => string | null | undefined;
+
 /**
  * A GraphQL amount field: a String documented as Money, formatted by `formatMoney` in the currency `currencyOf` reads
- * from the parent object. `meaning` says what the amount is and what its sign means.
+ * from the parent object. `meaning` says what the amount is and what its sign means. The formatting itself is added
+ * to the built schema by `formatMoneyFields`.
  */
 export function MoneyField<T>(
   meaning: string,
@@ -62,9 +69,33 @@ export function MoneyField<T>(
 ): PropertyDecorator {
   return (target, key) => {
     Field(() => String, { nullable: options.nullable, description: `${meaning} ${MONEY_FORMAT}` })(target, key);
-    UseMiddleware(async ({ root }, next) => {
-      const value = (await next()) as string | Decimal | null | undefined;
-      return value === null || value === undefined ? value : formatMoney(value, currencyOf(root as T));
-    })(target, key);
+    Extensions({ [MONEY_EXTENSION]: currencyOf })(target, key);
   };
+}
+
+/**
+ * Wraps each MoneyField's resolver so that it formats the amount it returns. Not a type-graphql middleware: those
+ * always run as async functions, and a promise per amount cost a replay of the transaction stream a sixth of its
+ * time; here a plain amount is formatted in the same call.
+ */
+export function formatMoneyFields(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type)) continue;
+    for (const field of Object.values(type.getFields())) {
+      const currencyOf = field.extensions[MONEY_EXTENSION] as CurrencyOf | undefined;
+      if (!currencyOf) continue;
+      const resolve = field.resolve ?? defaultFieldResolver;
+      const format = (root: unknown, value: unknown) =>
+        value === null || value === undefined ? value : formatMoney(value as string | Decimal, currencyOf(root));
+      field.resolve = (root, args, context, info) => {
+        const value: unknown = resolve(root, args, context, info);
+        return isPromise(value) ? value.then((resolved) => format(root, resolved)) : format(root, value);
+      };
+    }
+  }
+  return schema;
+}
+
+function isPromise(value: unknown): value is Promise<unknown> {
+  return typeof (value as Promise<unknown> | null)?.then === 'function';
 }

@@ -1,5 +1,6 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type AuthChecker, type ContainerType, type BuildSchemaOptions, type PubSub } from 'type-graphql';
+import { formatMoneyFields } from '../common/money';
 import { resolverBindings } from '../modules';
 import type { ApiScope } from '../modules/principals/api-scope';
 import type { GatewayContext } from './context';
@@ -28,14 +29,15 @@ const topicsAreNotUsed: PubSub = {
  * Builds the executable schema. `container` hands type-graphql the resolver instances built with their services;
  * it is optional so the schema can be printed (`npm run schema:emit`) without a database.
  */
-export function buildGatewaySchema(container?: ContainerType): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function buildGatewaySchema(container?: ContainerType): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers,
     container,
     authChecker,
     pubSub: topicsAreNotUsed,
     validate: { forbidUnknownValues: false },
   });
+  return formatMoneyFields(schema);
 }
 
 /** The SDL committed in schema/schema.graphql, sorted so that reordering code does not churn the file. */

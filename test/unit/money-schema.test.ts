@@ -5,6 +5,8 @@ import {
   isObjectType,
   isScalarType,
   type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
   type GraphQLInputField,
 } from 'graphql';
 import { MONEY_FORMAT } from '../../src/common/money';
@@ -57,6 +59,18 @@ describe('amounts in the GraphQL schema', () => {
       .filter(({ field, output }) => output && !field.description?.includes(MONEY_FORMAT))
       .map(({ where }) => where);
     expect(undocumented).toEqual([]);
+  });
+
+  it('come out in their currency’s minor units, formatted in the same call that reads them', async () => {
+    const schema = await buildGatewaySchema();
+    const amount = (schema.getType('Transaction') as GraphQLObjectType).getFields().amount;
+    const resolve = (stored: string, currency: string) =>
+      amount.resolve!({ amount: stored, currency }, {}, {}, {} as GraphQLResolveInfo);
+    expect(resolve('12.5', 'EUR')).toBe('12.50');
+    expect(resolve('-1500.00000', 'JPY')).toBe('-1500');
+    expect(resolve('12.34500', 'KWD')).toBe('12.345');
+    expect(resolve('0.00000', 'EUR')).toBe('0.00');
+    expect(resolve('7.12345', 'EUR')).toBe('7.12345');
   });
 
   it('recognise amount names and leave others alone', () => {
