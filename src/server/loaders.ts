@@ -36,26 +36,13 @@ export function createLoaders({ dataSource, balances }: LoaderDeps, ownerId: str
   });
 
   // Keys are whole accounts (already loaded under the owner's authority) so the batch knows each one's connection
-  // and bank id without another query. One batch = one consent per connection = one getBalances call per bank, every
-  // bank at once; a bank that fails puts its error in its own accounts' slots only.
+  // and bank id without another query. One batch = one query for every connection's consent and one getBalances
+  // call per bank, every bank at once; a bank that fails puts its error in its own accounts' slots only.
   const balancesLoader = new DataLoader<Account, AccountBalances, string>(
     async (accounts) => {
-      const groups = new Map<string, number[]>();
-      accounts.forEach((account, index) =>
-        groups.set(account.connectionId, [...(groups.get(account.connectionId) ?? []), index]),
-      );
-      const results = new Array<AccountBalances | Error>(accounts.length);
-      await Promise.all(
-        [...groups].map(async ([connectionId, indexes]) => {
-          const group = indexes.map((index) => accounts[index]!);
-          const read =
-            ownerId && group.every((account) => account.ownerId === ownerId)
-              ? await balances.readConnection(connectionId, group, psu).catch((error: Error) => group.map(() => error))
-              : group.map(() => new NotFoundError('no account with this id'));
-          indexes.forEach((index, position) => (results[index] = read[position]!));
-        }),
-      );
-      return results;
+      const owned = accounts.filter((account) => ownerId && account.ownerId === ownerId);
+      const read = new Map((await balances.readAccounts(owned, psu)).map((result, index) => [owned[index]!, result]));
+      return accounts.map((account) => read.get(account) ?? new NotFoundError('no account with this id'));
     },
     { cacheKeyFn: (account) => account.id },
   );

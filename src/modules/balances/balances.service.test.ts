@@ -32,13 +32,13 @@ function setup(start: string) {
     },
   } as unknown as ProviderAdapter;
   const consentAccess = {
-    forConnection: async (connectionId: string): Promise<BankAccess> => ({
-      connectionId,
-      consent,
-      institution,
-      adapter,
-      handle: { providerConsentId: 'x' },
-    }),
+    forConnections: async (connectionIds: string[]): Promise<Map<string, BankAccess>> =>
+      new Map(
+        connectionIds.map((connectionId) => [
+          connectionId,
+          { connectionId, consent, institution, adapter, handle: { providerConsentId: 'x' } },
+        ]),
+      ),
   } as unknown as ConsentAccess;
   const messaging = new MemoryMessaging(() => now.getTime());
   const service = new BalancesService({ consentAccess, messaging, now: () => now });
@@ -46,7 +46,7 @@ function setup(start: string) {
     service,
     calls,
     messaging,
-    read: (psu: PsuContext) => service.readConnection('c-1', accounts, psu) as Promise<AccountBalances[]>,
+    read: (psu: PsuContext) => service.readAccounts(accounts, psu) as Promise<AccountBalances[]>,
     advance: (ms: number) => (now = new Date(now.getTime() + ms)),
     failWith: (error: ProviderError | undefined) => (failure = error),
   };
@@ -81,7 +81,7 @@ describe('the unattended access budget', () => {
 
   it('asks the bank for every account of the connection in one call, and only for those that need a live read', async () => {
     const bank = setup('2026-11-25T08:00:00Z');
-    await bank.service.readConnection('c-1', [accounts[0]!], UNATTENDED);
+    await bank.service.readAccounts([accounts[0]!], UNATTENDED);
     await bank.read(UNATTENDED);
     expect(bank.calls.map((call) => call.ids)).toEqual([['p-1'], ['p-2']]);
   });
@@ -105,7 +105,7 @@ describe('the unattended access budget', () => {
     // Another replica (or a cache eviction) spent today's budget without leaving balances behind.
     for (let spent = 0; spent < 4; spent += 1)
       await bank.messaging.cacheIncrement('balances:budget:consent-1:a-1:2026-11-25', 3600);
-    const [exhausted, other] = await bank.service.readConnection('c-1', accounts, UNATTENDED);
+    const [exhausted, other] = await bank.service.readAccounts(accounts, UNATTENDED);
     expect(exhausted).toBeInstanceOf(ProviderError);
     expect(exhausted).toMatchObject({
       code: 'ACCESS_LIMIT_REACHED',

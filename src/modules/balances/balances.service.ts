@@ -2,7 +2,7 @@ import { DAY_MS } from '../../common/dates';
 import { ProviderError, type ProviderBalance, type PsuContext } from '../../providers';
 import type { Cache } from '../../pubsub/cache';
 import type { Account } from '../accounts/account.entity';
-import type { ConsentAccess } from '../connections/consent-access';
+import type { BankAccess, ConsentAccess } from '../connections/consent-access';
 import type { Consent } from '../connections/consent.entity';
 import { BalancesSource } from './balance.types';
 
@@ -52,21 +52,36 @@ export class BalancesService {
   }
 
   /**
-   * The balances of accounts under one connection, in the order given, with an error in the slot of an account that
-   * failed. At most one `getBalances` call to the bank for all of them, and none when the consent is not live.
+   * The balances of accounts, in the order given, with an error in the slot of an account that failed: one query for
+   * every connection's consent, then at most one `getBalances` call per bank, and none where the consent is not live.
    */
-  async readConnection(
-    connectionId: string,
+  async readAccounts(accounts: readonly Account[], psu: PsuContext): Promise<Array<AccountBalances | Error>> {
+    const groups = new Map<string, number[]>();
+    accounts.forEach((account, index) =>
+      groups.set(account.connectionId, [...(groups.get(account.connectionId) ?? []), index]),
+    );
+    const accesses = groups.size > 0 ? await this.deps.consentAccess.forConnections([...groups.keys()]) : new Map();
+    const results = new Array<AccountBalances | Error>(accounts.length);
+    await Promise.all(
+      [...groups].map(async ([connectionId, indexes]) => {
+        const group = indexes.map((index) => accounts[index]!);
+        const access = accesses.get(connectionId) as BankAccess | Error;
+        const read =
+          access instanceof Error
+            ? group.map(() => access)
+            : await this.readUnder(access, group, psu).catch((error: Error) => group.map(() => error));
+        indexes.forEach((index, position) => (results[index] = read[position]!));
+      }),
+    );
+    return results;
+  }
+
+  /** One connection's accounts under its live consent. */
+  private async readUnder(
+    access: BankAccess,
     accounts: readonly Account[],
     psu: PsuContext,
   ): Promise<Array<AccountBalances | Error>> {
-    let access;
-    try {
-      access = await this.deps.consentAccess.forConnection(connectionId);
-    } catch (error) {
-      if (error instanceof ProviderError) return accounts.map(() => error);
-      throw error;
-    }
     const { consent, institution, adapter, handle } = access;
     const now = this.now();
     const cached = await Promise.all(accounts.map((account) => this.cached(account.id)));

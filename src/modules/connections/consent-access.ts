@@ -29,21 +29,41 @@ export class ConsentAccess {
   ) {}
 
   async forConnection(connectionId: string): Promise<BankAccess> {
-    // One round trip for the connection, its bank and its consents: this runs for every bank of every query.
-    const connection = (await this.dataSource
+    const access = (await this.forConnections([connectionId])).get(connectionId)!;
+    if (access instanceof Error) throw access;
+    return access;
+  }
+
+  /**
+   * `forConnection` for several connections in one round trip (their banks and consents joined): a query over
+   * every bank's accounts reads every connection's consent at once. A connection without a live consent gets its
+   * typed error in its place.
+   */
+  async forConnections(connectionIds: readonly string[]): Promise<Map<string, BankAccess | Error>> {
+    const connections = (await this.dataSource
       .getRepository(Connection)
       .createQueryBuilder('connection')
       .innerJoinAndSelect('connection.institution', 'institution')
       .leftJoinAndMapMany('connection.consents', Consent, 'consent', 'consent.connectionId = connection.id')
-      .where('connection.id = :connectionId', { connectionId })
+      .where('connection.id IN (:...connectionIds)', { connectionIds })
       .orderBy('consent.createdAt', 'DESC')
-      .getOneOrFail()) as Connection & { consents: Consent[] };
+      .getMany()) as Array<Connection & { consents: Consent[] }>;
+    const found = new Map(connections.map((connection) => [connection.id, connection]));
+    return new Map(
+      connectionIds.map((connectionId) => {
+        const connection = found.get(connectionId);
+        return [connectionId, connection ? this.accessTo(connection) : new Error(`no connection ${connectionId}`)];
+      }),
+    );
+  }
+
+  private accessTo(connection: Connection & { consents: Consent[] }): BankAccess | ProviderError {
     const { consents } = connection;
     const live = consents.find((consent) => consent.status === ConsentStatus.ACTIVE);
     const handle = live && this.secrets.handle(live);
-    if (!live || !handle) throw noLiveConsent(consents[0], connection.institution);
+    if (!live || !handle) return noLiveConsent(consents[0], connection.institution);
     return {
-      connectionId,
+      connectionId: connection.id,
       consent: live,
       institution: connection.institution,
       adapter: this.registry.forInstitution(connection.institution),

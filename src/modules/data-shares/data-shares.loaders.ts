@@ -22,26 +22,9 @@ export function sharedBalancesLoader(
     context,
     SHARED_BALANCES,
     () =>
-      new DataLoader<Account, AccountBalances, string>(
-        async (accounts) => {
-          const results = new Array<AccountBalances | Error>(accounts.length);
-          const groups = new Map<string, number[]>();
-          accounts.forEach((account, index) =>
-            groups.set(account.connectionId, [...(groups.get(account.connectionId) ?? []), index]),
-          );
-          await Promise.all(
-            [...groups].map(async ([connectionId, indexes]) => {
-              const group = indexes.map((index) => accounts[index]!);
-              const read = await balances
-                .readConnection(connectionId, group, {})
-                .catch((error: Error) => group.map(() => error));
-              indexes.forEach((index, position) => (results[index] = read[position]!));
-            }),
-          );
-          return results;
-        },
-        { cacheKeyFn: (account) => account.id },
-      ),
+      new DataLoader<Account, AccountBalances, string>(async (accounts) => balances.readAccounts(accounts, {}), {
+        cacheKeyFn: (account) => account.id,
+      }),
   );
 }
 
