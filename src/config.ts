@@ -94,6 +94,12 @@ const schema = z.object({
   MAX_SUBSCRIPTIONS_PER_KEY: positiveInt(100),
   /** Operations per API key per second, a token bucket refilled every second (Redis with REDIS_URL). */
   RATE_LIMIT_PER_SECOND: positiveInt(100),
+  /**
+   * Operations of one API key running at once in one gateway process; the key's next ones wait their turn (up to
+   * MAX_QUEUED_REQUESTS_PER_KEY, then RATE_LIMITED), so one tenant's burst of heavy queries cannot stall the others.
+   */
+  MAX_CONCURRENT_REQUESTS_PER_KEY: positiveInt(4),
+  MAX_QUEUED_REQUESTS_PER_KEY: positiveInt(100),
   /** Failed authentications per client address per minute before it is refused for the rest of the minute. */
   AUTH_FAILURES_PER_MINUTE: positiveInt(20),
   /**
@@ -186,6 +192,8 @@ export interface EdgeLimits {
   readonly subscriptionsPerSocket: number;
   readonly subscriptionsPerKey: number;
   readonly requestsPerSecond: number;
+  readonly concurrentRequestsPerKey: number;
+  readonly queuedRequestsPerKey: number;
   readonly authFailuresPerMinute: number;
 }
 
@@ -260,6 +268,8 @@ export function loadConfig(env: Environment = process.env): Config {
       subscriptionsPerSocket: values.MAX_SUBSCRIPTIONS_PER_SOCKET,
       subscriptionsPerKey: values.MAX_SUBSCRIPTIONS_PER_KEY,
       requestsPerSecond: values.RATE_LIMIT_PER_SECOND,
+      concurrentRequestsPerKey: values.MAX_CONCURRENT_REQUESTS_PER_KEY,
+      queuedRequestsPerKey: values.MAX_QUEUED_REQUESTS_PER_KEY,
       authFailuresPerMinute: values.AUTH_FAILURES_PER_MINUTE,
     }),
   });

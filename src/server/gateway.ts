@@ -3,7 +3,10 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { CloseCode } from 'graphql-ws';
@@ -48,6 +51,7 @@ import { TokenCipher, type EncryptionKey } from '../security/token-cipher';
 import type { AuthenticatedPrincipal } from '../modules/principals/principals.service';
 import type { PsuContext } from '../providers';
 import { BatchedWebSocket } from './batched-websocket';
+import { KeyConcurrency, requestPlace } from './key-concurrency';
 import { createLoaders, type LoaderDeps, type Loaders } from './loaders';
 import type { GatewayContext } from './context';
 import { explorerRouter } from './explorer';
@@ -140,6 +144,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       logger,
     });
     cleanup.push(['rate limits', () => rateLimits.close()]);
+    const keyConcurrency = new KeyConcurrency(
+      config.limits.concurrentRequestsPerKey,
+      config.limits.queuedRequestsPerKey,
+    );
 
     const jobs = await createJobRunner({ redisUrl: config.redisUrl, prefix: `${config.redisPrefix}jobs`, logger });
     cleanup.push(['jobs', () => jobs.close()]);
@@ -336,6 +344,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           },
         },
         ApolloServerPluginLandingPageDisabled(),
+        // No response here is cacheable (every one is one owner's), and Apollo's cache-control plugin, on by default,
+        // wraps every field's resolver to compute a cache policy nobody reads.
+        ApolloServerPluginCacheControlDisabled(),
         limitsPlugin(config.limits),
         inputGuardPlugin(),
         connectLinkGuardPlugin(),
@@ -374,19 +385,19 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       '/graphql',
       express.json({ limit: '1mb' }),
       expressMiddleware(apollo, {
-        context: async ({ req }) =>
-          contextFor(
-            await authenticateWithinLimits(
-              req.headers.authorization,
-              req.ip,
-              principals,
-              rateLimits,
-              true,
-              connectLinks,
-            ),
-            psuFrom(req.get('x-psu-ip-address')),
+        context: async ({ req, res }) => {
+          const place = requestPlace(keyConcurrency, req, res);
+          const principal = await authenticateWithinLimits(
+            req.headers.authorization,
             req.ip,
-          ),
+            principals,
+            rateLimits,
+            true,
+            connectLinks,
+          );
+          await place.take(principal.apiKeyId);
+          return contextFor(principal, psuFrom(req.get('x-psu-ip-address')), req.ip);
+        },
       }),
     );
     app.use(jsonErrors(logger));
