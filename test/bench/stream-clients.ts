@@ -1,8 +1,10 @@
 /**
- * The subscribers of `bench:stream`'s fan-out, in a process of their own so the gateway's memory and CPU are measured
- * alone. Opens N clients, GraphQL (`transactionAdded`) or raw `ws`, and for each event label reports every client's
- * delivery latency (the event carries its send time) once all N have it.
- * Usage: stream-clients.ts graphql|raw <count> <url> [apiKey]
+ * The clients of `bench:stream`, in a process of their own so the gateway's memory and CPU are measured alone.
+ * - graphql|raw: opens N clients, GraphQL (`transactionAdded`) or raw `ws`, and for each event label reports every
+ *   client's delivery latency (the event carries its send time) once all N have it.
+ * - replay: one GraphQL client replays `transactionChanged` from "0" and reports, as label `replay`, the time from its
+ *   subscribe to its Nth event.
+ * Usage: stream-clients.ts graphql|raw|replay <count> <url> [apiKey]
  */
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -59,7 +61,43 @@ function rawClient(): void {
   socket.on('error', clientFailed);
 }
 
+function replayClient(): void {
+  const client = createClient({
+    url,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${apiKey}` },
+    retryAttempts: 0,
+    lazy: false,
+  });
+  client.on('connected', () => {
+    const started = performance.now();
+    let events = 0;
+    client.subscribe(
+      {
+        query:
+          'subscription { transactionChanged(after: "0") { cursor kind transaction { id amount currency date counterpartyName remittanceInformation } } }',
+      },
+      {
+        next: () => {
+          events += 1;
+          if (events !== count) return;
+          process.stdout.write(
+            `${JSON.stringify({ label: 'replay', latencies: [performance.now() - started], failed })}\n`,
+          );
+          void client.dispose();
+        },
+        error: clientFailed,
+        complete: () => undefined,
+      },
+    );
+  });
+}
+
 async function main(): Promise<void> {
+  if (mode === 'replay') {
+    process.stdout.write('opened\n');
+    return replayClient();
+  }
   for (let opened = 0; opened < count; opened += 1) {
     if (mode === 'graphql') graphqlClient();
     else rawClient();
