@@ -2,7 +2,7 @@
  * `npm run bench:stream`: the transaction stream's speed, on the real PostgreSQL and Redis of the tests.
  *
  * - Replay: events/s of a replay from "0" (the events service alone, and a GraphQL client over WebSocket reading
- *   `transactionChanged`) beside a plain SELECT of the same rows, each the median of 3 rounds after a warm-up round.
+ *   `transactionChanged`) beside a plain SELECT of the same rows, each the median of 5 rounds after a warm-up round.
  *   Targets: ≥ 5,000 events/s and ≥ 0.2 × the SELECT.
  * - Fan-out: one new transaction to 1,000 and 5,000 idle `transactionAdded` subscribers (delivery latency p50/p99/max
  *   over 3 events, gateway heap per subscriber) beside a raw `ws` broadcast to as many clients. Target: p99 < 1 s at
@@ -30,7 +30,7 @@ import { startTestGateway, type TestGateway } from '../support/test-gateway';
 import { feed } from './bench-lines';
 
 const REPLAY_EVENTS = Number(process.env.BENCH_REPLAY_EVENTS ?? 10_000);
-const REPLAY_ROUNDS = 3;
+const REPLAY_ROUNDS = 5;
 const FAN_OUT = (process.env.BENCH_FAN_OUT ?? '1000,5000').split(',').filter(Boolean).map(Number);
 const MEASURED_EVENTS = 3;
 
