@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, visit, type ASTNode, type DocumentNode } from 'graphql';
+import { perDocument } from '../common/per-document';
 import { isStorableText } from '../common/text';
 
 /**
@@ -12,7 +13,7 @@ export function unstorableInputError(
   variables: Record<string, unknown> | null | undefined,
 ): GraphQLError | undefined {
   const inVariables = findUnstorable(variables ?? {}, '$');
-  const field = inVariables ?? findInLiterals(document);
+  const field = inVariables ?? unstorableLiteral(document);
   if (field === undefined) return undefined;
   return new GraphQLError(`${field} holds a NUL character or an unpaired UTF-16 surrogate, which text cannot hold`, {
     extensions: { code: 'BAD_USER_INPUT', field },
@@ -37,6 +38,8 @@ function findUnstorable(value: unknown, path: string): string | undefined {
   }
   return undefined;
 }
+
+const unstorableLiteral = perDocument(findInLiterals);
 
 function findInLiterals(document: DocumentNode): string | undefined {
   let found: string | undefined;

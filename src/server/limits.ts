@@ -18,6 +18,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import { perDocument } from '../common/per-document';
 import type { EdgeLimits } from '../config';
 
 /** The code of every limit an operation breaks; it is refused before any resolver runs. */
@@ -95,14 +96,15 @@ export function costError(
  */
 export function limitsPlugin(limits: EdgeLimits): ApolloServerPlugin {
   const rules = limitRules(limits);
+  const ruleError = perDocument((document, schema: GraphQLSchema) => validate(schema, document, rules)[0]);
+  // An operation's cost depends on its variables (`first: $n`): remembered per document for a few variable sets.
+  const costs = perDocument(() => new Map<string, GraphQLError | undefined>());
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, request }) {
-          const [error] = validate(schema, document, rules);
-          const tooCostly = error
-            ? undefined
-            : costError(schema, document, request.variables, request.operationName, limits.cost);
+          const error = ruleError(document, schema);
+          const tooCostly = error ? undefined : cachedCostError(costs(document), schema, document, request, limits);
           const refused = error ?? tooCostly;
           if (refused) {
             throw new GraphQLError(refused.message, {
@@ -114,6 +116,22 @@ export function limitsPlugin(limits: EdgeLimits): ApolloServerPlugin {
       };
     },
   };
+}
+
+const COST_VARIANTS_PER_DOCUMENT = 32;
+
+function cachedCostError(
+  known: Map<string, GraphQLError | undefined>,
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  request: { variables?: Record<string, unknown>; operationName?: string },
+  limits: EdgeLimits,
+): GraphQLError | undefined {
+  const key = `${request.operationName ?? ''}\n${JSON.stringify(request.variables ?? {})}`;
+  if (known.has(key)) return known.get(key);
+  const error = costError(schema, document, request.variables, request.operationName, limits.cost);
+  if (known.size < COST_VARIANTS_PER_DOCUMENT) known.set(key, error);
+  return error;
 }
 
 /** What a graphql-ws `onSubscribe` gets: the raw message payload. */

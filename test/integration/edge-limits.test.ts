@@ -87,11 +87,13 @@ describe.each([
     const errors = await run(costly);
     expect(errors[0]).toMatchObject({ extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'cost', max: 5000 } });
     expect(errors[0].message).toMatch(/costs \d+, above the limit of 5000/);
-    const byVariable = await run(
-      'query($n: Int!) { transactions(first: $n) { edges { node { id account { transactions(first: $n) { edges { node { id } } } } } } } }',
-      { n: 100 },
-    );
+    const nested =
+      'query($n: Int!) { transactions(first: $n) { edges { node { id account { transactions(first: $n) { edges { node { id } } } } } } } }';
+    // The same document is judged anew for each set of variables, in either order.
+    expect(await run(nested, { n: 2 })).toEqual([]);
+    const byVariable = await run(nested, { n: 100 });
     expect(byVariable[0]).toMatchObject({ extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'cost' } });
+    expect(await run(nested, { n: 2 })).toEqual([]);
     expect(await run('query($n: Int!) { transactions(first: $n) { edges { node { id } } } }', { n: 100 })).toEqual([]);
   });
 
