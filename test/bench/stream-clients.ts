@@ -37,14 +37,19 @@ function clientFailed(): void {
   for (const label of latencies.keys()) report(label);
 }
 
-function graphqlClient(): void {
-  const client = createClient({
+/** A graphql-ws client of the gateway that connects at once and never retries: a failure is a failure. */
+function gatewayClient() {
+  return createClient({
     url,
     webSocketImpl: WebSocket,
     connectionParams: { authorization: `Bearer ${apiKey}` },
     retryAttempts: 0,
     lazy: false,
   });
+}
+
+function graphqlClient(): void {
+  const client = gatewayClient();
   client.subscribe<{ transactionAdded: { transaction: { remittanceInformation: string } } }>(
     { query: 'subscription { transactionAdded { cursor transaction { id remittanceInformation } } }' },
     {
@@ -62,13 +67,7 @@ function rawClient(): void {
 }
 
 function replayClient(): void {
-  const client = createClient({
-    url,
-    webSocketImpl: WebSocket,
-    connectionParams: { authorization: `Bearer ${apiKey}` },
-    retryAttempts: 0,
-    lazy: false,
-  });
+  const client = gatewayClient();
   client.on('connected', () => {
     const started = performance.now();
     let events = 0;
