@@ -17,12 +17,20 @@ export interface GatewayContext {
   requestIp?: string;
   loaders: Loaders;
   /**
-   * Drops `loaders`, so the next use builds fresh ones. A subscription's context lives as long as the subscription, so each event
-   * calls this before its fields resolve: a loader cache made at subscribe time would serve stale rows.
+   * Drops `loaders`, so the next use builds fresh ones. A subscription's context lives as long as the subscription,
+   * so each event calls this before its fields resolve: a loader cache made at subscribe time would serve stale rows.
    */
   renewLoaders(): void;
   /** The outbox streams subscriptions read from. */
   events: EventsService;
+}
+
+/**
+ * The end user for a call made with them at the screen (starting or renewing a consent, authorising a payment): the
+ * address they forwarded, else the request's own.
+ */
+export function userPresent(ctx: GatewayContext): PsuContext {
+  return { ...ctx.psu, ipAddress: ctx.psu.ipAddress ?? ctx.requestIp };
 }
 
 /**

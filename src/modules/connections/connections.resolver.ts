@@ -12,7 +12,7 @@ import {
   Subscription,
 } from 'type-graphql';
 import { InvalidInputError, NotFoundError } from '../../common/errors';
-import type { GatewayContext } from '../../server/context';
+import { userPresent, type GatewayContext } from '../../server/context';
 import { Account } from '../accounts/account.entity';
 import { Institution } from '../institutions/institution.entity';
 import { ApiScope } from '../principals/api-scope';
@@ -159,9 +159,4 @@ export class ConnectionsResolver {
   accounts(@Root() connection: Connection, @Ctx() { loaders }: GatewayContext): Promise<Account[]> {
     return loaders.accountsByConnectionId.load(connection.id);
   }
-}
-
-/** Starting or renewing a consent happens with the user at the screen: their address is the request's. */
-function userPresent(ctx: GatewayContext) {
-  return { ...ctx.psu, ipAddress: ctx.psu.ipAddress ?? ctx.requestIp };
 }

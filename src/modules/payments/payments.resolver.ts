@@ -12,7 +12,7 @@ import {
   Subscription,
 } from 'type-graphql';
 import { NotFoundError } from '../../common/errors';
-import type { GatewayContext } from '../../server/context';
+import { userPresent, type GatewayContext } from '../../server/context';
 import { Account } from '../accounts/account.entity';
 import { ownerOf } from '../principals/owner-of';
 import { ApiScope } from '../principals/api-scope';
@@ -52,10 +52,7 @@ export class PaymentsResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<InitiatePaymentPayload> {
     // The payer is at the screen to authorise: PSD2 has the bank see their address (Berlin Group PSU-IP-Address).
-    return this.paymentsService.initiate(ctx.principal, input, {
-      ...ctx.psu,
-      ipAddress: ctx.psu.ipAddress ?? ctx.requestIp,
-    });
+    return this.paymentsService.initiate(ctx.principal, input, userPresent(ctx));
   }
 
   @Authorized(ApiScope.INITIATE_PAYMENTS)
