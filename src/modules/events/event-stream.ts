@@ -33,7 +33,6 @@ export interface EventStreamOptions<T, R extends ObjectLiteral> {
 }
 
 interface PageRead<T, R extends ObjectLiteral> {
-  feed: TopicFeed<T, R>;
   after: bigint;
   /** The feed's high water when the read started. */
   handedOut: bigint;
@@ -154,7 +153,7 @@ export class EventStream<T, R extends ObjectLiteral>
     } else {
       // The page held every event of this owner up to the query's snapshot, which includes all the feed had handed out.
       if (read.handedOut > this.last) this.last = read.handedOut;
-      if (this.last >= read.feed.highWater && !this.done) this.live = true;
+      if (this.last >= this.feed!.highWater && !this.done) this.live = true;
     }
   }
 
@@ -168,7 +167,7 @@ export class EventStream<T, R extends ObjectLiteral>
     );
     // A prefetched page may never be awaited (the client left); its failure is reported only if it is.
     page.catch(() => undefined);
-    return { feed, after, handedOut: feed.highWater, page };
+    return { after, handedOut: feed.highWater, page };
   }
 
   private take(event: StoredEvent<T, R>): void {
