@@ -1,14 +1,21 @@
 import type { DataSource } from 'typeorm';
 import { NotFoundError } from '../../common/errors';
 import { isUuid } from '../../common/ids';
+import { EntityRows, queryPrepared } from '../../db/entity-rows';
 import { Account } from './account.entity';
 
 export class AccountsService {
   constructor(private readonly dataSource: DataSource) {}
 
   /** The owner's accounts at every connected bank, by name. */
-  list(ownerId: string): Promise<Account[]> {
-    return this.dataSource.getRepository(Account).find({ where: { ownerId }, order: { name: 'ASC', id: 'ASC' } });
+  async list(ownerId: string): Promise<Account[]> {
+    const accounts = EntityRows.of(this.dataSource, Account);
+    const raw = await queryPrepared(
+      this.dataSource,
+      `SELECT ${accounts.select('a')} FROM "${accounts.tableName}" a WHERE a.owner_id = $1 ORDER BY a.name, a.id`,
+      [ownerId],
+    );
+    return raw.map((row) => accounts.hydrate(row)!);
   }
 
   /** The account if the owner holds it; otherwise NOT_FOUND, never a hint that it exists. */

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { ProviderError, type ConsentHandle, type ProviderAdapter } from '../../providers';
-import type { Institution } from '../institutions/institution.entity';
+import { EntityRows, queryPrepared } from '../../db/entity-rows';
+import { Institution } from '../institutions/institution.entity';
 import type { ProviderRegistry } from '../institutions/provider-registry';
 import { Connection } from './connection.entity';
 import { Consent } from './consent.entity';
@@ -13,7 +14,7 @@ export interface BankAccess {
   consent: Consent;
   institution: Institution;
   adapter: ProviderAdapter;
-  handle: ConsentHandle;
+  readonly handle: ConsentHandle;
 }
 
 /**
@@ -40,18 +41,34 @@ export class ConsentAccess {
    * typed error in its place.
    */
   async forConnections(connectionIds: readonly string[]): Promise<Map<string, BankAccess | Error>> {
-    const connections = (await this.dataSource
-      .getRepository(Connection)
-      .createQueryBuilder('connection')
-      .innerJoinAndSelect('connection.institution', 'institution')
-      .leftJoinAndMapMany('connection.consents', Consent, 'consent', 'consent.connectionId = connection.id')
-      .where('connection.id IN (:...connectionIds)', { connectionIds })
-      .orderBy('consent.createdAt', 'DESC')
-      .getMany()) as Array<Connection & { consents: Consent[] }>;
-    const found = new Map(connections.map((connection) => [connection.id, connection]));
+    const connectionRows = EntityRows.of(this.dataSource, Connection, 'c_');
+    const institutionRows = EntityRows.of(this.dataSource, Institution, 'i_');
+    const consentRows = EntityRows.of(this.dataSource, Consent, 'k_');
+    const raw = await queryPrepared(
+      this.dataSource,
+      `SELECT ${connectionRows.select('c')}, ${institutionRows.select('i')}, ${consentRows.select('k')}
+         FROM "${connectionRows.tableName}" c
+         JOIN "${institutionRows.tableName}" i ON i.id = c.institution_id
+         LEFT JOIN "${consentRows.tableName}" k ON k.connection_id = c.id
+        WHERE c.id = ANY($1::uuid[])
+        ORDER BY k.created_at DESC`,
+      [connectionIds],
+    );
+    const connections = new Map<string, Connection & { consents: Consent[] }>();
+    for (const row of raw) {
+      const id = row.c_id as string;
+      let connection = connections.get(id);
+      if (!connection) {
+        connection = Object.assign(connectionRows.hydrate(row)!, { consents: [] });
+        connection.institution = institutionRows.hydrate(row)!;
+        connections.set(id, connection);
+      }
+      const consent = consentRows.hydrate(row);
+      if (consent) connection.consents.push(consent);
+    }
     return new Map(
       connectionIds.map((connectionId) => {
-        const connection = found.get(connectionId);
+        const connection = connections.get(connectionId);
         return [connectionId, connection ? this.accessTo(connection) : new Error(`no connection ${connectionId}`)];
       }),
     );
@@ -60,14 +77,18 @@ export class ConsentAccess {
   private accessTo(connection: Connection & { consents: Consent[] }): BankAccess | ProviderError {
     const { consents } = connection;
     const live = consents.find((consent) => consent.status === ConsentStatus.ACTIVE);
-    const handle = live && this.secrets.handle(live);
-    if (!live || !handle) return noLiveConsent(consents[0], connection.institution);
+    if (!live?.providerConsentIdEnc) return noLiveConsent(consents[0], connection.institution);
+    const { secrets } = this;
+    let handle: ConsentHandle | undefined;
     return {
       connectionId: connection.id,
       consent: live,
       institution: connection.institution,
       adapter: this.registry.forInstitution(connection.institution),
-      handle,
+      // Decrypted only when the bank is called: balances served from the cache need no secret.
+      get handle() {
+        return (handle ??= secrets.handle(live)!);
+      },
     };
   }
 }

@@ -1,5 +1,5 @@
-import type { DataSource, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
-import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import { EntityRows } from '../../db/entity-rows';
 
 /**
  * The row an event names, read with the event in the same query: a `transaction` event carries the id of its line,
@@ -46,15 +46,13 @@ export async function readEventPage<T, R extends ObjectLiteral>(
   dataSource: DataSource,
   query: PageQuery<R>,
 ): Promise<EventPage<T, R>> {
-  const metadata = query.rows ? dataSource.getMetadata(query.rows.entity) : null;
+  const rows = query.rows ? EntityRows.of(dataSource, query.rows.entity, ROW_PREFIX) : null;
   const parameters: unknown[] = [query.topic, String(query.after), query.limit];
   if (query.ownerId) parameters.push(query.ownerId);
-  const rowColumns = metadata
-    ? metadata.columns.map((column) => `, r."${column.databaseName}" AS "${ROW_PREFIX}${column.databaseName}"`).join('')
-    : '';
+  const rowColumns = rows ? `, ${rows.select('r')}` : '';
   const rowJoin =
-    metadata && query.rows
-      ? `LEFT JOIN "${metadata.tableName}" r ON r.id = (e.payload->>'${query.rows.key}')::uuid AND r.owner_id = e.owner_id`
+    rows && query.rows
+      ? `LEFT JOIN "${rows.tableName}" r ON r.id = (e.payload->>'${query.rows.key}')::uuid AND r.owner_id = e.owner_id`
       : '';
   // A batch holds up to EVENTS_PER_ROW events. Only the batches the page needs are expanded: the first `limit`
   // batches after the cursor (each holds at least one event after it), cut where the events before them fill the page.
@@ -93,48 +91,7 @@ export async function readEventPage<T, R extends ObjectLiteral>(
       sequence: BigInt(row.sequence as string),
       ownerId: row.owner_id as string,
       payload: row.payload as T,
-      row: metadata ? hydrate<R>(dataSource, metadata, row) : null,
+      row: rows ? rows.hydrate(row) : null,
     }));
   return { events, expiredThrough: BigInt((raw[0]?.expired_through as string | undefined) ?? '0') };
-}
-
-/** Turns the prefixed raw columns into an entity, converting each value as TypeORM would (dates, numerics...). */
-function hydrate<R>(dataSource: DataSource, metadata: EntityMetadata, raw: Record<string, unknown>): R | null {
-  const { primaryKey, columns } = hydrationPlan(metadata);
-  if (raw[primaryKey] === null) return null;
-  const entity = metadata.create() as R & ObjectLiteral;
-  for (const { key, column } of columns) {
-    entity[column.propertyName as keyof typeof entity] = dataSource.driver.prepareHydratedValue(raw[key], column);
-  }
-  return entity;
-}
-
-interface HydrationPlan {
-  primaryKey: string;
-  /** The columns an entity is built from (a relation's own property is not one) and their keys in a raw row. */
-  columns: Array<{ key: string; column: ColumnMetadata }>;
-}
-
-/** Worked out once per entity: a replay hydrates thousands of rows of the same table. */
-const plans = new WeakMap<EntityMetadata, HydrationPlan>();
-
-function hydrationPlan(metadata: EntityMetadata): HydrationPlan {
-  let plan = plans.get(metadata);
-  if (!plan) {
-    plan = {
-      primaryKey: `${ROW_PREFIX}${metadata.primaryColumns[0].databaseName}`,
-      columns: metadata.columns
-        .filter(
-          (column) =>
-            !(
-              column.relationMetadata &&
-              !column.isVirtual &&
-              column.propertyName === column.relationMetadata.propertyName
-            ),
-        )
-        .map((column) => ({ key: `${ROW_PREFIX}${column.databaseName}`, column })),
-    };
-    plans.set(metadata, plan);
-  }
-  return plan;
 }
