@@ -30,6 +30,10 @@ export class MemoryMessaging implements Messaging {
     return entry.value;
   }
 
+  async cacheGetMany(keys: readonly string[]): Promise<Array<string | null>> {
+    return Promise.all(keys.map((key) => this.cacheGet(key)));
+  }
+
   async cacheSet(key: string, value: string, ttlSeconds: number): Promise<void> {
     this.cache.set(key, { value, expiresAt: this.now() + ttlSeconds * 1000 });
   }

@@ -47,6 +47,10 @@ export class RedisMessaging implements Messaging {
     return this.commands.get(this.prefix + key);
   }
 
+  async cacheGetMany(keys: readonly string[]): Promise<Array<string | null>> {
+    return keys.length > 0 ? this.commands.mGet(keys.map((key) => this.prefix + key)) : [];
+  }
+
   async cacheSet(key: string, value: string, ttlSeconds: number): Promise<void> {
     await this.commands.set(this.prefix + key, value, { expiration: { type: 'EX', value: ttlSeconds } });
   }

@@ -81,6 +81,15 @@ describe.each([
     await expect(subscriber.cacheGet(key)).resolves.toBeNull();
   });
 
+  it('reads several cached values at once, each in the place of its key, and null where nothing is cached', async () => {
+    const [first, missing, second] = [randomUUID(), randomUUID(), randomUUID()].map((id) => `balances:${id}`);
+    await publisher.cacheSet(first!, 'one', 60);
+    await publisher.cacheSet(second!, 'two', 60);
+    await expect(subscriber.cacheGetMany([second!, missing!, first!])).resolves.toEqual(['two', null, 'one']);
+    await expect(subscriber.cacheGetMany([])).resolves.toEqual([]);
+    await Promise.all([publisher.cacheDelete(first!), publisher.cacheDelete(second!)]);
+  });
+
   it('counts up atomically, keeping the first expiry, so a budget window never slides', async () => {
     const key = `budget:${randomUUID()}`;
     const counts = await Promise.all(

@@ -60,11 +60,15 @@ export class BalancesService {
     accounts.forEach((account, index) =>
       groups.set(account.connectionId, [...(groups.get(account.connectionId) ?? []), index]),
     );
-    const accesses = groups.size > 0 ? await this.deps.consentAccess.forConnections([...groups.keys()]) : new Map();
+    if (groups.size === 0) return [];
+    const [accesses, cached] = await Promise.all([
+      this.deps.consentAccess.forConnections([...groups.keys()]),
+      this.cached(accounts),
+    ]);
     const results = new Array<AccountBalances | Error>(accounts.length);
     await Promise.all(
       [...groups].map(async ([connectionId, indexes]) => {
-        const group = indexes.map((index) => accounts[index]!);
+        const group = indexes.map((index) => ({ account: accounts[index]!, cached: cached[index] }));
         const access = accesses.get(connectionId) as BankAccess | Error;
         const read =
           access instanceof Error
@@ -76,15 +80,16 @@ export class BalancesService {
     return results;
   }
 
-  /** One connection's accounts under its live consent. */
+  /** One connection's accounts, with their cached balances, under its live consent. */
   private async readUnder(
     access: BankAccess,
-    accounts: readonly Account[],
+    group: ReadonlyArray<{ account: Account; cached: AccountBalances | undefined }>,
     psu: PsuContext,
   ): Promise<Array<AccountBalances | Error>> {
-    const { consent, institution, adapter, handle } = access;
+    const { consent, institution, adapter } = access;
     const now = this.now();
-    const cached = await Promise.all(accounts.map((account) => this.cached(account.id)));
+    const accounts = group.map((entry) => entry.account);
+    const cached = group.map((entry) => entry.cached);
     const results: Array<AccountBalances | Error | undefined> = accounts.map(() => undefined);
     const live: number[] = [];
 
@@ -115,7 +120,7 @@ export class BalancesService {
     if (live.length > 0) {
       live.sort((a, b) => a - b);
       const read = await adapter.getBalances(
-        handle,
+        access.handle,
         live.map((index) => accounts[index]!.providerAccountId),
         psu,
       );
@@ -158,11 +163,14 @@ export class BalancesService {
     };
   }
 
-  private async cached(accountId: string): Promise<AccountBalances | undefined> {
-    const raw = await this.deps.messaging.cacheGet(cacheKey(accountId));
-    if (!raw) return undefined;
-    const entry = JSON.parse(raw) as CachedBalances;
-    return { balances: entry.balances, source: BalancesSource.CACHED, fetchedAt: new Date(entry.fetchedAt) };
+  /** The accounts' last known balances, read in one round trip. */
+  private async cached(accounts: readonly Account[]): Promise<Array<AccountBalances | undefined>> {
+    const raws = await this.deps.messaging.cacheGetMany(accounts.map((account) => cacheKey(account.id)));
+    return raws.map((raw) => {
+      if (!raw) return undefined;
+      const entry = JSON.parse(raw) as CachedBalances;
+      return { balances: entry.balances, source: BalancesSource.CACHED, fetchedAt: new Date(entry.fetchedAt) };
+    });
   }
 
   /** Spends one unattended access; false when today's were all spent. */
