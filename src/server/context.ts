@@ -26,6 +26,31 @@ export interface GatewayContext {
 }
 
 /**
+ * A request's context. Its loaders are built on first use: a query that reads no rows (`viewer`), or a subscription
+ * event whose fields need none, pays nothing for them. An accessor of the class, not of the object: Apollo copies a
+ * context's own properties for each operation, which would call an own getter and build them all.
+ */
+export class RequestContext implements GatewayContext {
+  private built: Loaders | null = null;
+
+  constructor(
+    readonly principal: AuthenticatedPrincipal,
+    readonly psu: PsuContext,
+    readonly requestIp: string | undefined,
+    readonly events: EventsService,
+    private readonly makeLoaders: () => Loaders,
+  ) {}
+
+  get loaders(): Loaders {
+    return (this.built ??= this.makeLoaders());
+  }
+
+  renewLoaders(): void {
+    this.built = null;
+  }
+}
+
+/**
  * The end user for a call made with them at the screen (starting or renewing a consent, authorising a payment): the
  * address they forwarded, else the request's own.
  */

@@ -52,8 +52,8 @@ import type { AuthenticatedPrincipal } from '../modules/principals/principals.se
 import type { PsuContext } from '../providers';
 import { BatchedWebSocket } from './batched-websocket';
 import { KeyConcurrency, requestPlace } from './key-concurrency';
-import { createLoaders, type LoaderDeps, type Loaders } from './loaders';
-import type { GatewayContext } from './context';
+import { createLoaders, type LoaderDeps } from './loaders';
+import { RequestContext, type GatewayContext } from './context';
 import { explorerRouter } from './explorer';
 import { createFormatError, createWebSocketFormatError, jsonErrors } from './format-error';
 import { healthRouter } from './health';
@@ -251,23 +251,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     );
     const schema = await buildGatewaySchema({ get: (resolverClass) => resolverInstances.get(resolverClass) });
     const loaderDeps: LoaderDeps = { dataSource, balances };
-    const contextFor = (principal: AuthenticatedPrincipal, psu: PsuContext, requestIp?: string): GatewayContext => {
-      // Built on first use: a query that reads no rows (`viewer`), or a subscription event whose fields need none,
-      // pays nothing for them.
-      let loaders: Loaders | null = null;
-      return {
-        principal,
-        psu,
-        requestIp,
-        get loaders() {
-          return (loaders ??= createLoaders(loaderDeps, principal.actsForOwnerId, psu));
-        },
-        renewLoaders: () => {
-          loaders = null;
-        },
-        events,
-      };
-    };
+    const contextFor = (principal: AuthenticatedPrincipal, psu: PsuContext, requestIp?: string): GatewayContext =>
+      new RequestContext(principal, psu, requestIp, events, () =>
+        createLoaders(loaderDeps, principal.actsForOwnerId, psu),
+      );
 
     const app = express();
     app.disable('x-powered-by');
