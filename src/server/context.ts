@@ -23,6 +23,8 @@ export interface GatewayContext {
   renewLoaders(): void;
   /** The outbox streams subscriptions read from. */
   events: EventsService;
+  /** An HTTP operation's place among its key's operations running at once (none over WebSocket). */
+  place?: { charge(cost: number): void };
 }
 
 /**
@@ -39,6 +41,7 @@ export class RequestContext implements GatewayContext {
     readonly requestIp: string | undefined,
     readonly events: EventsService,
     private readonly makeLoaders: () => Loaders,
+    readonly place?: GatewayContext['place'],
   ) {}
 
   get loaders(): Loaders {

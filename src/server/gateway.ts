@@ -251,9 +251,19 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     );
     const schema = await buildGatewaySchema({ get: (resolverClass) => resolverInstances.get(resolverClass) });
     const loaderDeps: LoaderDeps = { dataSource, balances };
-    const contextFor = (principal: AuthenticatedPrincipal, psu: PsuContext, requestIp?: string): GatewayContext =>
-      new RequestContext(principal, psu, requestIp, events, () =>
-        createLoaders(loaderDeps, principal.actsForOwnerId, psu),
+    const contextFor = (
+      principal: AuthenticatedPrincipal,
+      psu: PsuContext,
+      requestIp?: string,
+      place?: GatewayContext['place'],
+    ): GatewayContext =>
+      new RequestContext(
+        principal,
+        psu,
+        requestIp,
+        events,
+        () => createLoaders(loaderDeps, principal.actsForOwnerId, psu),
+        place,
       );
 
     const app = express();
@@ -334,7 +344,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         // No response here is cacheable (every one is one owner's), and Apollo's cache-control plugin, on by default,
         // wraps every field's resolver to compute a cache policy nobody reads.
         ApolloServerPluginCacheControlDisabled(),
-        limitsPlugin(config.limits),
+        limitsPlugin<GatewayContext>(config.limits, (context, cost) => context.place?.charge(cost)),
         inputGuardPlugin(),
         connectLinkGuardPlugin(),
       ],
@@ -383,7 +393,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
             connectLinks,
           );
           await place.take(principal.apiKeyId);
-          return contextFor(principal, psuFrom(req.get('x-psu-ip-address')), req.ip);
+          return contextFor(principal, psuFrom(req.get('x-psu-ip-address')), req.ip, place);
         },
       }),
     );

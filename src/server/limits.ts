@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
@@ -62,7 +62,42 @@ const costEstimator: ComplexityEstimator = ({ type, field, args, childComplexity
   return size * (objectCost + childComplexity);
 };
 
+/** What an operation costs, or why it is refused; neither when its variables do not coerce. */
+interface Measure {
+  cost?: number;
+  error?: GraphQLError;
+}
+
 /** The cost check, for an operation that passed validation; its variables are needed to read `first: $n`. */
+function measure(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | undefined,
+  maxCost: number,
+): Measure {
+  let cost: number;
+  try {
+    cost = getComplexity({ schema, query: document, variables, operationName, estimators: [costEstimator] });
+  } catch (error) {
+    // Variables that do not coerce: execution names them as BAD_USER_INPUT; anything else counts as too complex.
+    if (error instanceof GraphQLError && error.message.startsWith('Variable "$')) return {};
+    return {
+      error: new GraphQLError('the operation is too large to analyse', {
+        extensions: { code: QUERY_TOO_COMPLEX, limit: 'cost', max: maxCost },
+      }),
+    };
+  }
+  if (cost <= maxCost) return { cost };
+  return {
+    cost,
+    error: new GraphQLError(
+      `the operation costs ${cost}, above the limit of ${maxCost}: ask for fewer items (first) or fewer fields`,
+      { extensions: { code: QUERY_TOO_COMPLEX, limit: 'cost', max: maxCost, cost } },
+    ),
+  };
+}
+
 export function costError(
   schema: GraphQLSchema,
   document: DocumentNode,
@@ -70,48 +105,37 @@ export function costError(
   operationName: string | undefined,
   maxCost: number,
 ): GraphQLError | undefined {
-  let cost: number;
-  try {
-    cost = getComplexity({ schema, query: document, variables, operationName, estimators: [costEstimator] });
-  } catch (error) {
-    // Variables that do not coerce: execution names them as BAD_USER_INPUT; anything else counts as too complex.
-    if (error instanceof GraphQLError && error.message.startsWith('Variable "$')) return undefined;
-    return new GraphQLError('the operation is too large to analyse', {
-      extensions: { code: QUERY_TOO_COMPLEX, limit: 'cost', max: maxCost },
-    });
-  }
-  if (cost <= maxCost) return undefined;
-  return new GraphQLError(
-    `the operation costs ${cost}, above the limit of ${maxCost}: ask for fewer items (first) or fewer fields`,
-    {
-      extensions: { code: QUERY_TOO_COMPLEX, limit: 'cost', max: maxCost, cost },
-    },
-  );
+  return measure(schema, document, variables, operationName, maxCost).error;
 }
 
 /**
  * Apollo's half: depth, aliases and directives run beside its own validation; the cost runs once the operation and
  * its variables are known, before execution. Apollo would recode validation-rule errors GRAPHQL_VALIDATION_FAILED,
- * so every limit is checked here, where a thrown error keeps its code.
+ * so every limit is checked here, where a thrown error keeps its code. `onCost` hears what each operation that runs
+ * costs (the per-key concurrency weighs keys by it).
  */
-export function limitsPlugin(limits: EdgeLimits): ApolloServerPlugin {
+export function limitsPlugin<C extends BaseContext>(
+  limits: EdgeLimits,
+  onCost: (context: C, cost: number) => void = () => undefined,
+): ApolloServerPlugin<C> {
   const rules = limitRules(limits);
   const ruleError = perDocument((document, schema: GraphQLSchema) => validate(schema, document, rules)[0]);
   // An operation's cost depends on its variables (`first: $n`): remembered per document for a few variable sets.
-  const costs = perDocument(() => new Map<string, GraphQLError | undefined>());
+  const costs = perDocument(() => new Map<string, Measure>());
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, request }) {
+        async didResolveOperation({ schema, document, request, contextValue }) {
           const error = ruleError(document, schema);
-          const tooCostly = error ? undefined : cachedCostError(costs(document), schema, document, request, limits);
-          const refused = error ?? tooCostly;
+          const measured = error ? {} : cachedMeasure(costs(document), schema, document, request, limits);
+          const refused = error ?? measured.error;
           if (refused) {
             throw new GraphQLError(refused.message, {
               nodes: refused.nodes,
               extensions: { ...refused.extensions, http: { status: 400 } },
             });
           }
+          if (measured.cost !== undefined) onCost(contextValue, measured.cost);
         },
       };
     },
@@ -120,18 +144,19 @@ export function limitsPlugin(limits: EdgeLimits): ApolloServerPlugin {
 
 const COST_VARIANTS_PER_DOCUMENT = 32;
 
-function cachedCostError(
-  known: Map<string, GraphQLError | undefined>,
+function cachedMeasure(
+  known: Map<string, Measure>,
   schema: GraphQLSchema,
   document: DocumentNode,
   request: { variables?: Record<string, unknown>; operationName?: string },
   limits: EdgeLimits,
-): GraphQLError | undefined {
+): Measure {
   const key = `${request.operationName ?? ''}\n${JSON.stringify(request.variables ?? {})}`;
-  if (known.has(key)) return known.get(key);
-  const error = costError(schema, document, request.variables, request.operationName, limits.cost);
-  if (known.size < COST_VARIANTS_PER_DOCUMENT) known.set(key, error);
-  return error;
+  const remembered = known.get(key);
+  if (remembered) return remembered;
+  const measured = measure(schema, document, request.variables, request.operationName, limits.cost);
+  if (known.size < COST_VARIANTS_PER_DOCUMENT) known.set(key, measured);
+  return measured;
 }
 
 /** What a graphql-ws `onSubscribe` gets: the raw message payload. */

@@ -64,6 +64,41 @@ describe('operations running at once per API key', () => {
     (await afterNext)();
   });
 
+  it('let a key of costly operations run one at a time while a key of cheap ones is busy, and all once it is idle', async () => {
+    let clock = 0;
+    const gate = new KeyConcurrency(3, 10, () => clock);
+    // Each key's typical cost is learnt from the operations it ran; the light key was busy a moment ago.
+    (await gate.acquire('heavy'))(300);
+    (await gate.acquire('light'))(1);
+    const started: string[] = [];
+    const heavy = ['a', 'b', 'c'].map((name) =>
+      gate.acquire('heavy').then((release) => {
+        started.push(name);
+        return release;
+      }),
+    );
+    await settle();
+    expect(started).toEqual(['a']);
+
+    (await heavy[0])(300);
+    await settle();
+    expect(started).toEqual(['a', 'b']);
+    clock += 1_500;
+    (await heavy[1])(300);
+    await settle();
+    expect(started).toEqual(['a', 'b', 'c']);
+    const alone = await Promise.all([gate.acquire('heavy'), gate.acquire('heavy')]);
+    for (const release of [...alone, await heavy[2]]) release(300);
+  });
+
+  it('keep every place for keys whose operations cost about the same', async () => {
+    const gate = new KeyConcurrency(2, 10, () => 0);
+    (await gate.acquire('one'))(300);
+    (await gate.acquire('other'))(120);
+    const both = await Promise.all([gate.acquire('one'), gate.acquire('one')]);
+    for (const release of both) release(300);
+  });
+
   describe('held by an HTTP request', () => {
     const exchange = (socketDestroyed = false) => {
       const response = new EventEmitter() as ServerResponse;
