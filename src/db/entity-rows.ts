@@ -1,30 +1,69 @@
 import { createHash } from 'node:crypto';
 import { types, type CustomTypesConfig, type Pool } from 'pg';
 import type { DataSource, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
-import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { isEmbedded } from './data-source';
+
+/** A query's rows as arrays, and where each named column is in them. */
+export interface RawRows {
+  rows: unknown[][];
+  positions: ReadonlyMap<string, number>;
+}
+
+/** Rows read as objects (`DataSource.query`) as RawRows. */
+export function rawRows(objects: Array<Record<string, unknown>>): RawRows {
+  const names = objects[0] ? Object.keys(objects[0]) : [];
+  return {
+    rows: objects.map((object) => names.map((name) => object[name])),
+    positions: new Map(names.map((name, index) => [name, index])),
+  };
+}
+
+/**
+ * Types whose value pg hands over exactly as TypeORM would store it on the entity; any other column (a `date` is
+ * text from `queryPrepared` but a Date from `DataSource.query`), or one with a transformer, goes through TypeORM's
+ * own conversion.
+ */
+const AS_READ = new Set([
+  'uuid',
+  'text',
+  'varchar',
+  'character varying',
+  'char',
+  'character',
+  'int',
+  'integer',
+  'numeric',
+  'timestamptz',
+  'timestamp with time zone',
+]);
+
+interface EntityColumn {
+  name: string;
+  /** The column's name in a row: the prefix, then its name in the table. */
+  key: string;
+  property: string;
+  convert: ((value: unknown) => unknown) | null;
+}
 
 /**
  * An entity read by hand-written SQL, for the reads every request makes: TypeORM's query builder and result
  * transformer cost more than the query itself there. `select` lists the entity's columns under a table alias, each
- * named with a prefix (so several entities can share a row), and `hydrate` builds the entity from such a row,
+ * named with a prefix (so several entities can share a row), and `reader` builds the entity from such rows,
  * converting each value as TypeORM would (dates, numerics...).
  */
 export class EntityRows<E extends ObjectLiteral> {
-  private readonly metadata: EntityMetadata;
   private readonly primaryKey: string;
-  /** The columns an entity is built from (a relation's own property is not one) and their keys in a raw row. */
-  private readonly columns: Array<{ key: string; column: ColumnMetadata }>;
+  /** The columns an entity is built from (a relation's own property is not one). */
+  private readonly columns: EntityColumn[];
 
   private constructor(
-    private readonly dataSource: DataSource,
-    metadata: EntityMetadata,
+    dataSource: DataSource,
+    private readonly metadata: EntityMetadata,
     prefix: string,
   ) {
-    this.metadata = metadata;
-    this.primaryKey = `${prefix}${this.metadata.primaryColumns[0]!.databaseName}`;
-    this.columns = this.metadata.columns
+    this.primaryKey = `${prefix}${metadata.primaryColumns[0]!.databaseName}`;
+    this.columns = metadata.columns
       .filter(
         (column) =>
           !(
@@ -33,7 +72,15 @@ export class EntityRows<E extends ObjectLiteral> {
             column.propertyName === column.relationMetadata.propertyName
           ),
       )
-      .map((column) => ({ key: `${prefix}${column.databaseName}`, column }));
+      .map((column) => ({
+        name: column.databaseName,
+        key: `${prefix}${column.databaseName}`,
+        property: column.propertyName,
+        convert:
+          typeof column.type === 'string' && AS_READ.has(column.type) && !column.isArray && !column.transformer
+            ? null
+            : (value: unknown) => dataSource.driver.prepareHydratedValue(value, column),
+      }));
   }
 
   /** Worked out once per entity and prefix: the hot reads hydrate many rows of the same tables. */
@@ -52,17 +99,38 @@ export class EntityRows<E extends ObjectLiteral> {
 
   /** `alias."column" AS "<prefix>column", ...` for every column. */
   select(alias: string): string {
-    return this.columns.map(({ key, column }) => `${alias}."${column.databaseName}" AS "${key}"`).join(', ');
+    return this.columns.map(({ name, key }) => `${alias}."${name}" AS "${key}"`).join(', ');
   }
 
-  /** The entity in a raw row, or null when its primary key is null (an outer join that found nothing). */
-  hydrate(raw: Record<string, unknown>): E | null {
-    if (raw[this.primaryKey] === null || raw[this.primaryKey] === undefined) return null;
-    const entity = this.metadata.create() as E;
-    for (const { key, column } of this.columns) {
-      entity[column.propertyName as keyof E] = this.dataSource.driver.prepareHydratedValue(raw[key], column);
-    }
-    return entity;
+  /**
+   * Builds the entity from a row of `result`, or null where its primary key is null (an outer join that found
+   * nothing). The columns' positions are looked up once per result.
+   */
+  reader(result: RawRows): (row: unknown[]) => E | null {
+    if (result.rows.length === 0) return () => null;
+    const at = (key: string) => {
+      const position = result.positions.get(key);
+      if (position === undefined) throw new Error(`the query did not select ${key}`);
+      return position;
+    };
+    const primaryKey = at(this.primaryKey);
+    const positions = this.columns.map(({ key }) => at(key));
+    return (row) => {
+      if (row[primaryKey] === null) return null;
+      const entity = this.metadata.create() as Record<string, unknown>;
+      for (let index = 0; index < positions.length; index += 1) {
+        const { property, convert } = this.columns[index]!;
+        const value = row[positions[index]!];
+        entity[property] = convert ? convert(value) : value;
+      }
+      return entity as E;
+    };
+  }
+
+  /** The entity of every row of `result`. */
+  all(result: RawRows): E[] {
+    const read = this.reader(result);
+    return result.rows.map((row) => read(row)!);
   }
 }
 
@@ -74,15 +142,12 @@ const known = new WeakMap<EntityMetadata, Map<string, EntityRows<ObjectLiteral>>
  * different texts never share a name. Not on the embedded server: its one session outlives the pool's connections,
  * so a statement prepared by a closed connection would clash with the next one's.
  */
-export async function queryPrepared(
-  dataSource: DataSource,
-  text: string,
-  values: unknown[],
-): Promise<Array<Record<string, unknown>>> {
+export async function queryPrepared(dataSource: DataSource, text: string, values: unknown[]): Promise<RawRows> {
   const pool = (dataSource.driver as PostgresDriver).master as Pool;
   const name = isEmbedded(dataSource) ? undefined : statementName(text);
-  const result = await pool.query<Record<string, unknown>>({ name, text, values, types: rowTypes });
-  return result.rows;
+  // Rows as arrays: pg builds an object per row otherwise, with every column as a key, only for it to be copied.
+  const result = await pool.query<unknown[]>({ name, text, values, types: rowTypes, rowMode: 'array' });
+  return { rows: result.rows, positions: new Map(result.fields.map((field, index) => [field.name, index])) };
 }
 
 /** A `date` stays the text PostgreSQL sends: pg would make a Date of it that TypeORM turns back into that text. */

@@ -10,12 +10,13 @@ export class AccountsService {
   /** The owner's accounts at every connected bank, by name. */
   async list(ownerId: string): Promise<Account[]> {
     const accounts = EntityRows.of(this.dataSource, Account);
-    const raw = await queryPrepared(
-      this.dataSource,
-      `SELECT ${accounts.select('a')} FROM "${accounts.tableName}" a WHERE a.owner_id = $1 ORDER BY a.name, a.id`,
-      [ownerId],
+    return accounts.all(
+      await queryPrepared(
+        this.dataSource,
+        `SELECT ${accounts.select('a')} FROM "${accounts.tableName}" a WHERE a.owner_id = $1 ORDER BY a.name, a.id`,
+        [ownerId],
+      ),
     );
-    return raw.map((row) => accounts.hydrate(row)!);
   }
 
   /** The account if the owner holds it; otherwise NOT_FOUND, never a hint that it exists. */

@@ -44,7 +44,7 @@ export class ConsentAccess {
     const connectionRows = EntityRows.of(this.dataSource, Connection, 'c_');
     const institutionRows = EntityRows.of(this.dataSource, Institution, 'i_');
     const consentRows = EntityRows.of(this.dataSource, Consent, 'k_');
-    const raw = await queryPrepared(
+    const result = await queryPrepared(
       this.dataSource,
       `SELECT ${connectionRows.select('c')}, ${institutionRows.select('i')}, ${consentRows.select('k')}
          FROM "${connectionRows.tableName}" c
@@ -54,16 +54,20 @@ export class ConsentAccess {
         ORDER BY k.created_at DESC`,
       [connectionIds],
     );
+    const [readConnection, readInstitution, readConsent] = [
+      connectionRows.reader(result),
+      institutionRows.reader(result),
+      consentRows.reader(result),
+    ];
     const connections = new Map<string, Connection & { consents: Consent[] }>();
-    for (const row of raw) {
-      const id = row.c_id as string;
-      let connection = connections.get(id);
+    for (const row of result.rows) {
+      const found = readConnection(row)!;
+      let connection = connections.get(found.id);
       if (!connection) {
-        connection = Object.assign(connectionRows.hydrate(row)!, { consents: [] });
-        connection.institution = institutionRows.hydrate(row)!;
-        connections.set(id, connection);
+        connection = Object.assign(found, { consents: [], institution: readInstitution(row)! });
+        connections.set(found.id, connection);
       }
-      const consent = consentRows.hydrate(row);
+      const consent = readConsent(row);
       if (consent) connection.consents.push(consent);
     }
     return new Map(

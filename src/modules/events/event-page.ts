@@ -1,5 +1,5 @@
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
-import { EntityRows } from '../../db/entity-rows';
+import { EntityRows, rawRows } from '../../db/entity-rows';
 
 /**
  * The row an event names, read with the event in the same query: a `transaction` event carries the id of its line,
@@ -57,8 +57,10 @@ export async function readEventPage<T, R extends ObjectLiteral>(
   // A batch holds up to EVENTS_PER_ROW events. Only the batches the page needs are expanded: the first `limit`
   // batches after the cursor (each holds at least one event after it), cut where the events before them fill the page.
   const owner = query.ownerId ? 'AND owner_id = $4' : '';
-  const raw = (await dataSource.query(
-    `WITH batches AS (
+  // Through `DataSource.query`, which the event-stream tests instrument to count and fail page reads.
+  const result = rawRows(
+    await dataSource.query(
+      `WITH batches AS (
        SELECT owner_id, first_sequence, last_sequence, payloads,
               last_sequence - greatest(first_sequence, $2 + 1) + 1 AS wanted
          FROM outbox_batch
@@ -83,15 +85,20 @@ export async function readEventPage<T, R extends ObjectLiteral>(
        ) e ON true
        ${rowJoin}
       ORDER BY e.sequence`,
-    parameters,
-  )) as Array<Record<string, unknown>>;
-  const events = raw
-    .filter((row) => row.sequence !== null)
+      parameters,
+    ),
+  );
+  const at = (name: string) => result.positions.get(name)!;
+  const [sequence, ownerId, payload] = [at('sequence'), at('owner_id'), at('payload')];
+  const readRow = rows?.reader(result);
+  const events = result.rows
+    .filter((row) => row[sequence] !== null)
     .map((row) => ({
-      sequence: BigInt(row.sequence as string),
-      ownerId: row.owner_id as string,
-      payload: row.payload as T,
-      row: rows ? rows.hydrate(row) : null,
+      sequence: BigInt(row[sequence] as string),
+      ownerId: row[ownerId] as string,
+      payload: row[payload] as T,
+      row: readRow ? readRow(row) : null,
     }));
-  return { events, expiredThrough: BigInt((raw[0]?.expired_through as string | undefined) ?? '0') };
+  const expiredThrough = result.rows[0]?.[at('expired_through')] as string | undefined;
+  return { events, expiredThrough: BigInt(expiredThrough ?? '0') };
 }

@@ -40,7 +40,7 @@ export class TransactionsService {
         ORDER BY t.date DESC, t.id DESC LIMIT $${values.length}`,
       values,
     );
-    const rows = raw.map((row) => lines.hydrate(row)!);
+    const rows = lines.all(raw);
     return toForwardConnection(rows, query.first, Boolean(query.after), (row) => [row.date, row.id]);
   }
 
@@ -75,8 +75,8 @@ export class TransactionsService {
             ORDER BY account.position, t.date DESC, t.id DESC`,
           values,
         )
-      : [];
-    const rows = raw.map((row) => lines.hydrate(row)!);
+      : null;
+    const rows = raw ? lines.all(raw) : [];
     return accountIds.map((accountId) =>
       toForwardConnection(
         rows.filter((row) => row.accountId === accountId),
