@@ -268,6 +268,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
 
     const app = express();
     app.disable('x-powered-by');
+    // An ETag is a hash of every response body, and no client revalidates a GraphQL answer or a health check with it.
+    app.set('etag', false);
     const httpServer = http.createServer(app);
 
     // Same introspection policy on both transports: refused in production.

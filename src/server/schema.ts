@@ -1,5 +1,13 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema, type AuthChecker, type ContainerType, type BuildSchemaOptions, type PubSub } from 'type-graphql';
+import { validateOrReject, type ValidationError, type ValidatorOptions } from 'class-validator';
+import {
+  ArgumentValidationError,
+  buildSchema,
+  type AuthChecker,
+  type ContainerType,
+  type BuildSchemaOptions,
+  type PubSub,
+} from 'type-graphql';
 import { formatMoneyFields } from '../common/money';
 import { resolverBindings } from '../modules';
 import type { ApiScope } from '../modules/principals/api-scope';
@@ -25,6 +33,23 @@ const topicsAreNotUsed: PubSub = {
   },
 };
 
+const VALIDATOR_OPTIONS: ValidatorOptions = { forbidUnknownValues: false, skipMissingProperties: true };
+
+/**
+ * class-validator on each argument object (an `@ArgsType` or `@InputType`), as type-graphql's own validation does
+ * with these options, but with the module imported once: type-graphql's requires it again for every argument.
+ */
+async function validateArgument(value: unknown): Promise<void> {
+  const objects = (Array.isArray(value) ? value : [value]).filter(
+    (item): item is object => item !== null && typeof item === 'object',
+  );
+  try {
+    await Promise.all(objects.map((object) => validateOrReject(object, VALIDATOR_OPTIONS)));
+  } catch (errors) {
+    throw new ArgumentValidationError(errors as ValidationError[]);
+  }
+}
+
 /**
  * Builds the executable schema. `container` hands type-graphql the resolver instances built with their services;
  * it is optional so the schema can be printed (`npm run schema:emit`) without a database.
@@ -35,7 +60,7 @@ export async function buildGatewaySchema(container?: ContainerType): Promise<Gra
     container,
     authChecker,
     pubSub: topicsAreNotUsed,
-    validate: { forbidUnknownValues: false },
+    validateFn: validateArgument,
   });
   return formatMoneyFields(schema);
 }
