@@ -27,8 +27,9 @@ const BUSY_FOR_MS = 1_000;
  *
  * Equal places are not an equal share of the loop: four unified queries use it about ten times as long as four
  * trivial ones. So while another key is busy, a key whose operations typically cost `HEAVY_RATIO` times that
- * key's (the cost the limits compute) runs one at a time; alone, it has all its places. Costs, not durations: under
- * load every operation's duration is mostly waiting for the loop, which hides the difference.
+ * key's (the cost the limits compute) runs one at a time, with a pause after each as long as it ran; alone, it has
+ * all its places. Costs, not durations: under load every operation's duration is mostly waiting for the loop,
+ * which hides the difference.
  */
 export class KeyConcurrency {
   private readonly keys = new Map<string, KeyState>();
@@ -59,9 +60,17 @@ export class KeyConcurrency {
     } else {
       state.running += 1;
     }
+    const started = this.now();
     return once((cost?: number) => {
       if (cost !== undefined) this.remember(apiKeyId, cost);
-      this.release(apiKeyId, state);
+      const ran = this.now() - started;
+      // A heavy key beside a light one leaves its place idle as long as the operation ran before passing it on, so
+      // that it holds the loop about half the time at most; one place alone still gave it most of the loop.
+      if (this.isHeavy(apiKeyId) && state.waiting.length > 0 && ran > 0) {
+        setTimeout(() => this.release(apiKeyId, state), ran).unref();
+      } else {
+        this.release(apiKeyId, state);
+      }
     });
   }
 
@@ -76,17 +85,22 @@ export class KeyConcurrency {
     if (state.running === 0) this.keys.delete(apiKeyId);
   }
 
-  /** `perKey`, or 1 while another key with much cheaper operations is busy. */
+  /** `perKey`, or 1 while the key is heavy. */
   private placesOf(apiKeyId: string): number {
+    return this.isHeavy(apiKeyId) ? 1 : this.perKey;
+  }
+
+  /** Whether another key with much cheaper operations is busy. */
+  private isHeavy(apiKeyId: string): boolean {
     const own = this.typicalCost.get(apiKeyId);
     const light = this.cheapest;
-    const heavy =
+    return (
       own !== undefined &&
       light !== null &&
       light.apiKeyId !== apiKeyId &&
       light.busyUntil > this.now() &&
-      own > HEAVY_RATIO * light.cost;
-    return heavy ? 1 : this.perKey;
+      own > HEAVY_RATIO * light.cost
+    );
   }
 
   private remember(apiKeyId: string, cost: number): void {

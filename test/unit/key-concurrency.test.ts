@@ -91,6 +91,27 @@ describe('operations running at once per API key', () => {
     for (const release of [...alone, await heavy[2]]) release(300);
   });
 
+  it('pass a heavy key’s one place on only after a pause as long as its operation ran, while a light key is busy', async () => {
+    let clock = 0;
+    const gate = new KeyConcurrency(3, 10, () => clock);
+    (await gate.acquire('light'))(1);
+    (await gate.acquire('heavy'))(300);
+    const running = await gate.acquire('heavy');
+    let nextStarted = false;
+    const next = gate.acquire('heavy').then((release) => {
+      nextStarted = true;
+      return release;
+    });
+
+    clock += 40; // the operation ran 40 ms
+    running(300);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(nextStarted).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(nextStarted).toBe(true);
+    (await next)(300);
+  });
+
   it('keep every place for keys whose operations cost about the same', async () => {
     const gate = new KeyConcurrency(2, 10, () => 0);
     (await gate.acquire('one'))(300);
