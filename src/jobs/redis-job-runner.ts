@@ -57,6 +57,9 @@ export class RedisJobRunner implements JobRunner {
       },
     });
     client.on('error', (error: Error) => options.logger.warn({ err: error.message }, 'redis connection error'));
+    // Every BullMQ queue and worker on this shared connection adds its own error, ready, end and reconnecting
+    // listeners: the gateway's dozen jobs pass Node's default of 10, which only warns of a leak there is not.
+    client.setMaxListeners(100);
     await client.connect();
     return new RedisJobRunner(client, options);
   }
