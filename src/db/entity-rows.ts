@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { types, type CustomTypesConfig, type Pool } from 'pg';
+import { types, type CustomTypesConfig, type Pool, type PoolClient } from 'pg';
 import type { DataSource, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { isEmbedded } from './data-source';
@@ -137,18 +137,30 @@ export class EntityRows<E extends ObjectLiteral> {
 const known = new WeakMap<EntityMetadata, Map<string, EntityRows<ObjectLiteral>>>();
 
 /**
- * Runs a query as a prepared statement on PostgreSQL: each pooled connection parses and plans it once, not on every
- * request (for the joins of the hot reads, planning cost more than running). Named after a hash of its text, so
- * different texts never share a name. Not on the embedded server: its one session outlives the pool's connections,
- * so a statement prepared by a closed connection would clash with the next one's.
+ * Runs a query as a prepared statement: each pooled connection parses and plans it once, not on every request (for
+ * the joins of the hot reads, planning cost more than running). Named after a hash of its text, so different texts
+ * never share a name. The embedded server's one session outlives the pool's connections: a new connection first
+ * drops the statements an earlier one prepared, which its own would clash with.
  */
 export async function queryPrepared(dataSource: DataSource, text: string, values: unknown[]): Promise<RawRows> {
   const pool = (dataSource.driver as PostgresDriver).master as Pool;
-  const name = isEmbedded(dataSource) ? undefined : statementName(text);
-  // Rows as arrays: pg builds an object per row otherwise, with every column as a key, only for it to be copied.
-  const result = await pool.query<unknown[]>({ name, text, values, types: rowTypes, rowMode: 'array' });
-  return { rows: result.rows, positions: new Map(result.fields.map((field, index) => [field.name, index])) };
+  const client = await pool.connect();
+  try {
+    if (isEmbedded(dataSource) && !cleared.has(client)) {
+      await client.query('DEALLOCATE ALL');
+      cleared.add(client);
+    }
+    // Rows as arrays: pg builds an object per row otherwise, with every column as a key, only for it to be copied.
+    const query = { name: statementName(text), text, values, types: rowTypes, rowMode: 'array' as const };
+    const result = await client.query<unknown[]>(query);
+    return { rows: result.rows, positions: new Map(result.fields.map((field, index) => [field.name, index])) };
+  } finally {
+    client.release();
+  }
 }
+
+/** The embedded server's connections whose session was cleared of an earlier connection's prepared statements. */
+const cleared = new WeakSet<PoolClient>();
 
 /** A `date` stays the text PostgreSQL sends: pg would make a Date of it that TypeORM turns back into that text. */
 const rowTypes: CustomTypesConfig = {

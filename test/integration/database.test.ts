@@ -1,3 +1,6 @@
+import type { Pool } from 'pg';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { queryPrepared } from '../../src/db/entity-rows';
 import { Institution } from '../../src/modules/institutions/institution.entity';
 import { seedSandboxInstitutions } from '../../src/modules/institutions/institution.seed';
 import { SANDBOX_BANKS } from '../../src/sandbox/banks';
@@ -29,5 +32,27 @@ describe('the database schema', () => {
       .where('institution.slug IN (:...slugs)', { slugs })
       .getMany();
     expect(rows).toHaveLength(SANDBOX_BANKS.length);
+  });
+});
+
+describe('prepared reads', () => {
+  it('run again on a new pooled connection, where the server may still hold the statement from a closed one', async () => {
+    const pool = (gateway.dataSource.driver as PostgresDriver).master as Pool;
+    const text = 'SELECT $1::int + 1 AS next';
+    expect((await queryPrepared(gateway.dataSource, text, [1])).rows).toEqual([[2]]);
+    // The embedded pool's one connection, which prepared the statement, closes; PGlite's session does not. The
+    // embedded server takes one connection at a time: the next is refused until it has seen this one close.
+    const client = await pool.connect();
+    client.release(true);
+    for (let attempt = 0; ; attempt += 1) {
+      const reconnected = await pool.query('SELECT 1').then(
+        () => true,
+        (error: Error) => (attempt < 50 && /terminated/.test(error.message) ? false : Promise.reject(error)),
+      );
+      if (reconnected) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+
+    expect((await queryPrepared(gateway.dataSource, text, [2])).rows).toEqual([[3]]);
   });
 });
