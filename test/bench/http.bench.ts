@@ -8,6 +8,10 @@
  * - the cached unified query (every account, its balances, 10 transactions each) alone;
  * - the trivial query while the unified one runs beside it on another key (one tenant must not stall another).
  *
+ * `npm run bench:http` sets NODE_ENV=production, as the Dockerfile does, so that graphql-js and Express run as they
+ * do in production (graphql-js checks every type lookup more slowly otherwise); the gateway's own configuration is
+ * the test gateway's, which reads no process environment.
+ *
  * The four phases run BENCH_ROUNDS times (default 3) after a warm-up, and each figure is the median of its rounds:
  * this machine's speed moves by a quarter from one minute to the next. BENCH_SECONDS sets each phase's length
  * (default 10). Writes test/bench/results/http-<target>.json.
