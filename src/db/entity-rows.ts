@@ -56,6 +56,7 @@ export class EntityRows<E extends ObjectLiteral> {
   private readonly primaryKey: string;
   /** The columns an entity is built from (a relation's own property is not one). */
   private readonly columns: EntityColumn[];
+  private readonly selects = new Map<string, string>();
 
   private constructor(
     dataSource: DataSource,
@@ -97,9 +98,14 @@ export class EntityRows<E extends ObjectLiteral> {
     return this.metadata.tableName;
   }
 
-  /** `alias."column" AS "<prefix>column", ...` for every column. */
+  /** `alias."column" AS "<prefix>column", ...` for every column; built once per alias. */
   select(alias: string): string {
-    return this.columns.map(({ name, key }) => `${alias}."${name}" AS "${key}"`).join(', ');
+    let list = this.selects.get(alias);
+    if (list === undefined) {
+      list = this.columns.map(({ name, key }) => `${alias}."${name}" AS "${key}"`).join(', ');
+      this.selects.set(alias, list);
+    }
+    return list;
   }
 
   /**
@@ -170,6 +176,14 @@ const rowTypes: CustomTypesConfig = {
       : types.getTypeParser(oid, format)) as CustomTypesConfig['getTypeParser'],
 };
 
+/** Names by text, so a request does not hash its query again: the texts are the few shapes the code builds. */
+const statementNames = new Map<string, string>();
+
 function statementName(text: string): string {
-  return `passerelle_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `passerelle_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return name;
 }
